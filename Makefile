@@ -1,0 +1,44 @@
+# Two entry points for a fresh clone on Python 3.11: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test install messages lint clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Compiles locale/*/LC_MESSAGES/*.po with polib, so gettext need not be installed.
+messages: install
+	$(PY) scripts/compile_messages.py
+
+.env:
+	$(PY) scripts/make_dev_env.py > .env
+	@echo "Wrote .env with fresh development keys."
+
+run: install messages .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_roles
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "  privacysite: http://127.0.0.1:8000/   (English: http://127.0.0.1:8000/en/)"
+	@echo "  admin:       http://127.0.0.1:8000/admin/   demo logins are listed above"
+	@echo "  Ctrl-C stops the web server, the Celery worker and beat."
+	@echo ""
+	$(VENV)/bin/honcho -f Procfile.dev start
+
+test: install messages
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf var/broker var/static var/celerybeat-schedule*

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _setup_roles_after_migrate(sender, **kwargs):
+    # Permission rows are created by post_migrate as well, app by app: wait for the last app.
+    from django.apps import apps as global_apps
+
+    if sender is not list(global_apps.get_app_configs())[-1]:
+        return
+    from customers.services.roles import roles_setup
+
+    roles_setup()
+
+
+class CustomersConfig(AppConfig):
+    name = "customers"
+    verbose_name = _("Customers")
+
+    def ready(self):
+        from customers import personal_data  # noqa: F401  (registers the system check)
+
+        post_migrate.connect(_setup_roles_after_migrate, weak=False)

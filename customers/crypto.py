@@ -1,0 +1,67 @@
+"""Field encryption (Fernet) and blind indexes (HMAC-SHA256), nothing home-made.
+
+``FIELD_ENCRYPTION_KEYS`` lists Fernet keys newest first: MultiFernet encrypts with the first
+and decrypts with any, so a new key can be put in front and old data re-encrypted at leisure
+(``rotate_encryption_keys``).
+"""
+
+import hashlib
+import hmac
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+
+
+class DecryptionError(Exception):
+    """A stored value could not be decrypted with any configured key."""
+
+
+@lru_cache(maxsize=4)
+def _multifernet(keys):
+    return MultiFernet([Fernet(key) for key in keys])
+
+
+def _current():
+    return _multifernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
+
+
+def encrypt(plaintext: str) -> str:
+    return _current().encrypt(plaintext.encode("utf-8")).decode("ascii")
+
+
+def decrypt(token: str) -> str:
+    try:
+        return _current().decrypt(token.encode("ascii")).decode("utf-8")
+    except (InvalidToken, UnicodeError) as exc:
+        # Never hand the ciphertext back as if it were the value: the next save would encrypt
+        # it a second time and the data would be lost for good.
+        raise DecryptionError(
+            "A stored value cannot be decrypted with FIELD_ENCRYPTION_KEYS; "
+            "is a key missing from the list?"
+        ) from exc
+
+
+def rotate(token: str) -> str:
+    """The same value re-encrypted with the newest key (unchanged if it already is)."""
+    try:
+        return _current().rotate(token.encode("ascii")).decode("ascii")
+    except InvalidToken as exc:
+        raise DecryptionError("A stored value cannot be decrypted for rotation.") from exc
+
+
+def encrypted_with_newest_key(token: str) -> bool:
+    fernet = Fernet(settings.FIELD_ENCRYPTION_KEYS[0])
+    try:
+        fernet.decrypt(token.encode("ascii"))
+    except InvalidToken:
+        return False
+    return True
+
+
+def blind_index(normalised: str) -> str:
+    """A keyed hash of an already normalised value, for exact-match search of encrypted data."""
+    if not normalised:
+        return ""
+    key = settings.BLIND_INDEX_KEY.encode("utf-8")
+    return hmac.new(key, normalised.encode("utf-8"), hashlib.sha256).hexdigest()

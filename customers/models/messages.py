@@ -1,0 +1,60 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from customers.fields import EncryptedTextField
+
+
+class Message(models.Model):
+    """One message to a customer: the outbox and the record of what was sent, when and why.
+
+    Recipient and content are personal data and are stored encrypted.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        SMS = "sms", _("SMS")
+        CALL = "call", _("Phone call")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        HELD = "held", _("Held")
+
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="messages",
+        null=True,
+        blank=True,
+    )
+    purpose = models.CharField(_("purpose"), max_length=64)
+    channel = models.CharField(
+        _("channel"), max_length=8, choices=Channel.choices, default=Channel.EMAIL
+    )
+    template = models.CharField(_("template"), max_length=100, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="vi")
+    recipient = EncryptedTextField(_("recipient"))
+    subject = EncryptedTextField(_("subject"), blank=True)
+    body = EncryptedTextField(_("body"), blank=True)
+    html_body = EncryptedTextField(_("HTML body"), blank=True)
+    headers = models.JSONField(_("extra headers"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    status_reason = models.CharField(_("reason"), max_length=255, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "updated_at"])]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} #{self.pk} ({self.get_status_display()})"

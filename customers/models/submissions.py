@@ -1,0 +1,41 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from customers.fields import EncryptedTextField
+
+
+class Submission(models.Model):
+    """A web form submission kept as received: what, when, from which IP, under which policy."""
+
+    class Form(models.TextChoices):
+        REGISTRATION = "register", _("Registration")
+        SERVICE_REQUEST = "service_request", _("Service request")
+
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        related_name="submissions",
+        verbose_name=_("customer"),
+    )
+    form = models.CharField(_("form"), max_length=20, choices=Form.choices)
+    data = EncryptedTextField(_("data as received"))
+    ip_address = EncryptedTextField(_("IP address"), blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    policy_version = models.ForeignKey(
+        "consents.PolicyVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("policy version shown"),
+    )
+    language = models.CharField(_("language"), max_length=8)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return f"{self.get_form_display()} #{self.pk}"

@@ -1,0 +1,1 @@
+"""Operations that change customer data. Views, admin, tasks and commands call these."""

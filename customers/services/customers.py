@@ -1,0 +1,213 @@
+"""Creating, updating and confirming customers, with the change history."""
+
+import json
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+
+from customers.models import Customer, CustomerChange, Submission
+from customers.personal_data import CUSTOMER_FIELDS, blind_indexes
+
+logger = logging.getLogger(__name__)
+
+EDITABLE_FIELDS = tuple(f.name for f in CUSTOMER_FIELDS) + (
+    "kind",
+    "preferred_language",
+    "preferred_channel",
+)
+CONFIRMATION_SALT = "customers.confirm-contact"
+
+
+def actor_label(actor) -> str:
+    """How a change is attributed: the staff username, or what acted without one."""
+    if actor is None:
+        return "system"
+    if isinstance(actor, str):
+        return actor
+    return actor.get_username()
+
+
+def _actor_user(actor):
+    return actor if getattr(actor, "pk", None) and not isinstance(actor, str) else None
+
+
+def _record_change(*, customer, actor, before: dict, after: dict, reason: str = ""):
+    fields = sorted(after)
+    CustomerChange.objects.create(
+        customer=customer,
+        actor=_actor_user(actor),
+        actor_label=actor_label(actor),
+        reason=reason,
+        fields=fields,
+        diff=json.dumps({f: [before.get(f, ""), after[f]] for f in fields}, ensure_ascii=False),
+    )
+
+
+@transaction.atomic
+def customer_create(*, actor, source: str, data: dict, reason: str = "") -> Customer:
+    values = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
+    customer = Customer(source=source, last_activity_at=timezone.now(), **values)
+    customer.__dict__.update(blind_indexes(values))
+    customer.full_clean(exclude=["email_index"])
+    customer.save()
+    _record_change(
+        customer=customer,
+        actor=actor,
+        before={},
+        after={k: v for k, v in values.items() if v},
+        reason=reason or "created",
+    )
+    logger.info("customer.created customer_id=%s source=%s", customer.pk, source)
+    return customer
+
+
+@transaction.atomic
+def customer_update(
+    *, customer: Customer, actor, data: dict, reason: str = "", keep_blank: bool = False
+) -> list[str]:
+    """Apply changed values; returns the names of the fields that changed.
+
+    With ``keep_blank`` an empty new value does not erase a known one (merging a second
+    web submission into an existing customer).
+    """
+    if customer.is_erased:
+        return []
+    before, after = {}, {}
+    for name, value in data.items():
+        if name not in EDITABLE_FIELDS:
+            continue
+        if keep_blank and not value:
+            continue
+        old = getattr(customer, name)
+        if (old or "") != (value or ""):
+            before[name], after[name] = old, value
+            setattr(customer, name, value)
+    if not after:
+        return []
+    indexes = blind_indexes(after)
+    customer.__dict__.update(indexes)
+    customer.full_clean(exclude=["email_index"])
+    customer.save(update_fields=[*after, *indexes, "updated_at"])
+    _record_change(customer=customer, actor=actor, before=before, after=after, reason=reason)
+    logger.info("customer.updated customer_id=%s fields=%s", customer.pk, ",".join(sorted(after)))
+    return sorted(after)
+
+
+def customer_touch(*, customer: Customer, when=None) -> None:
+    """Move "last activity" forward: the customer uses the service (retention starts again)."""
+    when = when or timezone.now()
+    Customer.objects.filter(pk=customer.pk, last_activity_at__lt=when).update(last_activity_at=when)
+
+
+def customer_find_by_email(email: str) -> Customer | None:
+    from customers.selectors import customer_by_email
+
+    return customer_by_email(email)
+
+
+@transaction.atomic
+def customer_submit_web_form(
+    *,
+    form: str,
+    data: dict,
+    raw: dict,
+    ip_address: str,
+    user_agent: str,
+    language: str,
+    policy_version=None,
+) -> tuple[Customer, Submission, bool]:
+    """Record a web form: find the customer by email (or create one), merge, keep the submission.
+
+    Returns (customer, submission, created). The caller records the purposes consented to.
+    """
+    from customers.selectors import customer_by_email
+
+    actor = "customer (web form)"
+    customer = customer_by_email(data.get("email", ""), for_update=True)
+    created = customer is None
+    if created:
+        customer = customer_create(
+            actor=actor,
+            source=Customer.Source.WEB_FORM,
+            data={**data, "preferred_language": language},
+            reason=form,
+        )
+    else:
+        customer_update(customer=customer, actor=actor, data=data, reason=form, keep_blank=True)
+        customer_touch(customer=customer)
+    submission = Submission.objects.create(
+        customer=customer,
+        form=form,
+        data=json.dumps(raw, ensure_ascii=False),
+        ip_address=ip_address or "",
+        user_agent=(user_agent or "")[:300],
+        policy_version=policy_version,
+        language=language,
+    )
+    if customer.contact_confirmed_at is None:
+        customer_send_confirmation(customer=customer)
+    logger.info(
+        "submission.received submission_id=%s customer_id=%s created=%s",
+        submission.pk,
+        customer.pk,
+        created,
+    )
+    return customer, submission, created
+
+
+def confirmation_token(customer: Customer) -> str:
+    # Bound to the customer and to the address it was sent to: a changed email voids it.
+    return signing.dumps(
+        {"c": customer.pk, "e": customer.email_index}, salt=CONFIRMATION_SALT, compress=True
+    )
+
+
+def customer_send_confirmation(*, customer: Customer):
+    from django.urls import reverse
+
+    from customers.services.messages import message_queue
+
+    path = reverse("customers:confirm", args=[confirmation_token(customer)])
+    return message_queue(
+        customer=customer,
+        purpose="service",
+        template="confirm_contact",
+        context={
+            "confirm_url": settings.SITE_URL.rstrip("/") + path,
+            "valid_days": settings.CONFIRMATION_LINK_DAYS,
+        },
+    )
+
+
+class ConfirmationError(Exception):
+    pass
+
+
+@transaction.atomic
+def customer_confirm_contact(*, token: str) -> Customer:
+    """Mark the contact confirmed. A repeat is harmless; an expired or forged link raises."""
+    try:
+        payload = signing.loads(
+            token, salt=CONFIRMATION_SALT, max_age=settings.CONFIRMATION_LINK_DAYS * 86400
+        )
+    except signing.SignatureExpired as exc:
+        raise ConfirmationError("expired") from exc
+    except signing.BadSignature as exc:
+        raise ConfirmationError("invalid") from exc
+    customer = (
+        Customer.objects.select_for_update()
+        .filter(pk=payload.get("c"), email_index=payload.get("e"))
+        .exclude(status=Customer.Status.ERASED)
+        .first()
+    )
+    if customer is None:
+        raise ConfirmationError("invalid")
+    if customer.contact_confirmed_at is None:
+        customer.contact_confirmed_at = timezone.now()
+        customer.save(update_fields=["contact_confirmed_at", "updated_at"])
+        customer_touch(customer=customer)
+        logger.info("customer.confirmed customer_id=%s", customer.pk)
+    return customer

@@ -1,0 +1,149 @@
+"""The outbox: every message to a customer is recorded, then sent by a Celery task.
+
+Recording first and sending after commit means a message is never sent for data that was
+rolled back, and a message accepted while the broker is down is not lost: the periodic
+``messages_resend_stuck`` task hands it to the broker again.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from customers.models import Customer, Message
+
+logger = logging.getLogger(__name__)
+
+MAX_SEND_ATTEMPTS = 5
+RESEND_QUEUED_AFTER = timedelta(minutes=5)
+RESEND_SENDING_AFTER = timedelta(minutes=15)
+
+
+def render_email(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
+    """Subject, text and HTML of ``templates/emails/<template>``, in the given language."""
+    context = {"organisation": settings.ORGANISATION, **context}
+    with translation.override(language):
+        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+        text = render_to_string(f"emails/{template}.txt", context)
+        html = render_to_string(f"emails/{template}.html", context)
+    return " ".join(subject.split()), text, html
+
+
+def message_queue(
+    *,
+    customer: Customer,
+    purpose: str,
+    template: str,
+    context: dict,
+    recipient: str | None = None,
+    language: str | None = None,
+    headers: dict | None = None,
+) -> Message | None:
+    """Record an email to a customer and send it once the current transaction commits.
+
+    Nothing is recorded for an erased customer or one without an address. A suspended email
+    channel (suspected fraud) holds the message instead of sending it.
+    """
+    recipient = recipient if recipient is not None else customer.email
+    if customer.is_erased or not recipient:
+        return None
+    language = language or customer.preferred_language
+    subject, text, html = render_email(
+        template=template, context={"customer": customer, **context}, language=language
+    )
+    status, reason = Message.Status.QUEUED, ""
+    if customer.email_suspended:
+        status, reason = Message.Status.HELD, "email channel suspended"
+    message = Message.objects.create(
+        customer=customer,
+        purpose=purpose,
+        channel=Message.Channel.EMAIL,
+        template=template,
+        language=language,
+        recipient=recipient,
+        subject=subject,
+        body=text,
+        html_body=html,
+        headers=headers or {},
+        status=status,
+        status_reason=reason,
+    )
+    if status == Message.Status.QUEUED:
+        transaction.on_commit(lambda: message_enqueue(message_id=message.pk))
+    logger.info("message.queued message_id=%s status=%s", message.pk, status)
+    return message
+
+
+def message_enqueue(*, message_id: int) -> None:
+    """Hand a message to the broker; if the broker is down, the periodic resend picks it up."""
+    from customers.tasks import message_send
+
+    try:
+        message_send.delay(message_id)
+    except Exception:  # The broker may be unreachable: the outbox row is the source of truth.
+        logger.warning("message.enqueue_failed message_id=%s", message_id, exc_info=True)
+
+
+def message_send(*, message_id: int) -> bool:
+    """Send one queued message. Returns False when there was nothing to do (a repeat).
+
+    The row is claimed with a conditional update, so two workers never send it twice.
+    Raises on a transient failure after putting the message back in the queue.
+    """
+    claimed = Message.objects.filter(pk=message_id, status=Message.Status.QUEUED).update(
+        status=Message.Status.SENDING, attempts=F("attempts") + 1, updated_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    message = Message.objects.select_related("customer").get(pk=message_id)
+    if message.customer and (message.customer.is_erased or message.customer.email_suspended):
+        _finish(message, Message.Status.HELD, "customer erased or email channel suspended")
+        return False
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body,
+        to=[message.recipient],
+        headers=message.headers or None,
+    )
+    if message.html_body:
+        email.attach_alternative(message.html_body, "text/html")
+    try:
+        email.send()
+    except Exception as exc:
+        if message.attempts >= MAX_SEND_ATTEMPTS:
+            _finish(message, Message.Status.FAILED, type(exc).__name__)
+            logger.error("message.failed message_id=%s", message_id)
+            return False
+        _finish(message, Message.Status.QUEUED, type(exc).__name__)
+        raise
+    _finish(message, Message.Status.SENT, "")
+    logger.info("message.sent message_id=%s", message_id)
+    return True
+
+
+def _finish(message: Message, status: str, reason: str) -> None:
+    message.status = status
+    message.status_reason = reason
+    message.sent_at = timezone.now() if status == Message.Status.SENT else None
+    message.save(update_fields=["status", "status_reason", "sent_at", "updated_at"])
+
+
+def messages_resend_stuck() -> int:
+    """Queue again what never reached the broker, or whose worker died while sending."""
+    now = timezone.now()
+    stuck = Message.objects.filter(
+        Q(status=Message.Status.QUEUED, updated_at__lt=now - RESEND_QUEUED_AFTER)
+        | Q(status=Message.Status.SENDING, updated_at__lt=now - RESEND_SENDING_AFTER)
+    )
+    ids = list(stuck.values_list("pk", flat=True)[:1000])
+    Message.objects.filter(pk__in=ids, status=Message.Status.SENDING).update(
+        status=Message.Status.QUEUED, updated_at=now
+    )
+    for message_id in ids:
+        message_enqueue(message_id=message_id)
+    return len(ids)

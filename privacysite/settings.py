@@ -1,0 +1,268 @@
+"""Settings for privacysite, read from the environment with django-environ.
+
+Every setting that differs between a laptop and production comes from one ``environ.Env()``
+below; ``.env.example`` lists them. With ``DEBUG`` off, the secrets have no default and the
+process refuses to start, naming the missing variable (see ``_require_secret``).
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+# A local .env (written by `make run` with freshly generated keys) is read when present;
+# real environment variables win over it.
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEBUG = env.bool("DEBUG", default=False)
+
+# Fixed development keys: they keep a demo database readable across restarts, and they are
+# rejected in production so that they can never protect real data.
+DEV_SECRET_KEY = "dev-only-insecure-secret-key-privacysite-0000000000000000"  # noqa: S105
+DEV_FIELD_ENCRYPTION_KEY = "ZGV2LW9ubHktaW5zZWN1cmUtZmVybmV0LWtleS0wMDA="
+DEV_BLIND_INDEX_KEY = "dev-only-insecure-blind-index-key"
+
+
+def _require_secret(name, dev_default):
+    """A secret from the environment; in production a missing or development value stops start-up."""
+    value = env.str(name, default="")
+    if DEBUG:
+        return value or dev_default
+    if not value or dev_default in value:
+        raise ImproperlyConfigured(
+            f"{name} must be set to a real secret when DEBUG is off "
+            f"(see .env.example for how to generate one)."
+        )
+    return value
+
+
+# --- Core ----------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/#core-settings
+SECRET_KEY = _require_secret("SECRET_KEY", DEV_SECRET_KEY)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "django_celery_beat",
+    "customers",
+    "consents",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "privacysite.urls"
+WSGI_APPLICATION = "privacysite.wsgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "privacysite.context_processors.organisation",
+            ],
+        },
+    },
+]
+
+# --- Database ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/databases/
+# The embedded default is one SQLite file shared by web, worker and beat: WAL lets readers
+# and one writer work together, IMMEDIATE takes the write lock at BEGIN (so two writers queue
+# on the busy timeout instead of failing with "database is locked" mid-transaction).
+SQLITE_PATH = BASE_DIR / "var" / "privacysite.sqlite3"
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{SQLITE_PATH}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+else:
+    # A new PostgreSQL connection per request costs several times the work of the request on
+    # the hottest endpoints, so connections are kept and health-checked.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# --- Passwords and authentication ----------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/auth/passwords/
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Internationalisation ------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/i18n/
+LANGUAGE_CODE = "vi"
+# Each language is named in itself, as a switcher should show it.
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files --------------------------------------------------------------------------
+# https://whitenoise.readthedocs.io/en/stable/django.html
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+MEDIA_URL = "media/"
+
+# --- Cache ---------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/topics/cache/
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Email ---------------------------------------------------------------------------------
+# https://django-environ.readthedocs.io/en/latest/types.html#environ-env-email-url
+# Every outgoing message is also recorded in the database (customers.Message).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="no-reply@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Celery --------------------------------------------------------------------------------
+# https://docs.celeryq.dev/en/stable/userguide/configuration.html
+# Without REDIS_URL the broker is kombu's filesystem transport: a real worker and beat still
+# run on a demo install, with no server to start.
+BROKER_DIR = BASE_DIR / "var" / "broker"
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # Must outlive the longest countdown/ETA we use (1 hour), or Redis re-delivers the
+        # message to a second worker while the first is still waiting for it.
+        "visibility_timeout": 4 * 60 * 60,
+    }
+else:
+    CELERY_BROKER_URL = "filesystem://"
+    for _folder in ("queue", "control"):
+        (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(BROKER_DIR / "queue"),
+        "data_folder_out": str(BROKER_DIR / "queue"),
+        "control_folder": str(BROKER_DIR / "control"),
+        "store_processed": False,
+    }
+CELERY_LONGEST_COUNTDOWN = 60 * 60
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+# A task is acknowledged after it ran, and a worker killed mid-task gives it back.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
+CELERY_TASK_TIME_LIMIT = 6 * 60
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# --- Field encryption and blind indexes ----------------------------------------------------
+# Comma-separated Fernet keys, newest first: the first encrypts, all decrypt (MultiFernet).
+FIELD_ENCRYPTION_KEYS = [
+    key.strip()
+    for key in _require_secret("FIELD_ENCRYPTION_KEYS", DEV_FIELD_ENCRYPTION_KEY).split(",")
+    if key.strip()
+]
+BLIND_INDEX_KEY = _require_secret("BLIND_INDEX_KEY", DEV_BLIND_INDEX_KEY)
+
+# --- Organisation identity -----------------------------------------------------------------
+# Shown in the footer, on the privacy policy and in every email.
+ORGANISATION = {
+    "name": env.str("ORG_NAME", default="Công ty TNHH Giải pháp Mạng An Tâm"),
+    "address": env.str(
+        "ORG_ADDRESS", default="Tầng 5, 123 Nguyễn Thị Minh Khai, Phường Bến Thành, TP. Hồ Chí Minh"
+    ),
+    "email": env.str("ORG_EMAIL", default="baomat@antam.example.vn"),
+    "phone": env.str("ORG_PHONE", default="028 3822 1234"),
+    "tax_code": env.str("ORG_TAX_CODE", default="0312345673"),
+}
+
+# --- Links in messages ---------------------------------------------------------------------
+# Absolute links in emails (confirmation, my-data, unsubscribe) start with this.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+CONFIRMATION_LINK_DAYS = env.int("CONFIRMATION_LINK_DAYS", default=7)
+
+# --- Forms ---------------------------------------------------------------------------------
+# https://django-crispy-forms.readthedocs.io/
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# --- Security ------------------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/middleware/#module-django.middleware.security
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+if not DEBUG:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+# --- Logging -------------------------------------------------------------------------------
+# Log lines carry event names and ids, never personal data.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

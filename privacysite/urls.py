@@ -1,0 +1,17 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+# Vietnamese is served unprefixed at /, English under /en/.
+urlpatterns += i18n_patterns(
+    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", include("customers.urls")),
+    path("", include("consents.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)

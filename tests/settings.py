@@ -1,0 +1,20 @@
+"""Test settings: production settings with test keys, fast hashing and mail kept in memory."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-3f9a1c7e5b2d")
+os.environ.setdefault(
+    "FIELD_ENCRYPTION_KEYS",
+    "5T7m1a0nRk2uGm4xq2gWc0Zy1mPp4bH3v8dQy6eL9sA=,J8pVZ4yzQk9n3yA0b6xRm1cW2dE5fG7hI8jK9lM0nOo=",
+)
+os.environ.setdefault("BLIND_INDEX_KEY", "test-blind-index-key-7d1e")
+os.environ["DEBUG"] = "False"
+os.environ["SECURE_SSL_REDIRECT"] = "False"
+
+from privacysite.settings import *  # noqa: E402,F403
+
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
