@@ -14,8 +14,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 # A local .env (written by `make run` with freshly generated keys) is read when present;
-# real environment variables win over it.
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# real environment variables win over it. ENV_FILE="" reads none (the tests do that).
+ENV_FILE = env.str("ENV_FILE", default=str(BASE_DIR / ".env"))
+if ENV_FILE:
+    environ.Env.read_env(ENV_FILE, overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 

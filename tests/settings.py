@@ -2,6 +2,7 @@
 
 import os
 
+os.environ["ENV_FILE"] = ""  # a developer's .env must not leak into the tests
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-3f9a1c7e5b2d")
 os.environ.setdefault(
     "FIELD_ENCRYPTION_KEYS",

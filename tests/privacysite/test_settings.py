@@ -21,7 +21,7 @@ def run_manage(*args, env):
         "DJANGO_ALLOW_ASYNC_UNSAFE",
     ):
         base.pop(name, None)
-    base.update(env, DJANGO_SETTINGS_MODULE="privacysite.settings")
+    base.update(env, DJANGO_SETTINGS_MODULE="privacysite.settings", ENV_FILE="")
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
