@@ -1,3 +1,11 @@
+from django.urls import path
+
+from consents import views
+
 app_name = "consents"
 
-urlpatterns = []
+urlpatterns = [
+    path("privacy/", views.privacy, name="privacy"),
+    path("privacy/v<int:number>/", views.policy_version, name="policy_version"),
+    path("cookies/", views.cookies, name="cookies"),
+]

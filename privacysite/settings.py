@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_ratelimit",
     "django_celery_beat",
     "customers",
     "consents",
@@ -90,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "privacysite.context_processors.organisation",
+                "consents.context_processors.cookie_consent",
             ],
         },
     },
@@ -234,6 +236,14 @@ ORGANISATION = {
 # Absolute links in emails (confirmation, my-data, unsubscribe) start with this.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 CONFIRMATION_LINK_DAYS = env.int("CONFIRMATION_LINK_DAYS", default=7)
+
+# --- Abuse limits --------------------------------------------------------------------------
+# https://django-ratelimit.readthedocs.io/  (counts live in the cache: Redis in production)
+FORM_RATE_LIMIT = env.str("FORM_RATE_LIMIT", default="10/10m")
+RATELIMIT_FAIL_OPEN = True  # a cache outage must not stop customers from submitting
+if not REDIS_URL:
+    # Local memory is per process: good enough for one runserver, not for production.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # --- Forms ---------------------------------------------------------------------------------
 # https://django-crispy-forms.readthedocs.io/

@@ -83,3 +83,48 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def seeded(db):
+    """Purposes, cookie categories and a published policy v1, as every install has."""
+    from consents.services.seed import consents_seed
+
+    consents_seed()
+
+
+@pytest.fixture
+def staff_user(db, django_user_model):
+    def make(role=None, username=None, superuser=False):
+        from django.contrib.auth.models import Group
+
+        from customers.services.roles import roles_setup
+
+        roles_setup()
+        user = django_user_model.objects.create_user(
+            username=username or f"staff-{role or 'none'}".replace(" ", "-"),
+            password="a-long-test-password-2026",
+            is_staff=True,
+            is_superuser=superuser,
+        )
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def celery_worker(postgres, redis_url):
+    """A real Celery worker thread consuming from the real Redis broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    from privacysite.celery import app
+
+    assert app.conf.broker_url.startswith("redis://")
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING") as worker:
+            yield worker
+    finally:
+        app.conf.task_always_eager = True

@@ -105,7 +105,7 @@ class ConsentState(models.Model):
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.CASCADE, related_name="consent_states"
     )
-    purpose = models.ForeignKey("consents.Purpose", on_delete=models.CASCADE, related_name="+")
+    purpose = models.ForeignKey("consents.Purpose", on_delete=models.CASCADE, related_name="states")
     granted = models.BooleanField()
     wording_hash = models.CharField(max_length=64)
     last_event = models.ForeignKey(ConsentEvent, on_delete=models.PROTECT, related_name="+")

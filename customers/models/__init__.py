@@ -1,5 +1,5 @@
 from .accounting import AccountingDocument
-from .customers import Customer, CustomerChange
+from .customers import Customer, CustomerChange, UnconfirmedRegistration
 from .messages import Message
 from .services import Service, Warranty
 from .submissions import Submission
@@ -11,5 +11,6 @@ __all__ = [
     "Message",
     "Service",
     "Submission",
+    "UnconfirmedRegistration",
     "Warranty",
 ]

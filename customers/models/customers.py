@@ -151,3 +151,12 @@ class CustomerChange(models.Model):
 
     def __str__(self):
         return f"{self.actor_label} {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class UnconfirmedRegistration(Customer):
+    """Web registrations whose contact details were never confirmed (a staff follow-up list)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("unconfirmed registration")
+        verbose_name_plural = _("unconfirmed registrations")

@@ -118,11 +118,15 @@ def customer_submit_web_form(
     user_agent: str,
     language: str,
     policy_version=None,
+    consented=(),
+    consent_channel: str = "web_form",
 ) -> tuple[Customer, Submission, bool]:
-    """Record a web form: find the customer by email (or create one), merge, keep the submission.
+    """Record a web form: find the customer by email (or create one), merge, keep the
+    submission, and grant the purposes ticked, all in one transaction.
 
-    Returns (customer, submission, created). The caller records the purposes consented to.
+    Returns (customer, submission, created).
     """
+    from consents.services.ledger import consents_grant_many
     from customers.selectors import customer_by_email
 
     actor = "customer (web form)"
@@ -146,6 +150,15 @@ def customer_submit_web_form(
         user_agent=(user_agent or "")[:300],
         policy_version=policy_version,
         language=language,
+    )
+    consents_grant_many(
+        customer=customer,
+        purposes=consented,
+        channel=consent_channel,
+        language=language,
+        policy_version=policy_version,
+        ip_address=ip_address,
+        user_agent=user_agent,
     )
     if customer.contact_confirmed_at is None:
         customer_send_confirmation(customer=customer)

@@ -1,0 +1,73 @@
+"""The cookie-consent cookie and the cached cookie catalogue.
+
+The catalogue and the current cookie-policy version are read on every page (banner, gated
+scripts), so they come from the cache; publishing or editing clears it.
+"""
+
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+
+CONSENT_COOKIE = "cookie_consent"
+CONSENT_MAX_AGE = 365 * 24 * 3600  # ask again after 12 months
+CATALOGUE_KEY = "consents:cookie-catalogue:v1"
+CATALOGUE_TTL = 300
+
+
+@dataclass
+class CookieChoice:
+    version: int
+    consent_id: str
+    categories: frozenset = field(default_factory=frozenset)
+    given_at: int = 0
+
+    def serialise(self) -> str:
+        return (
+            f"{self.version}|{self.consent_id}|{','.join(sorted(self.categories))}|{self.given_at}"
+        )
+
+    @classmethod
+    def parse(cls, raw: str | None):
+        if not raw:
+            return None
+        try:
+            version, consent_id, categories, given_at = raw.split("|")
+            return cls(
+                version=int(version),
+                consent_id=str(uuid.UUID(consent_id)),
+                categories=frozenset(c for c in categories.split(",") if c),
+                given_at=int(given_at),
+            )
+        except ValueError:
+            return None
+
+    def is_current(self, version: int) -> bool:
+        return self.version == version and time.time() - self.given_at < CONSENT_MAX_AGE
+
+
+def catalogue() -> dict:
+    """{"version": int, "categories": [{"code", "required", "cookies": [names]}...]}."""
+    data = cache.get(CATALOGUE_KEY)
+    if data is None:
+        from consents.models import CookieCategory, CookiePolicyVersion
+
+        latest = CookiePolicyVersion.objects.order_by("-number").first()
+        data = {
+            "version": latest.number if latest else 0,
+            "categories": [
+                {
+                    "code": c.code,
+                    "required": c.required,
+                    "cookies": [k.name for k in c.cookies.all()],
+                }
+                for c in CookieCategory.objects.prefetch_related("cookies")
+            ],
+        }
+        cache.set(CATALOGUE_KEY, data, CATALOGUE_TTL)
+    return data
+
+
+def catalogue_clear() -> None:
+    cache.delete(CATALOGUE_KEY)

@@ -1,0 +1,120 @@
+"""Granting and withdrawing consent: one ledger event and the current state, together."""
+
+import logging
+
+from django.db import transaction
+
+from consents.models import ConsentEvent, ConsentState, PolicyVersion, Purpose
+from consents.selectors import policy_current
+
+logger = logging.getLogger(__name__)
+
+
+class NoPublishedPolicy(Exception):
+    """Consent names the policy version it was given under; none is published yet."""
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    customer,
+    purpose: Purpose,
+    granted: bool,
+    channel: str,
+    language: str = "vi",
+    policy_version: PolicyVersion | None = None,
+    ip_address: str = "",
+    user_agent: str = "",
+    staff_user=None,
+    call_reference: str = "",
+) -> ConsentEvent | None:
+    """Append a grant or withdrawal; returns None when it changes nothing (a repeat).
+
+    Granting again under changed wording is recorded: that is the re-confirmation.
+    """
+    if customer.is_erased:
+        return None
+    state = (
+        ConsentState.objects.select_for_update().filter(customer=customer, purpose=purpose).first()
+    )
+    unchanged = state is not None and state.granted == granted
+    if unchanged and (not granted or state.wording_hash == purpose.wording_hash):
+        return None
+    if state is None and not granted:
+        return None  # never given: nothing to withdraw
+    policy_version = policy_version or policy_current()
+    if policy_version is None:
+        raise NoPublishedPolicy("Publish a privacy policy version before recording consent.")
+    event = ConsentEvent.objects.create(
+        customer=customer,
+        purpose=purpose,
+        action=ConsentEvent.Action.GRANTED if granted else ConsentEvent.Action.WITHDRAWN,
+        policy_version=policy_version,
+        wording=purpose.wording(language),
+        wording_hash=purpose.wording_hash,
+        language=language,
+        channel=channel,
+        ip_address=ip_address or "",
+        user_agent=(user_agent or "")[:300],
+        staff_user=staff_user,
+        call_reference=call_reference,
+    )
+    ConsentState.objects.update_or_create(
+        customer=customer,
+        purpose=purpose,
+        defaults={
+            "granted": granted,
+            "wording_hash": purpose.wording_hash,
+            "last_event": event,
+            "since": event.created_at,
+        },
+    )
+    logger.info(
+        "consent.%s customer_id=%s purpose=%s event_id=%s",
+        event.action,
+        customer.pk,
+        purpose.code,
+        event.pk,
+    )
+    return event
+
+
+def consent_grant(**kwargs) -> ConsentEvent | None:
+    return consent_record(granted=True, **kwargs)
+
+
+def consent_withdraw(**kwargs) -> ConsentEvent | None:
+    return consent_record(granted=False, **kwargs)
+
+
+@transaction.atomic
+def consents_grant_many(*, customer, purposes, **kwargs) -> list[ConsentEvent]:
+    """Grant each purpose ticked on a form (unticked boxes are silence, not a refusal)."""
+    events = [consent_grant(customer=customer, purpose=p, **kwargs) for p in purposes]
+    return [e for e in events if e is not None]
+
+
+@transaction.atomic
+def consent_state_rebuild(*, customer=None) -> int:
+    """Derive the current-state table again from the ledger; returns rows written."""
+    events = ConsentEvent.objects.order_by("customer_id", "purpose_id", "created_at", "id")
+    if customer is not None:
+        events = events.filter(customer=customer)
+        ConsentState.objects.filter(customer=customer).delete()
+    else:
+        ConsentState.objects.all().delete()
+    latest = {}
+    for event in events.iterator(chunk_size=2000):
+        latest[(event.customer_id, event.purpose_id)] = event
+    ConsentState.objects.bulk_create(
+        ConsentState(
+            customer_id=c,
+            purpose_id=p,
+            granted=e.action == ConsentEvent.Action.GRANTED,
+            wording_hash=e.wording_hash,
+            last_event=e,
+            since=e.created_at,
+        )
+        for (c, p), e in latest.items()
+    )
+    return len(latest)

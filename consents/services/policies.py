@@ -1,0 +1,54 @@
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from consents.models import PolicyVersion
+
+logger = logging.getLogger(__name__)
+
+
+class PolicyNotPublishable(Exception):
+    pass
+
+
+@transaction.atomic
+def policy_publish(*, version: PolicyVersion, actor) -> bool:
+    """Publish a draft: from then on it is the current policy and never changes.
+
+    Returns False when it was already published (a repeat is harmless).
+    """
+    version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
+    if version.is_published:
+        return False
+    if not version.sections.exists():
+        raise PolicyNotPublishable("A policy version needs its sections before publishing.")
+    newer = PolicyVersion.objects.filter(
+        status=PolicyVersion.Status.PUBLISHED, number__gt=version.number
+    )
+    if newer.exists():
+        raise PolicyNotPublishable("A newer version is already published.")
+    version.status = PolicyVersion.Status.PUBLISHED
+    version.published_at = timezone.now()
+    version.published_by = actor
+    version.full_clean()
+    version.save(update_fields=["status", "published_at", "published_by"])
+    logger.info("policy.published version=%s actor_id=%s", version.number, actor.pk)
+    return True
+
+
+@transaction.atomic
+def policy_draft_from_current(*, actor) -> PolicyVersion:
+    """A new draft, starting from a copy of the latest version's sections."""
+    latest = PolicyVersion.objects.select_for_update().order_by("-number").first()
+    draft = PolicyVersion.objects.create(
+        number=(latest.number + 1) if latest else 1,
+        stores_data_abroad=latest.stores_data_abroad if latest else False,
+    )
+    if latest:
+        for section in latest.sections.all():
+            section.pk = None
+            section.version = draft
+            section.save()
+    logger.info("policy.draft_created version=%s actor_id=%s", draft.number, actor.pk)
+    return draft

@@ -1,0 +1,134 @@
+"""Public consent pages: the privacy policy and its versions, cookie settings."""
+
+import difflib
+import time
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.views.decorators.http import require_http_methods
+
+from consents.cookies import CONSENT_COOKIE, CONSENT_MAX_AGE, CookieChoice, catalogue
+from consents.models import CookieCategory, PolicyVersion
+from consents.selectors import policy_current
+from consents.services.cookies import cookie_consent_record, declined_cookie_names
+from privacysite.http import client_ip, truncated_ip
+
+
+def _published():
+    return PolicyVersion.objects.filter(status=PolicyVersion.Status.PUBLISHED).order_by("-number")
+
+
+def _section_changes(version: PolicyVersion):
+    """Per section, the words added and removed since the previous published version."""
+    previous = _published().filter(number__lt=version.number).first()
+    if previous is None:
+        return None, []
+    english = get_language() == "en"
+    before = {s.key: (s.body_en if english else s.body_vi) for s in previous.sections.all()}
+    changes = []
+    for section in version.sections.all():
+        new = section.body_en if english else section.body_vi
+        old = before.get(section.key, "")
+        if old == new:
+            continue
+        words = difflib.SequenceMatcher(a=old.split(), b=new.split())
+        parts = []
+        for tag, a0, a1, b0, b1 in words.get_opcodes():
+            if tag == "equal":
+                parts.append(("same", " ".join(words.a[a0:a1])))
+            if tag in ("replace", "delete"):
+                parts.append(("removed", " ".join(words.a[a0:a1])))
+            if tag in ("replace", "insert"):
+                parts.append(("added", " ".join(words.b[b0:b1])))
+        changes.append((section, parts))
+    return previous, changes
+
+
+def _render_policy(request, version):
+    previous, changes = _section_changes(version)
+    return render(
+        request,
+        "consents/privacy.html",
+        {
+            "version": version,
+            "sections": version.sections.all(),
+            "versions": _published(),
+            "is_current": version == policy_current(),
+            "previous": previous,
+            "changes": changes,
+        },
+    )
+
+
+def privacy(request):
+    version = policy_current()
+    if version is None:
+        raise Http404("No privacy policy has been published yet.")
+    return _render_policy(request, version)
+
+
+def policy_version(request, number):
+    version = get_object_or_404(_published(), number=number)
+    return _render_policy(request, version)
+
+
+def _safe_next(request, fallback="/"):
+    target = request.POST.get("next") or request.GET.get("next") or fallback
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@require_http_methods(["GET", "POST"])
+def cookies(request):
+    """Cookie settings. Works as a plain form; the banner posts here too.
+
+    The POST is the hottest endpoint: one INSERT (the proof), no session, no user lookup.
+    """
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        codes = {c["code"] for c in catalogue()["categories"]}
+        if action == "accept_all":
+            accepted = codes
+        elif action == "reject_all":
+            accepted = set()
+        else:
+            accepted = {code for code in codes if request.POST.get(f"category_{code}") == "on"}
+        choice = cookie_consent_record(
+            accepted=accepted,
+            ip_truncated=truncated_ip(client_ip(request)),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            given_at=int(time.time()),
+        )
+        if request.headers.get("X-Requested-With") == "fetch":
+            response = render(
+                request, "consents/cookie_saved.json", content_type="application/json"
+            )
+        else:
+            response = redirect(_safe_next(request))
+        response.set_cookie(
+            CONSENT_COOKIE,
+            choice.serialise(),
+            max_age=CONSENT_MAX_AGE,
+            secure=request.is_secure(),
+            httponly=False,
+            samesite="Lax",
+        )
+        for name in declined_cookie_names(choice):
+            if name in request.COOKIES:
+                response.delete_cookie(name)
+        return response
+    choice = CookieChoice.parse(request.COOKIES.get(CONSENT_COOKIE))
+    return render(
+        request,
+        "consents/cookies.html",
+        {
+            "categories": CookieCategory.objects.prefetch_related("cookies"),
+            "accepted": choice.categories if choice else frozenset(),
+            "next": _safe_next(request, fallback=""),
+        },
+    )

@@ -1,0 +1,277 @@
+"""The public collection forms. They validate and clean; the services decide what to store."""
+
+import secrets
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from consents.selectors import purposes_optional
+from customers.models import Customer
+from customers.validators import (
+    validate_multiline,
+    validate_phone,
+    validate_single_line,
+    validate_tax_code,
+)
+
+NAME_MAX = 200
+ADDRESS_MAX = 500
+NOTES_MAX = 2000
+
+
+def text_field(label, *, required=True, max_length=NAME_MAX, **kwargs):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        validators=[validate_single_line],
+        **kwargs,
+    )
+
+
+class PurposeConsentMixin(forms.Form):
+    """One unticked checkbox per optional purpose, next to the submit button.
+
+    Each box's label is the exact wording that is stored in the ledger when ticked.
+    """
+
+    def add_purpose_fields(self):
+        self.purposes = list(purposes_optional())
+        for purpose in self.purposes:
+            self.fields[f"purpose_{purpose.code}"] = forms.BooleanField(
+                label=purpose.description(), required=False, initial=False
+            )
+
+    def consented_purposes(self):
+        return [p for p in self.purposes if self.cleaned_data.get(f"purpose_{p.code}")]
+
+    def consent_layout(self):
+        policy_link = format_html(
+            '<p class="small">{} <a href="{}">{}</a>.</p>',
+            _("How we use your data is explained in our"),
+            reverse("consents:privacy"),
+            _("privacy policy"),
+        )
+        return Fieldset(
+            _("Optional: what else you agree to (each box separately; you can change it later)"),
+            *[f"purpose_{p.code}" for p in self.purposes],
+            HTML(policy_link),
+            css_class="border rounded p-3 mb-3",
+        )
+
+
+class AbuseProtectionMixin(forms.Form):
+    # A field people never see: bots fill it in. The CSS hides it; aria-hidden keeps it
+    # away from screen readers.
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    # One value per rendered form: a second POST of the same form (double click, back and
+    # resubmit) is recognised and stored once.
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def add_submission_key(self):
+        if not self.is_bound:
+            self.initial["submission_key"] = secrets.token_urlsafe(16)
+
+    @property
+    def is_bot(self):
+        return bool(self.data.get("website"))
+
+    def clean_email(self):
+        # One spelling per address: the blind index and the stored value agree.
+        return self.cleaned_data["email"].strip().lower()
+
+
+class RegistrationForm(PurposeConsentMixin, AbuseProtectionMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("I register as"),
+        choices=Customer.Kind.choices,
+        initial=Customer.Kind.INDIVIDUAL,
+        widget=forms.RadioSelect,
+    )
+    full_name = text_field(_("Full name"), widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    business_name = text_field(
+        _("Business name"), required=False, help_text=_("For a business registration.")
+    )
+    tax_code = forms.CharField(
+        label=_("Tax code (mã số thuế)"),
+        required=False,
+        max_length=20,
+        help_text=_("10 digits, or 13 for a branch (0101234567-001)."),
+    )
+    contact_person = text_field(
+        _("Contact person"), required=False, help_text=_("Who acts for the business.")
+    )
+    email = forms.EmailField(
+        label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    phone_mobile = forms.CharField(
+        label=_("Phone"), max_length=30, widget=forms.TextInput(attrs={"autocomplete": "tel"})
+    )
+    address_home = forms.CharField(
+        label=_("Address"),
+        max_length=ADDRESS_MAX,
+        validators=[validate_single_line],
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+
+    form_name = "register"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_purpose_fields()
+        self.add_submission_key()
+        self.helper = FormHelper()
+        self.helper.form_id = "registration-form"
+        self.helper.attrs = {"data-submit-once": "true", "novalidate": "novalidate"}
+        self.helper.layout = Layout(
+            "kind",
+            "full_name",
+            Div("business_name", "tax_code", "contact_person", css_class="business-fields"),
+            "email",
+            "phone_mobile",
+            "address_home",
+            Div("website", css_class="honeypot", aria_hidden="true"),
+            "submission_key",
+            self.consent_layout(),
+            Submit("submit", _("Register"), css_class="btn-primary"),
+        )
+
+    def clean_tax_code(self):
+        value = self.cleaned_data["tax_code"].strip()
+        return validate_tax_code(value) if value else ""
+
+    def clean_phone_mobile(self):
+        return validate_phone(self.cleaned_data["phone_mobile"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == Customer.Kind.BUSINESS:
+            for name in ("business_name", "tax_code"):
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, _("Required for a business registration."))
+        return cleaned
+
+    def customer_data(self):
+        data = {
+            k: self.cleaned_data[k]
+            for k in (
+                "kind",
+                "full_name",
+                "business_name",
+                "tax_code",
+                "contact_person",
+                "email",
+                "phone_mobile",
+                "address_home",
+            )
+        }
+        if data["kind"] == Customer.Kind.BUSINESS:
+            # A business's address is its office address.
+            data["address_office"] = data.pop("address_home")
+        return data
+
+
+class ServiceRequestForm(PurposeConsentMixin, AbuseProtectionMixin, forms.Form):
+    SERVICE_CHOICES = [
+        ("hosting", _("Web hosting")),
+        ("server", _("Virtual server")),
+        ("maintenance", _("System maintenance")),
+        ("cctv", _("Security cameras")),
+        ("software", _("Software licence")),
+        ("other", _("Something else")),
+    ]
+
+    full_name = text_field(_("Full name"), widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    address_home = forms.CharField(
+        label=_("Address where the service is needed"),
+        max_length=ADDRESS_MAX,
+        validators=[validate_single_line],
+    )
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    phone_mobile = forms.CharField(label=_("Mobile phone"), max_length=30)
+    phone_home = forms.CharField(label=_("Home phone"), max_length=30, required=False)
+    phone_office = forms.CharField(label=_("Office phone"), max_length=30, required=False)
+    services = forms.MultipleChoiceField(
+        label=_("Services you are interested in"),
+        choices=SERVICE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        max_length=NOTES_MAX,
+        validators=[validate_multiline],
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What you need, when it suits you to be contacted."),
+    )
+
+    form_name = "service_request"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_purpose_fields()
+        self.add_submission_key()
+        self.helper = FormHelper()
+        self.helper.form_id = "service-request-form"
+        self.helper.attrs = {"data-submit-once": "true", "novalidate": "novalidate"}
+        self.helper.layout = Layout(
+            "full_name",
+            "address_home",
+            "email",
+            "phone_mobile",
+            "phone_home",
+            "phone_office",
+            "services",
+            "notes",
+            Div("website", css_class="honeypot", aria_hidden="true"),
+            "submission_key",
+            self.consent_layout(),
+            Submit("submit", _("Send request"), css_class="btn-primary"),
+        )
+
+    def clean_phone_mobile(self):
+        return validate_phone(self.cleaned_data["phone_mobile"])
+
+    def clean_phone_home(self):
+        value = self.cleaned_data["phone_home"].strip()
+        return validate_phone(value) if value else ""
+
+    def clean_phone_office(self):
+        value = self.cleaned_data["phone_office"].strip()
+        return validate_phone(value) if value else ""
+
+    def customer_data(self):
+        data = {
+            k: self.cleaned_data[k]
+            for k in (
+                "full_name",
+                "address_home",
+                "email",
+                "phone_mobile",
+                "phone_home",
+                "phone_office",
+            )
+        }
+        labels = dict(self.SERVICE_CHOICES)
+        chosen = ", ".join(str(labels[s]) for s in self.cleaned_data["services"])
+        notes = self.cleaned_data["notes"].strip()
+        data["notes"] = f"[{chosen}] {notes}".strip()
+        return data
+
+
+def raw_submission(form: forms.Form) -> dict:
+    """What the customer sent, as cleaned, for the submission record (no technical fields)."""
+    skip = {"website", "submission_key"}
+    return {
+        name: value
+        for name, value in form.cleaned_data.items()
+        if name not in skip and not name.startswith("purpose_")
+    }

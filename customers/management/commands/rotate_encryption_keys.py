@@ -1,0 +1,32 @@
+from django.core.management.base import BaseCommand
+
+from customers.services.keys import keys_rotate
+
+
+class Command(BaseCommand):
+    help = (
+        "Re-encrypt every encrypted value with the newest key of FIELD_ENCRYPTION_KEYS. "
+        "Put the new key first, run this, then remove the old key. Safe to run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument(
+            "--resume",
+            nargs="*",
+            default=[],
+            metavar="TABLE=ID",
+            help="Skip rows up to ID in TABLE (the last progress line printed).",
+        )
+
+    def handle(self, *args, batch_size, resume, **options):
+        start_after = {}
+        for item in resume:
+            table, _, last_id = item.partition("=")
+            start_after[table] = int(last_id)
+        for progress in keys_rotate(batch_size=batch_size, start_after=start_after):
+            self.stdout.write(
+                f"{progress.table}: scanned {progress.scanned}, re-encrypted {progress.rotated} "
+                f"(resume with --resume {progress.table}={progress.last_id})"
+            )
+        self.stdout.write(self.style.SUCCESS("Every encrypted value now uses the newest key."))
