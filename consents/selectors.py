@@ -41,3 +41,14 @@ def needs_reconfirmation(customer) -> list[Purpose]:
     """Purposes the customer agreed to under wording that has since changed."""
     states = ConsentState.objects.filter(customer=customer, granted=True).select_related("purpose")
     return [s.purpose for s in states if s.wording_hash != s.purpose.wording_hash]
+
+
+def consent_proof(customer):
+    """Every consent event of a customer, oldest first, with what is needed to print it."""
+    from consents.models import ConsentEvent
+
+    return (
+        ConsentEvent.objects.filter(customer=customer)
+        .select_related("purpose", "policy_version", "staff_user")
+        .order_by("created_at", "id")
+    )

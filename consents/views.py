@@ -90,11 +90,11 @@ def cookies(request):
     The POST is the hottest endpoint: one INSERT (the proof), no session, no user lookup.
     """
     if request.method == "POST":
-        action = request.POST.get("action", "save")
+        choice = request.POST.get("choice", "save")
         codes = {c["code"] for c in catalogue()["categories"]}
-        if action == "accept_all":
+        if choice == "accept_all":
             accepted = codes
-        elif action == "reject_all":
+        elif choice == "reject_all":
             accepted = set()
         else:
             accepted = {code for code in codes if request.POST.get(f"category_{code}") == "on"}

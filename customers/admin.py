@@ -119,6 +119,41 @@ class CustomerAdmin(admin.ModelAdmin):
     ]
     inlines = [ServiceInline, WarrantyInline, ConsentStateInline, CustomerChangeInline]
 
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path(
+                "<int:object_id>/consent-proof/",
+                self.admin_site.admin_view(self.consent_proof_view),
+                name="customers_customer_consent_proof",
+            ),
+            *super().get_urls(),
+        ]
+
+    def consent_proof_view(self, request, object_id):
+        """A printable proof of who agreed to what text, when and how (LEGAL.md §2.6)."""
+        from django.core.exceptions import PermissionDenied
+        from django.shortcuts import get_object_or_404
+        from django.template.response import TemplateResponse
+
+        from consents.selectors import consent_proof
+
+        customer = get_object_or_404(Customer, pk=object_id)
+        if not request.user.has_perm("consents.view_consentevent"):
+            raise PermissionDenied
+        return TemplateResponse(
+            request,
+            "admin/customers/customer/consent_proof.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Consent proof"),
+                "customer": customer,
+                "events": consent_proof(customer),
+                "opts": self.model._meta,
+            },
+        )
+
     def get_fieldsets(self, request, obj=None):
         return [
             (

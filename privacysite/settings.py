@@ -236,6 +236,9 @@ ORGANISATION = {
 # Absolute links in emails (confirmation, my-data, unsubscribe) start with this.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 CONFIRMATION_LINK_DAYS = env.int("CONFIRMATION_LINK_DAYS", default=7)
+# The preference link travels in every message, so it lives longer than the my-data link.
+PREFERENCES_LINK_DAYS = env.int("PREFERENCES_LINK_DAYS", default=30)
+UNSUBSCRIBE_LINK_DAYS = env.int("UNSUBSCRIBE_LINK_DAYS", default=365)
 
 # --- Abuse limits --------------------------------------------------------------------------
 # https://django-ratelimit.readthedocs.io/  (counts live in the cache: Redis in production)

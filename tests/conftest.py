@@ -128,3 +128,13 @@ def celery_worker(postgres, redis_url):
             yield worker
     finally:
         app.conf.task_always_eager = True
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """reverse() follows the active language, which a previous request may have left as en."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -181,7 +181,7 @@ def confirmation_token(customer: Customer) -> str:
 def customer_send_confirmation(*, customer: Customer):
     from django.urls import reverse
 
-    from customers.services.messages import message_queue
+    from customers.services.messages import absolute_url, message_queue
 
     path = reverse("customers:confirm", args=[confirmation_token(customer)])
     return message_queue(
@@ -189,7 +189,7 @@ def customer_send_confirmation(*, customer: Customer):
         purpose="service",
         template="confirm_contact",
         context={
-            "confirm_url": settings.SITE_URL.rstrip("/") + path,
+            "confirm_url": absolute_url(path),
             "valid_days": settings.CONFIRMATION_LINK_DAYS,
         },
     )

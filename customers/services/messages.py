@@ -13,6 +13,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from customers.models import Customer, Message
@@ -34,6 +35,34 @@ def render_email(*, template: str, context: dict, language: str) -> tuple[str, s
     return " ".join(subject.split()), text, html
 
 
+def absolute_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _links(customer: Customer, purpose_code: str) -> tuple[dict, dict]:
+    """The footer links every message carries, and the unsubscribe headers (RFC 8058) of a
+    message sent on consent."""
+    from consents.models import Purpose
+    from consents.tokens import preferences_token, unsubscribe_token
+
+    context = {
+        "preferences_url": absolute_url(
+            reverse("consents:preferences", args=[preferences_token(customer)])
+        )
+    }
+    headers = {}
+    if Purpose.objects.filter(code=purpose_code, legal_basis=Purpose.LegalBasis.CONSENT).exists():
+        url = absolute_url(
+            reverse("consents:unsubscribe", args=[unsubscribe_token(customer, purpose_code)])
+        )
+        context["unsubscribe_url"] = url
+        headers = {
+            "List-Unsubscribe": f"<{url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+    return context, headers
+
+
 def message_queue(
     *,
     customer: Customer,
@@ -42,19 +71,20 @@ def message_queue(
     context: dict,
     recipient: str | None = None,
     language: str | None = None,
-    headers: dict | None = None,
 ) -> Message | None:
     """Record an email to a customer and send it once the current transaction commits.
 
     Nothing is recorded for an erased customer or one without an address. A suspended email
-    channel (suspected fraud) holds the message instead of sending it.
+    channel (suspected fraud) holds the message instead of sending it. Every message links to
+    the preference page; one sent on consent also carries a one-click unsubscribe.
     """
     recipient = recipient if recipient is not None else customer.email
     if customer.is_erased or not recipient:
         return None
     language = language or customer.preferred_language
+    links, headers = _links(customer, purpose)
     subject, text, html = render_email(
-        template=template, context={"customer": customer, **context}, language=language
+        template=template, context={"customer": customer, **links, **context}, language=language
     )
     status, reason = Message.Status.QUEUED, ""
     if customer.email_suspended:
@@ -69,7 +99,7 @@ def message_queue(
         subject=subject,
         body=text,
         html_body=html,
-        headers=headers or {},
+        headers=headers,
         status=status,
         status_reason=reason,
     )
@@ -104,6 +134,10 @@ def message_send(*, message_id: int) -> bool:
     if message.customer and (message.customer.is_erased or message.customer.email_suspended):
         _finish(message, Message.Status.HELD, "customer erased or email channel suspended")
         return False
+    if message.customer and not _consent_still_given(message):
+        # Checked at send time: a withdrawal stops every message still in the queue.
+        _finish(message, Message.Status.HELD, "consent withdrawn")
+        return False
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body,
@@ -124,6 +158,19 @@ def message_send(*, message_id: int) -> bool:
     _finish(message, Message.Status.SENT, "")
     logger.info("message.sent message_id=%s", message_id)
     return True
+
+
+def _consent_still_given(message: Message) -> bool:
+    from consents.models import ConsentState, Purpose
+
+    needs_consent = Purpose.objects.filter(
+        code=message.purpose, legal_basis=Purpose.LegalBasis.CONSENT
+    ).exists()
+    if not needs_consent:
+        return True
+    return ConsentState.objects.filter(
+        customer_id=message.customer_id, purpose__code=message.purpose, granted=True
+    ).exists()
 
 
 def _finish(message: Message, status: str, reason: str) -> None:

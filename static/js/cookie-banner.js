@@ -6,21 +6,27 @@
   if (!form || !window.fetch) return;
   form.addEventListener("submit", function (event) {
     var button = event.submitter;
-    if (!button) return;
+    if (!button || !button.name) return;
     event.preventDefault();
     var data = new FormData(form);
     data.append(button.name, button.value);
-    fetch(form.action, {
+    fetch(form.getAttribute("action"), {
       method: "POST",
       body: data,
       headers: { "X-Requested-With": "fetch" },
       credentials: "same-origin",
     }).then(function (response) {
-      if (!response.ok) { form.submit(); return; }
-      if (data.get("action") === "accept_all") { window.location.reload(); return; }
+      if (!response.ok) throw new Error(response.status);
+      if (button.value === "accept_all") { window.location.reload(); return; }
       document.getElementById("cookie-banner").remove();
       var main = document.getElementById("main");
       if (main) { main.setAttribute("tabindex", "-1"); main.focus(); }
-    }).catch(function () { form.submit(); });
+    }).catch(function () {
+      // Fall back to the plain form post, keeping which button was pressed.
+      var input = document.createElement("input");
+      input.type = "hidden"; input.name = button.name; input.value = button.value;
+      form.appendChild(input);
+      form.submit();
+    });
   });
 })();
