@@ -14,6 +14,7 @@ from consents.models import (
     PolicyVersion,
     Purpose,
 )
+from consents.selectors import consents_cache_clear
 from consents.services.cookies import cookie_policy_publish
 from consents.services.policies import (
     PolicyNotPublishable,
@@ -43,6 +44,10 @@ class PurposeAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .annotate(granted_count=Count("states", filter=Q(states__granted=True)))
         )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        consents_cache_clear()
 
     @admin.display(description=_("customers consenting now"), ordering="granted_count")
     def granted_now(self, obj):

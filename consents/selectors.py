@@ -1,21 +1,45 @@
 """Reads of consent data."""
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 
 from consents.models import ConsentState, PolicyVersion, Purpose
 
+# The current policy and the purposes are read by every form and every message: they come
+# from the cache, cleared whenever they change (``consents_cache_clear``).
+CACHE_KEY = "consents:current:v1"
+CACHE_TTL = 300
+
+
+def _current():
+    data = cache.get(CACHE_KEY)
+    if data is None:
+        policy = (
+            PolicyVersion.objects.filter(status=PolicyVersion.Status.PUBLISHED)
+            .order_by("-number")
+            .first()
+        )
+        purposes = list(Purpose.objects.filter(active=True).order_by("order", "id"))
+        data = {"policy": policy, "purposes": purposes}
+        cache.set(CACHE_KEY, data, CACHE_TTL)
+    return data
+
+
+def consents_cache_clear():
+    cache.delete(CACHE_KEY)
+
 
 def policy_current() -> PolicyVersion | None:
-    return (
-        PolicyVersion.objects.filter(status=PolicyVersion.Status.PUBLISHED)
-        .order_by("-number")
-        .first()
-    )
+    return _current()["policy"]
 
 
-def purposes_optional():
+def purposes_optional() -> list[Purpose]:
     """Purposes a form asks about, one unticked box each."""
-    return Purpose.objects.filter(active=True, optional=True).order_by("order", "id")
+    return [p for p in _current()["purposes"] if p.optional]
+
+
+def purposes_needing_consent() -> set[str]:
+    return {p.code for p in _current()["purposes"] if p.legal_basis == Purpose.LegalBasis.CONSENT}
 
 
 def consent_states_for(customer) -> dict[str, ConsentState]:
@@ -31,8 +55,12 @@ def customers_consenting(purpose_code: str):
     """
     from customers.models import Customer
 
+    purpose = next((p for p in _current()["purposes"] if p.code == purpose_code), None)
+    if purpose is None:
+        return Customer.objects.none()
+    # By purpose id, so that the partial index (purpose, customer) WHERE granted is used.
     granted = ConsentState.objects.filter(
-        customer=OuterRef("pk"), purpose__code=purpose_code, granted=True
+        customer=OuterRef("pk"), purpose_id=purpose.pk, granted=True
     )
     return Customer.objects.filter(Exists(granted)).exclude(status=Customer.Status.ERASED)
 

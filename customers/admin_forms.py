@@ -2,7 +2,7 @@ from django import forms
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
-from consents.selectors import purposes_optional
+from consents.models import Purpose
 from customers.models import Customer
 from customers.validators import (
     validate_multiline,
@@ -61,7 +61,7 @@ class CustomerAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["consents_given"].queryset = purposes_optional()
+        self.fields["consents_given"].queryset = Purpose.objects.filter(active=True, optional=True)
         if "source" in self.fields and not self.instance.pk:
             self.fields["source"].initial = Customer.Source.PHONE
         for name in (

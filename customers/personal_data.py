@@ -107,6 +107,7 @@ REGISTRY = {
     ),
     "customers.Message": (
         PersonalField("recipient", _("recipient"), mask="email"),
+        PersonalField("context", _("template context"), mask="all"),
         PersonalField("subject", _("subject"), mask="all"),
         PersonalField("body", _("body"), mask="all"),
         PersonalField("html_body", _("HTML body"), mask="all"),

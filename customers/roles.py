@@ -28,6 +28,7 @@ EDIT = ("view", "add", "change")
 PERMISSIONS = {
     Role.BOARD: {
         "customers": _crud("customer", *VIEW)
+        + ["export_customer"]
         + _crud("service", *VIEW)
         + _crud("warranty", *VIEW)
         + _crud("accountingdocument", *VIEW)
@@ -57,6 +58,10 @@ PERMISSIONS = {
     },
     Role.DPO: {
         "customers": _crud("customer", *VIEW)
+        + ["export_customer"]
+        + _crud("accesslogentry", *VIEW)
+        + _crud("confidentialityagreement", "view", "add")
+        + _crud("agreementacceptance", *VIEW)
         + _crud("customerchange", *VIEW)
         + _crud("submission", *VIEW)
         + _crud("message", *VIEW),

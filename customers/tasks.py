@@ -28,3 +28,20 @@ def messages_resend_stuck():
     count = messages.messages_resend_stuck()
     if count:
         logger.info("message.resend_stuck count=%s", count)
+
+
+@shared_task(acks_late=True)
+def access_log_seal():
+    from customers.services.access_log import access_log_seal as seal
+
+    # Bounded: at most 20 batches a run; the next run (a minute later) takes the rest.
+    for _ in range(20):
+        if not seal():
+            break
+
+
+@shared_task
+def access_log_digest():
+    from customers.services.access_log import access_log_digest as digest
+
+    digest()

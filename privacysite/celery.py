@@ -16,6 +16,17 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    # Every minute: seal new access-log entries into the hash chain (writers never lock it).
+    "access-log-seal": {
+        "task": "customers.tasks.access_log_seal",
+        "schedule": 60.0,
+    },
+    # Daily at 06:00: write the chain head outside the database (log line and mail to the
+    # data-protection role), so that a rewrite of the whole table is caught.
+    "access-log-digest": {
+        "task": "customers.tasks.access_log_digest",
+        "schedule": crontab(hour=6, minute=0),
+    },
     # Every five minutes: send what the outbox holds that never reached the broker (Redis
     # was down when the customer submitted) so that nothing accepted is lost.
     "messages-resend-stuck": {

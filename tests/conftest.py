@@ -138,3 +138,31 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+def login_staff(client, user, *, accept_agreement=True, verified=True):
+    """Sign a staff member in as the admin requires: password, TOTP device, agreement."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from customers.services.staff import agreement_accept, agreement_ensure_exists
+
+    client.force_login(user)
+    if verified:
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    if accept_agreement:
+        agreement_accept(user=user, agreement=agreement_ensure_exists())
+    return client
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    """``staff_client(role=None, superuser=False)``: a test client signed in as such staff."""
+
+    def make(role=None, superuser=False, username=None):
+        return login_staff(client, staff_user(role=role, superuser=superuser, username=username))
+
+    return make

@@ -1,5 +1,7 @@
+from privacysite.append_only import AppendOnlyError
+
 from .cookies import Cookie, CookieCategory, CookieConsent, CookiePolicyVersion
-from .ledger import AppendOnlyError, ConsentEvent, ConsentState
+from .ledger import ConsentEvent, ConsentState
 from .policies import PolicySection, PolicyVersion
 from .purposes import Purpose
 

@@ -4,29 +4,20 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from customers.fields import EncryptedTextField
+from privacysite.append_only import AppendOnlyModel, AppendOnlyQuerySet
 
 
-class AppendOnlyError(Exception):
-    """Raised on any attempt to change or delete a ledger row."""
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError(f"{self.model.__name__} rows cannot be changed.")
-
-    def delete(self):
-        raise AppendOnlyError(f"{self.model.__name__} rows cannot be deleted.")
-
+class ConsentEventQuerySet(AppendOnlyQuerySet):
     def redact_personal_evidence(self):
         """Erasure's one exception: blank the personal evidence, keep the anonymous facts.
 
         Only the erasure service calls this (LEGAL.md §11.3); the granted/withdrawn facts,
         purpose, policy version, wording and time stay.
         """
-        return models.QuerySet.update(self, ip_address="", user_agent="", call_reference="")
+        return self._privileged_update(ip_address="", user_agent="", call_reference="")
 
 
-class ConsentEvent(models.Model):
+class ConsentEvent(AppendOnlyModel):
     """One grant or withdrawal of consent: the proof of who agreed to what text, when and how."""
 
     class Action(models.TextChoices):
@@ -73,7 +64,7 @@ class ConsentEvent(models.Model):
     call_reference = models.CharField(_("call reference"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = ConsentEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consent event")
@@ -83,15 +74,6 @@ class ConsentEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.purpose_id} #{self.pk}"
-
-    def save(self, *args, **kwargs):
-        # An integrity guard rather than logic: a ledger row is written once.
-        if self.pk is not None:
-            raise AppendOnlyError("ConsentEvent rows cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("ConsentEvent rows cannot be deleted.")
 
 
 class ConsentState(models.Model):

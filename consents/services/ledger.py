@@ -14,7 +14,7 @@ class NoPublishedPolicy(Exception):
     """Consent names the policy version it was given under; none is published yet."""
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def consent_record(
     *,
     customer,
@@ -59,16 +59,12 @@ def consent_record(
         staff_user=staff_user,
         call_reference=call_reference,
     )
-    ConsentState.objects.update_or_create(
-        customer=customer,
-        purpose=purpose,
-        defaults={
-            "granted": granted,
-            "wording_hash": purpose.wording_hash,
-            "last_event": event,
-            "since": event.created_at,
-        },
-    )
+    state = state or ConsentState(customer=customer, purpose=purpose)
+    state.granted = granted
+    state.wording_hash = purpose.wording_hash
+    state.last_event = event
+    state.since = event.created_at
+    state.save()  # the row is locked above (select_for_update) or new
     logger.info(
         "consent.%s customer_id=%s purpose=%s event_id=%s",
         event.action,
@@ -87,7 +83,7 @@ def consent_withdraw(**kwargs) -> ConsentEvent | None:
     return consent_record(granted=False, **kwargs)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def consents_grant_many(*, customer, purposes, **kwargs) -> list[ConsentEvent]:
     """Grant each purpose ticked on a form (unticked boxes are silence, not a refusal)."""
     events = [consent_grant(customer=customer, purpose=p, **kwargs) for p in purposes]

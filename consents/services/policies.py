@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from consents.models import PolicyVersion
+from consents.selectors import consents_cache_clear
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ def policy_publish(*, version: PolicyVersion, actor) -> bool:
     version.published_by = actor
     version.full_clean()
     version.save(update_fields=["status", "published_at", "published_by"])
+    transaction.on_commit(consents_cache_clear)
     logger.info("policy.published version=%s actor_id=%s", version.number, actor.pk)
     return True
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from consents.cookies import catalogue_clear
 from consents.models import (
     Cookie,
     CookieCategory,
@@ -12,6 +13,7 @@ from consents.models import (
     PolicyVersion,
     Purpose,
 )
+from consents.selectors import consents_cache_clear
 
 C, K = Purpose.LegalBasis.CONTRACT, Purpose.LegalBasis.CONSENT
 
@@ -290,6 +292,8 @@ def policy_sections():
 @transaction.atomic
 def consents_seed() -> None:
     """Idempotent: creates what is missing, never changes what exists."""
+    transaction.on_commit(consents_cache_clear)
+    transaction.on_commit(catalogue_clear)
     for order, (code, nvi, nen, dvi, den, basis, optional, channel, marketing) in enumerate(
         PURPOSES
     ):

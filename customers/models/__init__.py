@@ -1,11 +1,18 @@
+from .access import AccessLogEntry, AccessLogSubject, AuditChainHead
 from .accounting import AccountingDocument
 from .customers import Customer, CustomerChange, UnconfirmedRegistration
 from .messages import Message
 from .services import Service, Warranty
+from .staff import AgreementAcceptance, ConfidentialityAgreement
 from .submissions import Submission
 
 __all__ = [
+    "AccessLogEntry",
+    "AccessLogSubject",
+    "AuditChainHead",
     "AccountingDocument",
+    "AgreementAcceptance",
+    "ConfidentialityAgreement",
     "Customer",
     "CustomerChange",
     "Message",

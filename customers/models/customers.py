@@ -79,6 +79,7 @@ class Customer(models.Model):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         ordering = ["-id"]
+        permissions = [("export_customer", _("Can export customers to CSV"))]
         constraints = [
             # One customer per email address: a second registration merges into the first.
             models.UniqueConstraint(

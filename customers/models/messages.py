@@ -37,6 +37,9 @@ class Message(models.Model):
     template = models.CharField(_("template"), max_length=100, blank=True)
     language = models.CharField(_("language"), max_length=8, default="vi")
     recipient = EncryptedTextField(_("recipient"))
+    # What the template needs besides the customer (links, dates); rendered at send time,
+    # so the request that queues a message does not pay for templates and encryption.
+    context = EncryptedTextField(_("template context"), blank=True)
     subject = EncryptedTextField(_("subject"), blank=True)
     body = EncryptedTextField(_("body"), blank=True)
     html_body = EncryptedTextField(_("HTML body"), blank=True)

@@ -46,12 +46,13 @@ def _record_change(*, customer, actor, before: dict, after: dict, reason: str = 
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def customer_create(*, actor, source: str, data: dict, reason: str = "") -> Customer:
     values = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
     customer = Customer(source=source, last_activity_at=timezone.now(), **values)
     customer.__dict__.update(blind_indexes(values))
-    customer.full_clean(exclude=["email_index"])
+    # Constraints are checked by the database itself, without a query each.
+    customer.full_clean(exclude=["email_index"], validate_constraints=False)
     customer.save()
     _record_change(
         customer=customer,
@@ -64,7 +65,7 @@ def customer_create(*, actor, source: str, data: dict, reason: str = "") -> Cust
     return customer
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def customer_update(
     *, customer: Customer, actor, data: dict, reason: str = "", keep_blank: bool = False
 ) -> list[str]:
@@ -89,7 +90,8 @@ def customer_update(
         return []
     indexes = blind_indexes(after)
     customer.__dict__.update(indexes)
-    customer.full_clean(exclude=["email_index"])
+    # Constraints are checked by the database itself, without a query each.
+    customer.full_clean(exclude=["email_index"], validate_constraints=False)
     customer.save(update_fields=[*after, *indexes, "updated_at"])
     _record_change(customer=customer, actor=actor, before=before, after=after, reason=reason)
     logger.info("customer.updated customer_id=%s fields=%s", customer.pk, ",".join(sorted(after)))

@@ -5,6 +5,7 @@ rolled back, and a message accepted while the broker is down is not lost: the pe
 ``messages_resend_stuck`` task hands it to the broker again.
 """
 
+import json
 import logging
 from datetime import timedelta
 
@@ -42,7 +43,7 @@ def absolute_url(path: str) -> str:
 def _links(customer: Customer, purpose_code: str) -> tuple[dict, dict]:
     """The footer links every message carries, and the unsubscribe headers (RFC 8058) of a
     message sent on consent."""
-    from consents.models import Purpose
+    from consents.selectors import purposes_needing_consent
     from consents.tokens import preferences_token, unsubscribe_token
 
     context = {
@@ -51,7 +52,7 @@ def _links(customer: Customer, purpose_code: str) -> tuple[dict, dict]:
         )
     }
     headers = {}
-    if Purpose.objects.filter(code=purpose_code, legal_basis=Purpose.LegalBasis.CONSENT).exists():
+    if purpose_code in purposes_needing_consent():
         url = absolute_url(
             reverse("consents:unsubscribe", args=[unsubscribe_token(customer, purpose_code)])
         )
@@ -75,17 +76,12 @@ def message_queue(
     """Record an email to a customer and send it once the current transaction commits.
 
     Nothing is recorded for an erased customer or one without an address. A suspended email
-    channel (suspected fraud) holds the message instead of sending it. Every message links to
-    the preference page; one sent on consent also carries a one-click unsubscribe.
+    channel (suspected fraud) holds the message instead of sending it. ``context`` must be
+    JSON (links, numbers, dates as text): the message is rendered by the worker.
     """
     recipient = recipient if recipient is not None else customer.email
     if customer.is_erased or not recipient:
         return None
-    language = language or customer.preferred_language
-    links, headers = _links(customer, purpose)
-    subject, text, html = render_email(
-        template=template, context={"customer": customer, **links, **context}, language=language
-    )
     status, reason = Message.Status.QUEUED, ""
     if customer.email_suspended:
         status, reason = Message.Status.HELD, "email channel suspended"
@@ -94,12 +90,9 @@ def message_queue(
         purpose=purpose,
         channel=Message.Channel.EMAIL,
         template=template,
-        language=language,
+        language=language or customer.preferred_language,
         recipient=recipient,
-        subject=subject,
-        body=text,
-        html_body=html,
-        headers=headers,
+        context=json.dumps(context, ensure_ascii=False),
         status=status,
         status_reason=reason,
     )
@@ -107,6 +100,17 @@ def message_queue(
         transaction.on_commit(lambda: message_enqueue(message_id=message.pk))
     logger.info("message.queued message_id=%s status=%s", message.pk, status)
     return message
+
+
+def _render(message: Message) -> None:
+    """Fill in subject, bodies and headers: what is sent is what is recorded."""
+    links, headers = _links(message.customer, message.purpose)
+    context = {"customer": message.customer, **links, **json.loads(message.context or "{}")}
+    message.subject, message.body, message.html_body = render_email(
+        template=message.template, context=context, language=message.language
+    )
+    message.headers = headers
+    message.save(update_fields=["subject", "body", "html_body", "headers", "updated_at"])
 
 
 def message_enqueue(*, message_id: int) -> None:
@@ -138,6 +142,7 @@ def message_send(*, message_id: int) -> bool:
         # Checked at send time: a withdrawal stops every message still in the queue.
         _finish(message, Message.Status.HELD, "consent withdrawn")
         return False
+    _render(message)
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body,

@@ -29,5 +29,8 @@ def roles_setup() -> dict[str, list[str]]:
             if absent:
                 missing.setdefault(role.value, []).extend(sorted(absent))
         group.permissions.set(permissions)
+    from customers.services.staff import agreement_ensure_exists
+
+    agreement_ensure_exists()
     logger.info("roles.setup groups=%s", len(Role))
     return missing

@@ -5,6 +5,7 @@ from consents.models import AppendOnlyError, ConsentEvent, ConsentState, Purpose
 from consents.selectors import customers_consenting, needs_reconfirmation
 from consents.services.ledger import consent_grant, consent_state_rebuild, consent_withdraw
 from customers.factories import CustomerFactory
+from tests.conftest import login_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,7 @@ def test_ledger_rows_cannot_be_changed_or_deleted_through_the_orm(marketing):
 
 def test_ledger_admin_is_read_only_even_for_a_superuser(client, staff_user, marketing):
     event = grant(CustomerFactory(), marketing)
-    client.force_login(staff_user(superuser=True))
+    login_staff(client, staff_user(superuser=True))
     change_url = reverse("admin:consents_consentevent_change", args=[event.pk])
     response = client.get(change_url)
     assert response.status_code == 200
@@ -110,8 +111,7 @@ def test_changed_wording_asks_for_reconfirmation(marketing):
 def test_consent_proof_lists_who_agreed_to_what_and_how(client, staff_user, marketing):
     customer = CustomerFactory()
     grant(customer, marketing, ip_address="198.51.100.4")
-    user = staff_user(superuser=True)
-    client.force_login(user)
+    login_staff(client, staff_user(superuser=True))
     response = client.get(reverse("admin:customers_customer_consent_proof", args=[customer.pk]))
     html = response.content.decode()
     assert marketing.description_vi in html

@@ -7,6 +7,7 @@ from consents.services.policies import (
     policy_draft_from_current,
     policy_publish,
 )
+from tests.conftest import login_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def test_new_version_shows_what_changed_and_past_versions_stay_reachable(
 
 
 def test_published_version_cannot_be_edited_in_admin(client, seeded, staff_user):
-    client.force_login(staff_user(superuser=True))
+    login_staff(client, staff_user(superuser=True))
     version = PolicyVersion.objects.get(number=1)
     url = reverse("admin:consents_policyversion_change", args=[version.pk])
     assert client.post(url, {"summary_vi": "sửa"}).status_code == 403

@@ -15,9 +15,8 @@ CHANGELIST = reverse("admin:customers_customer_changelist")
 
 
 @pytest.fixture
-def admin_client_logged(client, staff_user):
-    client.force_login(staff_user(superuser=True, username="root"))
-    return client
+def admin_client_logged(staff_client):
+    return staff_client(superuser=True, username="root")
 
 
 def listed(response):

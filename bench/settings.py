@@ -1,0 +1,25 @@
+"""Benchmark settings: production settings on PostgreSQL (and Redis if REDIS_URL is set),
+plus a bare baseline view. Run with DJANGO_SETTINGS_MODULE=bench.settings."""
+
+import os
+
+os.environ["ENV_FILE"] = ""
+os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production-8c2e91f0a7b3")
+os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "5T7m1a0nRk2uGm4xq2gWc0Zy1mPp4bH3v8dQy6eL9sA=")
+os.environ.setdefault("BLIND_INDEX_KEY", "bench-blind-index-key")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/privacysite_bench")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+os.environ["DEBUG"] = "False"
+os.environ["SECURE_SSL_REDIRECT"] = "False"
+os.environ.setdefault("FORM_RATE_LIMIT", "1000000/m")
+
+from privacysite.settings import *  # noqa: E402,F403
+
+ROOT_URLCONF = "bench.urls"
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = False
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405

@@ -1,0 +1,1 @@
+from customers.admin import access, customers, records  # noqa: F401  (registers the admins)

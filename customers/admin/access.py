@@ -1,0 +1,58 @@
+from django.contrib import admin
+from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import AccessLogEntry, AgreementAcceptance, ConfidentialityAgreement
+from customers.services.staff import CACHE_KEY
+from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(ReadOnlyAdmin):
+    """The access log: the data-protection role reads it; nobody edits or deletes it."""
+
+    list_display = [
+        "at",
+        "actor_label",
+        "action",
+        "customer_list",
+        "fields",
+        "reason",
+        "ip_address",
+        "seal_seq",
+    ]
+    list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter)]
+    date_hierarchy = "at"
+    search_fields = ["=subjects__customer__id"]
+    search_help_text = _("Enter a customer number to see every look at that customer's data.")
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+    list_per_page = 100
+
+    @admin.display(description=_("customers"))
+    def customer_list(self, obj):
+        ids = obj.customer_ids
+        shown = ", ".join(f"#{i}" for i in ids[:10])
+        return shown + (f" (+{len(ids) - 10})" if len(ids) > 10 else "")
+
+
+@admin.register(ConfidentialityAgreement)
+class ConfidentialityAgreementAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "published_at"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        cache.delete(CACHE_KEY)  # every staff member must accept the new version
+
+    # A published version is what people signed: new text means a new version.
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AgreementAcceptance)
+class AgreementAcceptanceAdmin(ReadOnlyAdmin):
+    list_display = ["user", "agreement", "accepted_at", "ip_address"]
+    list_filter = ["agreement"]

@@ -1,0 +1,54 @@
+from django.contrib import admin
+
+from customers.admin.mixins import LogsPersonalDataViews
+from customers.models import AccountingDocument, Message, Service, Submission, Warranty
+from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin
+
+
+@admin.register(Service)
+class ServiceAdmin(LogsPersonalDataViews, admin.ModelAdmin):
+    list_display = ["product", "customer", "started_on", "ends_on", "status"]
+    list_filter = ["status"]
+    list_select_related = ["customer"]
+    raw_id_fields = ["customer"]
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+
+
+@admin.register(Warranty)
+class WarrantyAdmin(admin.ModelAdmin):
+    list_display = ["item", "customer", "installed_on", "warranty_until"]
+    list_select_related = ["customer"]
+    raw_id_fields = ["customer"]
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+
+
+@admin.register(AccountingDocument)
+class AccountingDocumentAdmin(LogsPersonalDataViews, admin.ModelAdmin):
+    list_display = ["__str__", "issued_on", "fiscal_year", "amount", "retention_class", "customer"]
+    list_filter = ["kind", "retention_class", "fiscal_year"]
+    list_select_related = ["customer"]
+    search_fields = ["number"]
+    raw_id_fields = ["customer"]
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(LogsPersonalDataViews, ReadOnlyAdmin):
+    list_display = ["__str__", "customer", "language", "policy_version", "received_at"]
+    list_filter = ["form"]
+    list_select_related = ["customer", "policy_version"]
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+
+
+@admin.register(Message)
+class MessageAdmin(LogsPersonalDataViews, ReadOnlyAdmin):
+    list_display = ["__str__", "customer", "purpose", "template", "created_at", "sent_at"]
+    list_filter = ["status", "channel", "purpose"]
+    list_select_related = ["customer"]
+    exclude = ["html_body", "context"]
+    paginator = CappedCountPaginator
+    show_full_result_count = False

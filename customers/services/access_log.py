@@ -1,0 +1,194 @@
+"""The access log: record every look at personal data, seal the records into a chain, verify."""
+
+import datetime
+import hashlib
+import hmac
+import json
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from customers.models import AccessLogEntry, AccessLogSubject, AuditChainHead
+
+logger = logging.getLogger(__name__)
+
+SEAL_BATCH = 5000
+# A row sealed this long after it was written was not written by the application's normal
+# path (the sealer runs every minute): it is reported as back-dated.
+LATE_SEAL_SECONDS = 15 * 60
+
+
+def access_log(
+    *,
+    actor,
+    action: str,
+    customers=(),
+    fields=(),
+    reason: str = "",
+    ip_address: str | None = None,
+    actor_label: str | None = None,
+) -> AccessLogEntry:
+    """Append one entry. ``customers`` are ids or Customer objects; no personal data is stored."""
+    ids = sorted({getattr(c, "pk", c) for c in customers})
+    user = actor if getattr(actor, "pk", None) else None
+    entry = AccessLogEntry.objects.create(
+        actor=user,
+        actor_label=actor_label or (actor.get_username() if user else str(actor or "system")),
+        action=action,
+        customer_ids=ids,
+        fields=sorted(set(fields)),
+        reason=reason[:255],
+        ip_address=ip_address or None,
+    )
+    AccessLogSubject.objects.bulk_create(
+        AccessLogSubject(entry=entry, customer_id=customer_id) for customer_id in ids
+    )
+    return entry
+
+
+def _key() -> bytes:
+    return hmac.new(
+        settings.BLIND_INDEX_KEY.encode(), b"privacysite access log chain", hashlib.sha256
+    ).digest()
+
+
+def _canonical(row: dict, seq: int) -> bytes:
+    at = row["at"].astimezone(datetime.UTC).isoformat()
+    parts = [
+        seq,
+        row["id"],
+        at,
+        row["actor_id"] or "",
+        row["actor_label"],
+        row["action"],
+        json.dumps(row["customer_ids"]),
+        json.dumps(row["fields"]),
+        row["reason"],
+        row["ip_address"] or "",
+    ]
+    return "\x1f".join(str(p) for p in parts).encode()
+
+
+def chain_hash(prev_hash: str, row: dict, seq: int, key: bytes | None = None) -> str:
+    return hmac.new(key or _key(), prev_hash.encode() + _canonical(row, seq), "sha256").hexdigest()
+
+
+CONTENT = [
+    "id",
+    "at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "customer_ids",
+    "fields",
+    "reason",
+    "ip_address",
+]
+
+
+def access_log_seal(*, batch: int = SEAL_BATCH) -> int:
+    """Seal the unsealed entries, oldest id first, into the chain. One sealer at a time (the
+    head row is locked); writers are never blocked. Returns how many were sealed."""
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        rows = list(
+            AccessLogEntry.objects.filter(seal_seq__isnull=True)
+            .order_by("id")
+            .values(*CONTENT)[:batch]
+        )
+        if not rows:
+            return 0
+        key, now = _key(), timezone.now()
+        seq, prev, updates = head.seq, head.hash, []
+        for row in rows:
+            seq += 1
+            digest = chain_hash(prev, row, seq, key)
+            updates.append((seq, prev, digest, now, row["id"]))
+            prev = digest
+        table = connection.ops.quote_name(AccessLogEntry._meta.db_table)
+        with connection.cursor() as cursor:
+            # The sealer is the one writer of these columns (not through the ORM's update).
+            cursor.executemany(
+                f"UPDATE {table} SET seal_seq = %s, prev_hash = %s, hash = %s, sealed_at = %s "  # noqa: S608
+                "WHERE id = %s AND seal_seq IS NULL",
+                updates,
+            )
+        head.seq, head.hash = seq, prev
+        head.save(update_fields=["seq", "hash", "updated_at"])
+    logger.info("access_log.sealed count=%s head=%s", len(rows), seq)
+    return len(rows)
+
+
+@dataclass
+class Verification:
+    checked: int
+    problems: list[str]
+    head_seq: int
+    head_hash: str
+
+    @property
+    def ok(self):
+        return not self.problems
+
+
+def access_log_verify(*, chunk: int = 5000, max_problems: int = 20) -> Verification:
+    """Walk the chain in order, in constant memory; report the first broken links."""
+    key, problems = _key(), []
+    expected_seq, prev, checked = 1, "", 0
+    sealed = (
+        AccessLogEntry.objects.filter(seal_seq__isnull=False)
+        .order_by("seal_seq")
+        .values(*CONTENT, "seal_seq", "prev_hash", "hash", "sealed_at")
+    )
+    for row in sealed.iterator(chunk_size=chunk):
+        checked += 1
+        seq = row["seal_seq"]
+        if seq != expected_seq:
+            problems.append(f"entry at chain position {expected_seq} is missing (next is {seq})")
+        if row["prev_hash"] != prev:
+            problems.append(f"chain broken at position {seq} (entry id {row['id']})")
+        elif chain_hash(prev, row, seq, key) != row["hash"]:
+            problems.append(f"entry id {row['id']} (position {seq}) was changed after sealing")
+        elif (row["sealed_at"] - row["at"]).total_seconds() > LATE_SEAL_SECONDS:
+            problems.append(
+                f"entry id {row['id']} (position {seq}) was sealed long after its time: "
+                "written after the fact?"
+            )
+        prev, expected_seq = row["hash"], seq + 1
+        if len(problems) >= max_problems:
+            break
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head and len(problems) < max_problems and (head.seq, head.hash) != (expected_seq - 1, prev):
+        problems.append(
+            f"the chain ends at position {expected_seq - 1} but its head says {head.seq}: "
+            "entries were removed from the end"
+        )
+    return Verification(checked, problems, head.seq if head else 0, head.hash if head else "")
+
+
+def access_log_digest() -> str:
+    """The chain head, written outside the database (log and mail to the data-protection
+    role) so that even a rewrite of the whole table is caught by comparing with it."""
+    from django.contrib.auth import get_user_model
+    from django.core.mail import send_mail
+
+    from customers.roles import Role
+
+    head = AuditChainHead.objects.filter(pk=1).first()
+    line = (
+        f"access-log head {timezone.now():%Y-%m-%d}: seq={head.seq if head else 0} "
+        f"hash={head.hash if head else ''}"
+    )
+    logger.info("access_log.digest %s", line)
+    recipients = list(
+        get_user_model()
+        .objects.filter(groups__name=Role.DPO.value, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if recipients:
+        send_mail("privacysite: access-log digest", line + "\n", None, recipients)
+    return line

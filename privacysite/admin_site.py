@@ -1,0 +1,138 @@
+"""The staff admin: password, then a TOTP code (enrolment with a QR code the first time), then
+the current confidentiality agreement, before any page that can show customer data."""
+
+import io
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.qr import write_qrcode_image
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("6-digit code from your authenticator app"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class PrivacyAdminSite(admin.AdminSite):
+    site_header = _("privacysite: staff")
+    site_title = _("privacysite staff")
+    index_title = _("Customer data administration")
+    # Pages reachable after the password alone (to finish signing in, or to leave).
+    OPEN_VIEWS = {"otp", "agreement", "logout", "login", "jsi18n"}
+
+    def has_permission(self, request):
+        user = request.user
+        return super().has_permission(request) and user.is_verified()
+
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        def gate(request, *args, **kwargs):
+            user = request.user
+            if user.is_authenticated and user.is_active and user.is_staff:
+                if not user.is_verified():
+                    return self._redirect(request, "admin:otp")
+                from customers.services.staff import agreement_accepted
+
+                if not agreement_accepted(user, request.session):
+                    return self._redirect(request, "admin:agreement")
+            return inner(request, *args, **kwargs)
+
+        gate.admin_site = self
+        return gate
+
+    @staticmethod
+    def _redirect(request, name):
+        query = urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
+        return redirect(f"{reverse(name)}?{query}")
+
+    def get_urls(self):
+        return [
+            path("otp/", never_cache(self.otp_view), name="otp"),
+            path("agreement/", never_cache(self.agreement_view), name="agreement"),
+            *super().get_urls(),
+        ]
+
+    def _next(self, request):
+        target = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME)
+        if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+            return target
+        return reverse("admin:index")
+
+    def otp_view(self, request):
+        """Second factor. The first time, the device is created and shown as a QR code."""
+        user = request.user
+        if not (user.is_authenticated and user.is_active and user.is_staff):
+            return redirect(f"{reverse('admin:login')}?{REDIRECT_FIELD_NAME}={request.path}")
+        if user.is_verified():
+            return redirect(self._next(request))
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        enrolling = device is None
+        if enrolling:
+            device, _ = TOTPDevice.objects.get_or_create(
+                user=user, confirmed=False, defaults={"name": "authenticator"}
+            )
+        form = TokenForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            if device.verify_token(form.cleaned_data["token"].strip()):
+                if enrolling:
+                    device.confirmed = True
+                    device.save(update_fields=["confirmed"])
+                otp_login(request, device)
+                return redirect(self._next(request))
+            form.add_error(
+                "token", _("This code is not valid. Check your device's clock and try again.")
+            )
+        context = {
+            **self.each_context(request),
+            "title": _("Set up two-step sign-in") if enrolling else _("Two-step sign-in"),
+            "form": form,
+            "enrolling": enrolling,
+            "next": self._next(request),
+        }
+        if enrolling:
+            svg = io.BytesIO()
+            write_qrcode_image(device.config_url, svg)
+            # The SVG is generated here from our own data: safe to inline (no script).
+            context["qr_svg"] = mark_safe(svg.getvalue().decode())  # noqa: S308
+            context["secret"] = device.bin_key.hex()
+        return TemplateResponse(request, "admin/otp.html", context)
+
+    def agreement_view(self, request):
+        from customers.services.staff import agreement_accept, agreement_current
+
+        user = request.user
+        if not (user.is_authenticated and user.is_staff and user.is_verified()):
+            return redirect(reverse("admin:otp"))
+        agreement = agreement_current()
+        if request.method == "POST" and request.POST.get("accept") == "yes":
+            agreement_accept(
+                user=user, agreement=agreement, ip_address=request.META.get("REMOTE_ADDR")
+            )
+            return redirect(self._next(request))
+        return TemplateResponse(
+            request,
+            "admin/agreement.html",
+            {
+                **self.each_context(request),
+                "title": _("Confidentiality agreement"),
+                "agreement": agreement,
+                "next": self._next(request),
+            },
+        )
