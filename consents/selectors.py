@@ -1,7 +1,6 @@
 """Reads of consent data."""
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef
 
 from consents.models import ConsentState, PolicyVersion, Purpose
 
@@ -48,21 +47,29 @@ def consent_states_for(customer) -> dict[str, ConsentState]:
     return {state.purpose.code: state for state in states}
 
 
-def customers_consenting(purpose_code: str):
-    """Customers who may be contacted for this purpose now.
+def customer_ids_consenting(purpose_code: str):
+    """Ids of the customers who may be contacted for this purpose now.
 
-    Reads only the current-state table through its partial index on granted rows.
+    Reads only the current-state table, through its partial index on granted rows (an
+    index-only scan); erasure removes an erased customer's states.
     """
-    from customers.models import Customer
-
     purpose = next((p for p in _current()["purposes"] if p.code == purpose_code), None)
     if purpose is None:
-        return Customer.objects.none()
-    # By purpose id, so that the partial index (purpose, customer) WHERE granted is used.
-    granted = ConsentState.objects.filter(
-        customer=OuterRef("pk"), purpose_id=purpose.pk, granted=True
+        return ConsentState.objects.none().values_list("customer_id", flat=True)
+    return ConsentState.objects.filter(purpose_id=purpose.pk, granted=True).values_list(
+        "customer_id", flat=True
     )
-    return Customer.objects.filter(Exists(granted)).exclude(status=Customer.Status.ERASED)
+
+
+def customers_consenting(purpose_code: str):
+    """The customers themselves (for sending), excluding erased ones."""
+    from customers.models import Customer
+
+    return (
+        Customer.objects.filter(pk__in=customer_ids_consenting(purpose_code))
+        .exclude(status=Customer.Status.ERASED)
+        .order_by()
+    )
 
 
 def needs_reconfirmation(customer) -> list[Purpose]:

@@ -17,21 +17,35 @@ def customer_by_email(email: str, *, for_update: bool = False) -> Customer | Non
     return queryset.first()
 
 
-def customers_matching(term: str):
-    """Customers whose email, phone or tax code equals ``term`` exactly (by blind index)."""
+def looks_like_identifier(term: str) -> bool:
+    """An email address, or something with enough digits to be a phone or a tax code."""
+    return "@" in term or sum(ch.isdigit() for ch in term) >= 8
+
+
+def customers_matching(term: str, *, fields=None):
+    """Customers whose email, phone or tax code equals ``term`` exactly (by blind index).
+
+    ``fields`` limits the search to those a role may see: searching by a value one cannot
+    see would reveal whose it is.
+    """
     term = term.strip()
-    if not term:
-        return Customer.objects.none()
+    allowed = (
+        set(fields)
+        if fields is not None
+        else {"email", "phone_mobile", "phone_home", "phone_office", "tax_code"}
+    )
     query = Q()
-    if "@" in term:
+    if "@" in term and "email" in allowed:
         query |= Q(email_index=blind_index(normalise_email(term)))
     digits = "".join(ch for ch in term if ch.isdigit())
     if len(digits) >= 8:
         phone = blind_index(normalise_phone(term))
-        query |= Q(phone_mobile_index=phone) | Q(phone_home_index=phone)
-        query |= Q(phone_office_index=phone)
-        query |= Q(tax_code_index=blind_index(normalise_tax_code(term)))
-    if not query:
+        for name in ("phone_mobile", "phone_home", "phone_office"):
+            if name in allowed:
+                query |= Q(**{f"{name}_index": phone})
+        if "tax_code" in allowed:
+            query |= Q(tax_code_index=blind_index(normalise_tax_code(term)))
+    if not term or not query:
         return Customer.objects.none()
     return Customer.objects.filter(query)
 

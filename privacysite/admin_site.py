@@ -1,6 +1,7 @@
 """The staff admin: password, then a TOTP code (enrolment with a QR code the first time), then
 the current confidentiality agreement, before any page that can show customer data."""
 
+import base64
 import io
 from urllib.parse import urlencode
 
@@ -85,7 +86,7 @@ class PrivacyAdminSite(admin.AdminSite):
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         enrolling = device is None
         if enrolling:
-            device, _ = TOTPDevice.objects.get_or_create(
+            device, _created = TOTPDevice.objects.get_or_create(
                 user=user, confirmed=False, defaults={"name": "authenticator"}
             )
         form = TokenForm(request.POST or None)
@@ -111,7 +112,7 @@ class PrivacyAdminSite(admin.AdminSite):
             write_qrcode_image(device.config_url, svg)
             # The SVG is generated here from our own data: safe to inline (no script).
             context["qr_svg"] = mark_safe(svg.getvalue().decode())  # noqa: S308
-            context["secret"] = device.bin_key.hex()
+            context["secret"] = base64.b32encode(device.bin_key).decode().rstrip("=")
         return TemplateResponse(request, "admin/otp.html", context)
 
     def agreement_view(self, request):

@@ -18,7 +18,12 @@ from customers.models import (
     UnconfirmedRegistration,
     Warranty,
 )
-from customers.selectors import active_service_exists, customers_matching, running_warranty_exists
+from customers.selectors import (
+    active_service_exists,
+    customers_matching,
+    looks_like_identifier,
+    running_warranty_exists,
+)
 from customers.services.access_log import access_log
 from customers.services.customers import (
     EDITABLE_FIELDS,
@@ -348,13 +353,18 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        by_identifier = customers_matching(term).values("pk")
+        if looks_like_identifier(term):
+            # An email, phone or tax code: exact match through the blind indexes only (an OR
+            # with a name search would make the database scan every row).
+            visible = masking.visible_fields(request.user)
+            matching = customers_matching(term, fields=visible)
+            return queryset.filter(pk__in=matching.values("pk")), False
         by_name = (
             Q(full_name__icontains=term)
             | Q(business_name__icontains=term)
             | Q(contact_person__icontains=term)
         )
-        return queryset.filter(Q(pk__in=by_identifier) | by_name), False
+        return queryset.filter(by_name), False
 
     def save_model(self, request, obj, form, change):
         # Through the services, so that the change history and blind indexes are written
