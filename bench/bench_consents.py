@@ -37,8 +37,8 @@ def main():
     harness.migrate()
     total = Customer.objects.count()
     audience = customer_ids_consenting("marketing_email")
-    seconds, _ = harness.timed(lambda: list(audience), repeat=5)
-    count = len(list(audience))
+    seconds, _ = harness.timed(lambda: list(audience.all()), repeat=5)  # .all(): no cache
+    count = len(list(audience.all()))
     print(f"\n## Marketing-email audience over {total:,} customers\n")
     print(
         f"{count:,} customers may receive marketing email now; listing their ids took "

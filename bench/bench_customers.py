@@ -41,7 +41,7 @@ def measure_changelist(database):
         username="bench", defaults={"is_staff": True, "is_superuser": True}
     )
     client = Client()
-    client.force_login(user)
+    harness.login_verified(client, user)
     url = "/admin/customers/customer/"
     last = Customer.objects.order_by("-id").first()
     email = last.email

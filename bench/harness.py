@@ -116,14 +116,16 @@ def populate_customers(count: int, *, consent_share: float = 0.0, batch: int = 2
                     copy.write_row(tuple(row(start + i).values()))
             print(f"  customers: {min(offset + batch, count)}/{count}", flush=True)
         if consent_share:
-            _populate_consents(cursor, start, count, consent_share)
+            _populate_consents(cursor, start, "marketing_email", consent_share)
+            _populate_consents(cursor, start, "surveys", consent_share * 2)
+            _populate_consents(cursor, start, "marketing_sms", consent_share / 2)
         cursor.execute("ANALYZE")
 
 
-def _populate_consents(cursor, start, count, share):
+def _populate_consents(cursor, start, code, share):
     from consents.models import PolicyVersion, Purpose
 
-    purpose = Purpose.objects.get(code="marketing_email")
+    purpose = Purpose.objects.get(code=code)
     policy = PolicyVersion.objects.get(number=1)
     step = round(1 / share)
     cursor.execute(
@@ -259,3 +261,18 @@ def load(host, make_request, *, clients=8, seconds=10.0):
         errors[0],
         count - errors[0],
     )
+
+
+def login_verified(client, user):
+    """Sign a test client in as the admin requires (TOTP device verified, agreement accepted)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from customers.services.staff import agreement_accept, agreement_ensure_exists
+
+    client.force_login(user)
+    device, _created = TOTPDevice.objects.get_or_create(user=user, name="bench", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    agreement_accept(user=user, agreement=agreement_ensure_exists())

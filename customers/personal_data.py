@@ -112,6 +112,11 @@ REGISTRY = {
         PersonalField("body", _("body"), mask="all"),
         PersonalField("html_body", _("HTML body"), mask="all"),
     ),
+    "customers.DataRequest": (
+        PersonalField("details", _("what the customer wrote"), mask="all"),
+        PersonalField("proposed_changes", _("proposed changes"), mask="all"),
+    ),
+    "customers.DataRequestEvent": (PersonalField("note", _("note"), mask="all"),),
     "consents.ConsentEvent": (
         PersonalField("ip_address", _("IP address"), mask="all"),
         PersonalField("user_agent", _("user agent"), mask="all", encrypted=False),

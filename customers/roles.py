@@ -47,7 +47,8 @@ PERMISSIONS = {
         + _crud("service", *VIEW)
         + _crud("warranty", *VIEW)
         + _crud("customerchange", *VIEW)
-        + _crud("message", *VIEW),
+        + _crud("message", *VIEW)
+        + _crud("datarequest", "view", "change"),
         "consents": _crud("purpose", *VIEW) + _crud("consentevent", "view", "add"),
     },
     Role.TECH_SUPPORT: {
@@ -62,6 +63,7 @@ PERMISSIONS = {
         + _crud("accesslogentry", *VIEW)
         + _crud("confidentialityagreement", "view", "add")
         + _crud("agreementacceptance", *VIEW)
+        + _crud("datarequest", "view", "change")
         + _crud("customerchange", *VIEW)
         + _crud("submission", *VIEW)
         + _crud("message", *VIEW),

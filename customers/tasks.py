@@ -45,3 +45,10 @@ def access_log_digest():
     from customers.services.access_log import access_log_digest as digest
 
     digest()
+
+
+@shared_task
+def requests_send_reminders():
+    from customers.services.requests import requests_send_reminders as remind
+
+    remind()

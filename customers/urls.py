@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from customers import views
+from customers import my_data_views, views
 
 app_name = "customers"
 
@@ -19,4 +19,14 @@ urlpatterns = [
         name="service_request_done",
     ),
     path("confirm/<str:token>/", views.ConfirmContactView.as_view(), name="confirm"),
+    path("my-data/", my_data_views.start, name="my_data"),
+    path("my-data/open/<str:token>/", my_data_views.open_link, name="my_data_open"),
+    path("my-data/view/", my_data_views.overview, name="my_data_overview"),
+    path("my-data/download.json", my_data_views.download_json, name="my_data_json"),
+    path("my-data/download.html", my_data_views.download_html, name="my_data_html"),
+    path("my-data/correct/", my_data_views.correct, name="my_data_correct"),
+    path("my-data/delete/", my_data_views.delete, name="my_data_delete"),
+    path("my-data/object/", my_data_views.object_, name="my_data_object"),
+    path("my-data/complain/", my_data_views.complain, name="my_data_complain"),
+    path("my-data/sign-out/", my_data_views.sign_out, name="my_data_sign_out"),
 ]

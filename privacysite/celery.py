@@ -16,6 +16,12 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    # Daily at 08:00 (Vietnam time): remind assignees of request deadlines within two days,
+    # escalate overdue requests to the data-protection role (Decree 356 Art 5 clocks).
+    "requests-reminders": {
+        "task": "customers.tasks.requests_send_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
     # Every minute: seal new access-log entries into the hash chain (writers never lock it).
     "access-log-seal": {
         "task": "customers.tasks.access_log_seal",

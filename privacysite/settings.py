@@ -267,6 +267,31 @@ CONFIRMATION_LINK_DAYS = env.int("CONFIRMATION_LINK_DAYS", default=7)
 PREFERENCES_LINK_DAYS = env.int("PREFERENCES_LINK_DAYS", default=30)
 UNSUBSCRIBE_LINK_DAYS = env.int("UNSUBSCRIBE_LINK_DAYS", default=365)
 
+# --- Customer requests: legal clocks ------------------------------------------------------
+# Decree 356/2025 Art 5 (LEGAL.md §3.5, §4): respond in 2 working days, then complete within
+# these calendar days; "processor_days" when a processor or third party must act too; one
+# extension of at most "extension_days". Complaints have no legal period: the company's
+# promise (here 15 days) stands in.
+REQUEST_ACKNOWLEDGE_WORKING_DAYS = 2
+REQUEST_DEADLINES = {
+    "access": {"days": 10, "processor_days": 30, "extension_days": 10},
+    "correction": {"days": 10, "processor_days": 15, "extension_days": 10},
+    "deletion": {"days": 20, "processor_days": 30, "extension_days": 20},
+    "withdrawal": {"days": 15, "processor_days": 20, "extension_days": 15},
+    "objection": {"days": 15, "processor_days": 20, "extension_days": 15},
+    "complaint": {"days": 15, "processor_days": 15, "extension_days": 15},
+    "other": {"days": 15, "processor_days": 20, "extension_days": 15},
+}
+MY_DATA_LINK_HOURS = env.int("MY_DATA_LINK_HOURS", default=24)
+COMPLAINT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+COMPLAINT_ATTACHMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+}
+MY_DATA_RATE_LIMIT = env.str("MY_DATA_RATE_LIMIT", default="5/10m")
+
 # --- Abuse limits --------------------------------------------------------------------------
 # https://django-ratelimit.readthedocs.io/  (counts live in the cache: Redis in production)
 FORM_RATE_LIMIT = env.str("FORM_RATE_LIMIT", default="10/10m")

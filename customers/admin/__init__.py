@@ -1,1 +1,1 @@
-from customers.admin import access, customers, records  # noqa: F401  (registers the admins)
+from customers.admin import access, customers, records, requests  # noqa: F401  (registers)

@@ -1,13 +1,20 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from consents.models import ConsentEvent, ConsentState
 from consents.services.ledger import consents_grant_many
 from customers import masking
-from customers.admin.export import EXPORT_ROW_CAP, ExportForm, RevealForm, export_customers_csv
+from customers.admin.export import (
+    EXPORT_ROW_CAP,
+    EmailChannelForm,
+    ExportForm,
+    RevealForm,
+    export_customers_csv,
+)
 from customers.admin.mixins import LogsPersonalDataViews
 from customers.admin_forms import CustomerAdminForm
 from customers.models import (
@@ -28,7 +35,9 @@ from customers.services.access_log import access_log
 from customers.services.customers import (
     EDITABLE_FIELDS,
     customer_create,
+    customer_lift_email_suspension,
     customer_send_confirmation,
+    customer_suspend_email,
     customer_touch,
     customer_update,
 )
@@ -300,10 +309,44 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
             },
         )
 
+    def email_channel_view(self, request, object_id):
+        """Suspend the email channel (suspected fraud) or lift it after re-verification."""
+        customer = self.get_object(request, object_id)
+        if customer is None or not self.has_change_permission(request, customer):
+            raise PermissionDenied
+        form = EmailChannelForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            text = form.cleaned_data["text"]
+            if customer.email_suspended:
+                customer_lift_email_suspension(
+                    customer=customer, actor=request.user, verification=text
+                )
+                self.message_user(request, _("The email channel works again."))
+            else:
+                customer_suspend_email(customer=customer, actor=request.user, reason=text)
+                self.message_user(request, _("The email channel is suspended."))
+            return redirect("admin:customers_customer_change", customer.pk)
+        return TemplateResponse(
+            request,
+            "admin/customers/customer/email_channel.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Email channel"),
+                "customer": customer,
+                "form": form,
+                "opts": self.model._meta,
+            },
+        )
+
     def get_urls(self):
         from django.urls import path
 
         return [
+            path(
+                "<int:object_id>/email-channel/",
+                self.admin_site.admin_view(self.email_channel_view),
+                name="customers_customer_email_channel",
+            ),
             path(
                 "<int:object_id>/reveal/<str:field>/",
                 self.admin_site.admin_view(self.reveal_view),

@@ -32,6 +32,14 @@ class RevealForm(forms.Form):
     )
 
 
+class EmailChannelForm(forms.Form):
+    text = forms.CharField(
+        label=_("Reason, or how the customer was re-verified"),
+        max_length=255,
+        help_text=_("Recorded in the customer's change history."),
+    )
+
+
 def export_customers_csv(*, request, queryset, reason: str) -> HttpResponse:
     """The selected customers as CSV, masked exactly as the user's role sees them; logged."""
     user = request.user

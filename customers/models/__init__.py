@@ -2,6 +2,7 @@ from .access import AccessLogEntry, AccessLogSubject, AuditChainHead
 from .accounting import AccountingDocument
 from .customers import Customer, CustomerChange, UnconfirmedRegistration
 from .messages import Message
+from .requests import DataRequest, DataRequestEvent
 from .services import Service, Warranty
 from .staff import AgreementAcceptance, ConfidentialityAgreement
 from .submissions import Submission
@@ -15,6 +16,8 @@ __all__ = [
     "ConfidentialityAgreement",
     "Customer",
     "CustomerChange",
+    "DataRequest",
+    "DataRequestEvent",
     "Message",
     "Service",
     "Submission",

@@ -226,3 +226,49 @@ def customer_confirm_contact(*, token: str) -> Customer:
         customer_touch(customer=customer)
         logger.info("customer.confirmed customer_id=%s", customer.pk)
     return customer
+
+
+@transaction.atomic
+def customer_suspend_email(*, customer: Customer, actor, reason: str) -> bool:
+    """Stop using the email channel when fraud is suspected: links are not sent to it and
+    requests from it are held until the customer is re-verified another way."""
+    if not reason.strip():
+        raise ValueError("A reason is required to suspend the email channel.")
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if customer.email_suspended:
+        return False
+    customer.email_suspended_at = timezone.now()
+    customer.email_suspension_reason = reason.strip()[:255]
+    customer.save(update_fields=["email_suspended_at", "email_suspension_reason", "updated_at"])
+    _record_change(
+        customer=customer,
+        actor=actor,
+        before={},
+        after={"email_channel": "suspended"},
+        reason=reason,
+    )
+    logger.info("customer.email_suspended customer_id=%s", customer.pk)
+    return True
+
+
+@transaction.atomic
+def customer_lift_email_suspension(*, customer: Customer, actor, verification: str) -> bool:
+    """The customer was re-verified (by phone): the channel works again, held requests go on."""
+    from customers.services.requests import request_release_held
+
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if not customer.email_suspended:
+        return False
+    customer.email_suspended_at = None
+    customer.email_suspension_reason = ""
+    customer.save(update_fields=["email_suspended_at", "email_suspension_reason", "updated_at"])
+    _record_change(
+        customer=customer,
+        actor=actor,
+        before={"email_channel": "suspended"},
+        after={"email_channel": "active"},
+        reason=verification,
+    )
+    request_release_held(customer=customer, actor=actor)
+    logger.info("customer.email_restored customer_id=%s", customer.pk)
+    return True

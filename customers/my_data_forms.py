@@ -1,0 +1,123 @@
+import os
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from customers.forms import ADDRESS_MAX, NOTES_MAX, text_field
+from customers.models import DataRequest
+from customers.validators import (
+    validate_multiline,
+    validate_phone,
+    validate_single_line,
+    validate_tax_code,
+)
+
+
+class MyDataEmailForm(forms.Form):
+    email = forms.EmailField(label=_("Your email address"), max_length=254)
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class CorrectionForm(forms.Form):
+    """The customer's own data, as it is now; what they change goes to staff as a diff."""
+
+    full_name = text_field(_("Full name"))
+    business_name = text_field(_("Business name"), required=False)
+    contact_person = text_field(_("Contact person"), required=False)
+    tax_code = forms.CharField(label=_("Tax code (mã số thuế)"), required=False, max_length=20)
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    phone_mobile = forms.CharField(label=_("Mobile phone"), required=False, max_length=30)
+    phone_home = forms.CharField(label=_("Home phone"), required=False, max_length=30)
+    phone_office = forms.CharField(label=_("Office phone"), required=False, max_length=30)
+    address_home = forms.CharField(
+        label=_("Home address"),
+        required=False,
+        max_length=ADDRESS_MAX,
+        validators=[validate_single_line],
+    )
+    address_office = forms.CharField(
+        label=_("Office address"),
+        required=False,
+        max_length=ADDRESS_MAX,
+        validators=[validate_single_line],
+    )
+
+    def clean_tax_code(self):
+        value = self.cleaned_data["tax_code"].strip()
+        return validate_tax_code(value) if value else ""
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def _phone(self, name):
+        value = self.cleaned_data[name].strip()
+        return validate_phone(value) if value else ""
+
+    def clean_phone_mobile(self):
+        return self._phone("phone_mobile")
+
+    def clean_phone_home(self):
+        return self._phone("phone_home")
+
+    def clean_phone_office(self):
+        return self._phone("phone_office")
+
+    def changes(self, customer) -> dict:
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if (getattr(customer, name) or "") != (value or "")
+        }
+
+
+class FreeTextForm(forms.Form):
+    details = forms.CharField(
+        label=_("Tell us more (optional)"),
+        required=False,
+        max_length=NOTES_MAX,
+        validators=[validate_multiline],
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ComplaintForm(forms.Form):
+    category = forms.ChoiceField(
+        label=_("What is your complaint about?"),
+        choices=DataRequest.ComplaintCategory.choices,
+        widget=forms.RadioSelect,
+    )
+    details = forms.CharField(
+        label=_("What happened"),
+        max_length=NOTES_MAX,
+        validators=[validate_multiline],
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    attachment = forms.FileField(
+        label=_("Attachment (optional)"),
+        required=False,
+        help_text=_("PDF, JPG or PNG, at most 5 MB."),
+    )
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if not upload:
+            return None
+        extension = os.path.splitext(upload.name)[1].lower()
+        if extension not in settings.COMPLAINT_ATTACHMENT_TYPES:
+            raise forms.ValidationError(_("Only PDF, JPG or PNG files can be attached."))
+        if upload.size > settings.COMPLAINT_ATTACHMENT_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        head = upload.read(8)
+        upload.seek(0)
+        magic = {
+            ".pdf": b"%PDF",
+            ".png": b"\x89PNG",
+            ".jpg": b"\xff\xd8\xff",
+            ".jpeg": b"\xff\xd8\xff",
+        }
+        if not head.startswith(magic[extension]):
+            raise forms.ValidationError(_("The file's content does not match its type."))
+        return upload
