@@ -9,9 +9,11 @@ def _setup_roles_after_migrate(sender, **kwargs):
 
     if sender is not list(global_apps.get_app_configs())[-1]:
         return
+    from customers.services.retention import retention_rules_ensure
     from customers.services.roles import roles_setup
 
     roles_setup()
+    retention_rules_ensure()
 
 
 class CustomersConfig(AppConfig):

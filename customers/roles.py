@@ -55,7 +55,9 @@ PERMISSIONS = {
         "customers": _crud("customer", *VIEW) + _crud("service", "view", "change"),
     },
     Role.ACCOUNTING: {
-        "customers": _crud("customer", *VIEW) + _crud("accountingdocument", *EDIT),
+        "customers": _crud("customer", *VIEW)
+        + _crud("accountingdocument", *EDIT)
+        + _crud("destructionlist", *VIEW),
     },
     Role.DPO: {
         "customers": _crud("customer", *VIEW)
@@ -64,6 +66,12 @@ PERMISSIONS = {
         + _crud("confidentialityagreement", "view", "add")
         + _crud("agreementacceptance", *VIEW)
         + _crud("datarequest", "view", "change")
+        + ["erase_customer"]
+        + _crud("retentionrule", "view", "change")
+        + _crud("legalhold", *EDIT)
+        + _crud("erasurecertificate", *VIEW)
+        + _crud("retentionrun", *VIEW)
+        + _crud("destructionlist", "view", "change")
         + _crud("customerchange", *VIEW)
         + _crud("submission", *VIEW)
         + _crud("message", *VIEW),

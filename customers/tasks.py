@@ -52,3 +52,52 @@ def requests_send_reminders():
     from customers.services.requests import requests_send_reminders as remind
 
     remind()
+
+
+# --- Retention: thin tasks that take ids and call the services -----------------------------
+# acks_late + reject_on_worker_lost (settings): a worker killed mid-batch gives the batch
+# back; each batch is one transaction and re-checks who is still due, so a repeat is harmless.
+
+
+@shared_task
+def retention_sweep():
+    from customers.services.retention import retention_sweep_start
+
+    retention_sweep_start()
+
+
+@shared_task(bind=True, max_retries=5, retry_backoff=30, retry_backoff_max=600)
+def retention_erase_batch(self, customer_ids, run_id):
+    from customers.services.retention import retention_erase_batch as erase
+
+    try:
+        count = erase(customer_ids=customer_ids)
+    except Exception as exc:
+        raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 600)) from exc
+    logger.info("retention.batch_erased run_id=%s count=%s", run_id, count)
+
+
+@shared_task(bind=True, max_retries=5)
+def retention_notice_batch(self, customer_ids, run_id):
+    from customers.services.retention import retention_notice_batch as notify
+
+    count = notify(customer_ids=customer_ids)
+    logger.info("retention.notices run_id=%s count=%s", run_id, count)
+
+
+@shared_task
+def retention_delete_old_records(run_id):
+    from customers.services.retention import retention_delete_old_records as prune
+
+    logger.info("retention.pruned run_id=%s %s", run_id, prune())
+
+
+@shared_task
+def destruction_execute(destruction_list_id):
+    from customers.services.retention import destruction_execute as execute
+
+    logger.info(
+        "destruction.done list_id=%s count=%s",
+        destruction_list_id,
+        execute(destruction_list_id=destruction_list_id),
+    )

@@ -16,6 +16,12 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    # Daily at 02:00: plan the retention sweep (once a day even if two beats run: the
+    # RetentionRun row is unique per day) and fan out batches of ids to the workers.
+    "retention-sweep": {
+        "task": "customers.tasks.retention_sweep",
+        "schedule": crontab(hour=2, minute=0),
+    },
     # Daily at 08:00 (Vietnam time): remind assignees of request deadlines within two days,
     # escalate overdue requests to the data-protection role (Decree 356 Art 5 clocks).
     "requests-reminders": {

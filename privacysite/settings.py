@@ -282,6 +282,12 @@ REQUEST_DEADLINES = {
     "complaint": {"days": 15, "processor_days": 15, "extension_days": 15},
     "other": {"days": 15, "processor_days": 20, "extension_days": 15},
 }
+# Accounting periods count from the end of the fiscal year (Decree 174/2016 Art 15).
+FISCAL_YEAR_END = (
+    env.int("FISCAL_YEAR_END_MONTH", default=12),
+    env.int("FISCAL_YEAR_END_DAY", default=31),
+)
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=500)
 MY_DATA_LINK_HOURS = env.int("MY_DATA_LINK_HOURS", default=24)
 COMPLAINT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 COMPLAINT_ATTACHMENT_TYPES = {

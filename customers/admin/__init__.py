@@ -1,1 +1,1 @@
-from customers.admin import access, customers, records, requests  # noqa: F401  (registers)
+from customers.admin import access, customers, records, requests, retention  # noqa: F401

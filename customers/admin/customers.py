@@ -11,6 +11,7 @@ from customers import masking
 from customers.admin.export import (
     EXPORT_ROW_CAP,
     EmailChannelForm,
+    EraseForm,
     ExportForm,
     RevealForm,
     export_customers_csv,
@@ -140,7 +141,7 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
         "erased_at",
     ]
     inlines = [ServiceInline, WarrantyInline, ConsentStateInline, CustomerChangeInline]
-    actions = ["export_csv"]
+    actions = ["export_csv", "erase_with_reason"]
 
     # --- who sees what -------------------------------------------------------------------
 
@@ -271,6 +272,46 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
                 "field_label": Customer._meta.get_field(field).verbose_name,
                 "form": form,
                 "value": value,
+                "opts": self.model._meta,
+            },
+        )
+
+    def has_erase_permission(self, request):
+        return request.user.has_perm("customers.erase_customer")
+
+    @admin.action(
+        description=_("Erase the selected customers (with a reason)"), permissions=["erase"]
+    )
+    def erase_with_reason(self, request, queryset):
+        from customers.models import ErasureCertificate
+        from customers.services.erasure import customers_erase
+
+        form = EraseForm(request.POST if "reason" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            erased, blocked = customers_erase(
+                customer_ids=list(queryset.values_list("pk", flat=True)),
+                actor=request.user,
+                trigger=ErasureCertificate.Trigger.STAFF,
+                reason=form.cleaned_data["reason"],
+            )
+            self.message_user(request, _("%(count)s customers erased.") % {"count": len(erased)})
+            for customer_id, reasons in blocked.items():
+                self.message_user(
+                    request,
+                    _("Customer #%(id)s was not erased: %(why)s.")
+                    % {"id": customer_id, "why": ", ".join(reasons)},
+                    messages.WARNING,
+                )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/customers/customer/erase.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Erase customers"),
+                "form": form,
+                "queryset": queryset,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
                 "opts": self.model._meta,
             },
         )

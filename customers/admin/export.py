@@ -24,6 +24,14 @@ class ExportForm(forms.Form):
     )
 
 
+class EraseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why are these customers erased?"),
+        max_length=255,
+        help_text=_("Written on each erasure certificate."),
+    )
+
+
 class RevealForm(forms.Form):
     reason = forms.CharField(
         label=_("Why do you need to see this value?"),

@@ -21,6 +21,7 @@ class HandleForm(forms.Form):
         ("rejected", _("Reject (reason and remedy required)")),
         ("extend", _("Extend once (reason required)")),
         ("apply_correction", _("Apply the proposed correction")),
+        ("erase", _("Carry out the deletion (erasure; data-protection role)")),
         ("note", _("Add an internal note")),
     ]
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
@@ -145,6 +146,10 @@ class DataRequestAdmin(LogsPersonalDataViews, admin.ModelAdmin):
                 services.request_extend(
                     request=data_request, actor=request.user, reason=data["reason"]
                 )
+            elif action == "erase":
+                if not request.user.has_perm("customers.erase_customer"):
+                    raise PermissionDenied
+                services.request_carry_out_deletion(request=data_request, actor=request.user)
             elif action == "apply_correction":
                 services.request_apply_correction(request=data_request, actor=request.user)
             elif action == "note":

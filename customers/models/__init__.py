@@ -3,6 +3,13 @@ from .accounting import AccountingDocument
 from .customers import Customer, CustomerChange, UnconfirmedRegistration
 from .messages import Message
 from .requests import DataRequest, DataRequestEvent
+from .retention import (
+    DestructionList,
+    ErasureCertificate,
+    LegalHold,
+    RetentionRule,
+    RetentionRun,
+)
 from .services import Service, Warranty
 from .staff import AgreementAcceptance, ConfidentialityAgreement
 from .submissions import Submission
@@ -18,6 +25,11 @@ __all__ = [
     "CustomerChange",
     "DataRequest",
     "DataRequestEvent",
+    "DestructionList",
+    "ErasureCertificate",
+    "LegalHold",
+    "RetentionRule",
+    "RetentionRun",
     "Message",
     "Service",
     "Submission",

@@ -74,12 +74,18 @@ class Customer(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     last_activity_at = models.DateTimeField(_("last activity"))
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
+    erasure_notice_sent_at = models.DateTimeField(
+        _("erasure notice sent at"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         ordering = ["-id"]
-        permissions = [("export_customer", _("Can export customers to CSV"))]
+        permissions = [
+            ("export_customer", _("Can export customers to CSV")),
+            ("erase_customer", _("Can erase a customer's personal data")),
+        ]
         constraints = [
             # One customer per email address: a second registration merges into the first.
             models.UniqueConstraint(

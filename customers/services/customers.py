@@ -101,13 +101,10 @@ def customer_update(
 def customer_touch(*, customer: Customer, when=None) -> None:
     """Move "last activity" forward: the customer uses the service (retention starts again)."""
     when = when or timezone.now()
-    Customer.objects.filter(pk=customer.pk, last_activity_at__lt=when).update(last_activity_at=when)
-
-
-def customer_find_by_email(email: str) -> Customer | None:
-    from customers.selectors import customer_by_email
-
-    return customer_by_email(email)
+    # Any activity also cancels a pending erasure notice.
+    Customer.objects.filter(pk=customer.pk, last_activity_at__lt=when).update(
+        last_activity_at=when, erasure_notice_sent_at=None
+    )
 
 
 @transaction.atomic

@@ -267,3 +267,11 @@ def requests_send_reminders(*, today=None) -> tuple[int, int]:
             reminded += 1
     logger.info("requests.reminders reminded=%s escalated=%s", reminded, escalated)
     return reminded, escalated
+
+
+def request_carry_out_deletion(*, request: DataRequest, actor) -> DataRequest:
+    from customers.services.erasure import request_carry_out_deletion as carry_out
+
+    if request.kind != DataRequest.Kind.DELETION or not request.is_open:
+        raise RequestError(_("Only an open deletion request can be carried out."))
+    return carry_out(request=request, actor=actor)

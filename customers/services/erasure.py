@@ -1,0 +1,292 @@
+"""Erasure: one service for the sweep, deletion requests and staff decisions.
+
+It works on a set of customers in one short transaction: personal fields and blind indexes
+wiped, submissions, messages and change history deleted, the personal evidence in consent
+events redacted, accounting documents kept for their own legal period, and a certificate
+left with no personal data. Blocked, and reported, by a legal hold, an active service, a
+running warranty or an open request.
+"""
+
+import datetime
+import logging
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from consents.models import ConsentEvent, ConsentState
+from customers.models import (
+    AccessLogEntry,
+    AccountingDocument,
+    Customer,
+    CustomerChange,
+    DataRequest,
+    DataRequestEvent,
+    ErasureCertificate,
+    LegalHold,
+    Message,
+    RetentionRule,
+    Service,
+    Submission,
+    Warranty,
+)
+from customers.personal_data import CUSTOMER_FIELDS
+from customers.services.access_log import access_log
+from customers.services.customers import actor_label
+
+logger = logging.getLogger(__name__)
+
+WIPED = (
+    {f.name: "" for f in CUSTOMER_FIELDS}
+    | {f.blind_index: "" for f in CUSTOMER_FIELDS if f.blind_index}
+    | {"email_suspension_reason": ""}
+)
+
+
+def fiscal_year_end(year: int) -> datetime.date:
+    month, day = settings.FISCAL_YEAR_END
+    return datetime.date(year, month, day)
+
+
+def document_retained_until(document: AccountingDocument, rules: dict) -> datetime.date | None:
+    """Decree 174/2016 Art 15: counted from the end of the fiscal year; None = permanent."""
+    rule = rules.get(document.retention_class)
+    if rule is None or rule.period_months is None:
+        return None
+    return fiscal_year_end(document.fiscal_year) + relativedelta(months=rule.period_months)
+
+
+def blockers(customer_ids, *, except_request_id=None) -> dict[int, list[str]]:
+    """Why each of these customers cannot be erased now (customers absent: nothing blocks)."""
+    today = timezone.localdate()
+    found: dict[int, list[str]] = {}
+
+    def add(ids, reason):
+        for customer_id in ids:
+            found.setdefault(customer_id, []).append(reason)
+
+    add(
+        LegalHold.objects.filter(customer_id__in=customer_ids, released_at__isnull=True)
+        .values_list("customer_id", flat=True)
+        .distinct(),
+        "legal_hold",
+    )
+    add(
+        Service.objects.filter(customer_id__in=customer_ids, status=Service.Status.ACTIVE)
+        .values_list("customer_id", flat=True)
+        .distinct(),
+        "active_service",
+    )
+    add(
+        Warranty.objects.filter(customer_id__in=customer_ids, warranty_until__gte=today)
+        .values_list("customer_id", flat=True)
+        .distinct(),
+        "running_warranty",
+    )
+    add(
+        DataRequest.objects.filter(customer_id__in=customer_ids, status__in=DataRequest.OPEN)
+        .exclude(pk=except_request_id)
+        .values_list("customer_id", flat=True)
+        .distinct(),
+        "open_request",
+    )
+    return found
+
+
+BLOCKER_TEXT = {
+    "legal_hold": gettext_lazy("a legal hold"),
+    "active_service": gettext_lazy("an active service"),
+    "running_warranty": gettext_lazy("a running warranty"),
+    "open_request": gettext_lazy("an open request"),
+}
+
+
+def customers_erase(
+    *,
+    customer_ids,
+    actor,
+    trigger: str,
+    rule: RetentionRule | None = None,
+    reason: str = "",
+    except_request_id=None,
+    only_if=None,
+) -> tuple[list[int], dict[int, list[str]]]:
+    """Erase these customers, all or nothing per call. Returns (erased ids, blocked reasons).
+
+    A repeat changes nothing: erased customers are skipped. ``only_if`` (a Q on Customer)
+    re-checks, under the row locks, that the customers are still due.
+    """
+    with transaction.atomic():
+        candidates = (
+            Customer.objects.select_for_update()
+            .filter(pk__in=customer_ids)
+            .exclude(status=Customer.Status.ERASED)
+        )
+        if only_if is not None:
+            candidates = candidates.filter(only_if)
+        ids = list(candidates.values_list("pk", flat=True))
+        blocked = blockers(ids, except_request_id=except_request_id)
+        eligible = [i for i in ids if i not in blocked]
+        if not eligible:
+            return [], blocked
+        now = timezone.now()
+        kept = _kept(eligible)
+        counts = {
+            "submissions": Submission.objects.filter(customer_id__in=eligible).delete()[0],
+            "messages": Message.objects.filter(customer_id__in=eligible).delete()[0],
+            "change_history": CustomerChange.objects.filter(customer_id__in=eligible).delete()[0],
+            "warranties": Warranty.objects.filter(customer_id__in=eligible).delete()[0],
+            "consent_evidence": ConsentEvent.objects.filter(
+                customer_id__in=eligible
+            ).redact_personal_evidence(),
+            "consent_states": ConsentState.objects.filter(customer_id__in=eligible).delete()[0],
+        }
+        Service.objects.filter(customer_id__in=eligible).update(notes="")
+        DataRequest.objects.filter(customer_id__in=eligible).update(
+            details="", proposed_changes="", attachment=""
+        )
+        DataRequestEvent.objects.filter(request__customer_id__in=eligible).update(note="")
+        Customer.objects.filter(pk__in=eligible).update(
+            **WIPED,
+            status=Customer.Status.ERASED,
+            erased_at=now,
+            erasure_notice_sent_at=None,
+            updated_at=now,
+        )
+        label = actor_label(actor)
+        ErasureCertificate.objects.bulk_create(
+            ErasureCertificate(
+                customer_id=i,
+                trigger=trigger,
+                rule=rule,
+                reason=reason,
+                actor_label=label,
+                kept=kept.get(i, []),
+                counts=counts,
+            )
+            for i in eligible
+        )
+        access_log(
+            actor=actor,
+            action=AccessLogEntry.Action.PROCESS,
+            customers=eligible,
+            fields=["erasure"],
+            reason=f"{trigger}: {reason}"[:255],
+        )
+    logger.info("erasure.done count=%s blocked=%s trigger=%s", len(eligible), len(blocked), trigger)
+    return eligible, blocked
+
+
+def _kept(customer_ids) -> dict[int, list[dict]]:
+    """What the law makes us keep, per customer: accounting documents with their end date."""
+    rules = {r.category: r for r in RetentionRule.objects.all()}
+    kept: dict[int, list[dict]] = {}
+    for document in AccountingDocument.objects.filter(customer_id__in=customer_ids):
+        until = document_retained_until(document, rules)
+        kept.setdefault(document.customer_id, []).append(
+            {
+                "what": f"{document.get_kind_display()} {document.number}",
+                "why": document.get_retention_class_display(),
+                "until": until.isoformat() if until else "permanent",
+            }
+        )
+    return kept
+
+
+def customer_erase(
+    *, customer: Customer, actor, trigger: str, reason: str = "", except_request_id=None
+) -> ErasureCertificate:
+    """Erase one customer or raise ``ErasureBlocked`` with the reasons."""
+    erased, blocked = customers_erase(
+        customer_ids=[customer.pk],
+        actor=actor,
+        trigger=trigger,
+        reason=reason,
+        except_request_id=except_request_id,
+    )
+    if customer.pk in blocked:
+        raise ErasureBlocked(blocked[customer.pk])
+    return ErasureCertificate.objects.get(customer_id=customer.pk)
+
+
+class ErasureBlocked(Exception):
+    def __init__(self, reasons):
+        self.reasons = reasons
+        super().__init__(", ".join(str(BLOCKER_TEXT[r]) for r in reasons))
+
+
+def request_carry_out_deletion(*, request: DataRequest, actor) -> DataRequest:
+    """A deletion request handed to erasure; the answer lists what is kept, why and until when."""
+    from customers.services.requests import request_transition
+
+    try:
+        certificate = customer_erase(
+            customer=request.customer,
+            actor=actor,
+            trigger=ErasureCertificate.Trigger.REQUEST,
+            reason=request.reference,
+            except_request_id=request.pk,
+        )
+    except ErasureBlocked as blocked:
+        return request_transition(
+            request=request,
+            actor=actor,
+            to_status=DataRequest.Status.REJECTED,
+            reason=_("We cannot delete your data yet because of %(why)s.") % {"why": blocked},
+            remedy=_("We will delete it when this ends; you may ask again then."),
+        )
+    kept = "; ".join(f"{k['what']} ({k['why']}, {k['until']})" for k in certificate.kept)
+    return request_transition(
+        request=request,
+        actor=actor,
+        to_status=DataRequest.Status.ANSWERED,
+        reason=_("Your personal data has been deleted."),
+        remedy=(_("Kept because the Accounting Law requires it: %(kept)s.") % {"kept": kept})
+        if kept
+        else _("Nothing was kept."),
+    )
+
+
+# --- The inactivity sweep -------------------------------------------------------------------
+
+
+def _last_service_end():
+    return (
+        Service.objects.filter(customer=OuterRef("pk")).order_by("-ends_on").values("ends_on")[:1]
+    )
+
+
+def inactive_since(cutoff):
+    """Customers with no activity and no service since ``cutoff`` (not erased)."""
+    ended_recently = Service.objects.filter(customer=OuterRef("pk")).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=cutoff.date()) | Q(status=Service.Status.ACTIVE)
+    )
+    return (
+        Customer.objects.exclude(status=Customer.Status.ERASED)
+        .filter(last_activity_at__lt=cutoff)
+        .exclude(Exists(ended_recently))
+    )
+
+
+def due_for_erasure(rule: RetentionRule, now=None):
+    now = now or timezone.now()
+    cutoff = now - relativedelta(months=rule.period_months)
+    notice_cutoff = now - datetime.timedelta(days=rule.notice_days)
+    if not rule.notice_days:
+        return inactive_since(cutoff)
+    told = Q(erasure_notice_sent_at__lte=notice_cutoff) | Q(email_index="")
+    return inactive_since(cutoff).filter(told)
+
+
+def due_for_notice(rule: RetentionRule, now=None):
+    now = now or timezone.now()
+    cutoff = (
+        now - relativedelta(months=rule.period_months) + datetime.timedelta(days=rule.notice_days)
+    )
+    return (
+        inactive_since(cutoff).filter(erasure_notice_sent_at__isnull=True).exclude(email_index="")
+    )
