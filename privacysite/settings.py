@@ -211,7 +211,7 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # Must outlive the longest countdown/ETA we use (1 hour), or Redis re-delivers the
         # message to a second worker while the first is still waiting for it.
-        "visibility_timeout": 4 * 60 * 60,
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=4 * 60 * 60),
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
