@@ -117,6 +117,7 @@ REGISTRY = {
         PersonalField("proposed_changes", _("proposed changes"), mask="all"),
     ),
     "customers.DataRequestEvent": (PersonalField("note", _("note"), mask="all"),),
+    "customers.Incident": (PersonalField("description", _("what happened"), mask="all"),),
     "consents.ConsentEvent": (
         PersonalField("ip_address", _("IP address"), mask="all"),
         PersonalField("user_agent", _("user agent"), mask="all", encrypted=False),

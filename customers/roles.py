@@ -37,6 +37,8 @@ PERMISSIONS = {
     },
     Role.SALES: {
         "customers": _crud("customer", *EDIT)
+        + _crud("campaign", *EDIT)
+        + _crud("calltask", "view", "change")
         + _crud("service", *EDIT)
         + _crud("warranty", *EDIT)
         + _crud("customerchange", *VIEW),
@@ -72,6 +74,12 @@ PERMISSIONS = {
         + _crud("erasurecertificate", *VIEW)
         + _crud("retentionrun", *VIEW)
         + _crud("destructionlist", "view", "change")
+        + _crud("recipient", *EDIT)
+        + _crud("disclosure", *VIEW)
+        + _crud("legaldisclosurerequest", *EDIT)
+        + _crud("incident", *EDIT)
+        + _crud("incidentnotice", *VIEW)
+        + _crud("campaign", *VIEW)
         + _crud("customerchange", *VIEW)
         + _crud("submission", *VIEW)
         + _crud("message", *VIEW),

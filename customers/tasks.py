@@ -101,3 +101,43 @@ def destruction_execute(destruction_list_id):
         destruction_list_id,
         execute(destruction_list_id=destruction_list_id),
     )
+
+
+# --- Communications and incidents ---------------------------------------------------------
+
+
+@shared_task
+def renewal_reminders():
+    from customers.services.communications import renewal_reminders as remind
+
+    remind()
+
+
+@shared_task(bind=True, max_retries=5)
+def campaign_batch(self, campaign_id, customer_ids):
+    from customers.services.communications import campaign_batch as send
+
+    logger.info(
+        "campaign.batch campaign_id=%s queued=%s",
+        campaign_id,
+        send(campaign_id=campaign_id, customer_ids=customer_ids),
+    )
+
+
+@shared_task
+def incident_alarms():
+    from customers.services.incidents import incident_alarms as alarm
+
+    for incident_id, alarm_name in alarm():
+        logger.warning("incident.alarm incident_id=%s alarm=%s", incident_id, alarm_name)
+
+
+@shared_task(bind=True, max_retries=5)
+def incident_message_batch(self, incident_id, customer_ids):
+    from customers.services.incidents import incident_message_batch as send
+
+    logger.info(
+        "incident.messages incident_id=%s sent=%s",
+        incident_id,
+        send(incident_id=incident_id, customer_ids=customer_ids),
+    )

@@ -19,6 +19,7 @@ urlpatterns = [
         name="service_request_done",
     ),
     path("confirm/<str:token>/", views.ConfirmContactView.as_view(), name="confirm"),
+    path("references/", views.references, name="references"),
     path("my-data/", my_data_views.start, name="my_data"),
     path("my-data/open/<str:token>/", my_data_views.open_link, name="my_data_open"),
     path("my-data/view/", my_data_views.overview, name="my_data_overview"),

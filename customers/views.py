@@ -96,3 +96,10 @@ class ConfirmContactView(View):
                 request, "customers/confirm_failed.html", {"reason": str(exc)}, status=400
             )
         return render(request, "customers/confirmed.html")
+
+
+def references(request):
+    """Customers who agreed to be listed: business name and service only."""
+    from customers.services.disclosures import references_public
+
+    return render(request, "customers/references.html", {"references": references_public()})

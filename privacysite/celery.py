@@ -16,6 +16,17 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    # Every 15 minutes: breach clocks. Alarms at 24, 48 and 66 hours after detection and when
+    # the 72 hours to notify the authority are over (Law 91 Art 23).
+    "incident-alarms": {
+        "task": "customers.tasks.incident_alarms",
+        "schedule": crontab(minute="*/15"),
+    },
+    # Daily at 09:00: renewal reminders 30, 7 and 1 days before a service expires.
+    "renewal-reminders": {
+        "task": "customers.tasks.renewal_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
     # Daily at 02:00: plan the retention sweep (once a day even if two beats run: the
     # RetentionRun row is unique per day) and fan out batches of ids to the workers.
     "retention-sweep": {

@@ -259,6 +259,15 @@ ORGANISATION = {
     "tax_code": env.str("ORG_TAX_CODE", default="0312345673"),
 }
 
+# The data-protection officer (Law 91 Art 33; Decree 356 Arts 13-15), named on the policy and
+# in breach notices.
+DPO = {
+    "name": env.str("DPO_NAME", default="Bộ phận Bảo vệ dữ liệu cá nhân"),
+    "title": env.str("DPO_TITLE", default="Data protection officer"),
+    "email": env.str("DPO_EMAIL", default=ORGANISATION["email"]),
+    "phone": env.str("DPO_PHONE", default=ORGANISATION["phone"]),
+}
+
 # --- Links in messages ---------------------------------------------------------------------
 # Absolute links in emails (confirmation, my-data, unsubscribe) start with this.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -287,6 +296,7 @@ FISCAL_YEAR_END = (
     env.int("FISCAL_YEAR_END_MONTH", default=12),
     env.int("FISCAL_YEAR_END_DAY", default=31),
 )
+RENEWAL_REMINDER_DAYS = [30, 7, 1]
 RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=500)
 MY_DATA_LINK_HOURS = env.int("MY_DATA_LINK_HOURS", default=24)
 COMPLAINT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024

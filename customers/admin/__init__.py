@@ -1,1 +1,8 @@
-from customers.admin import access, customers, records, requests, retention  # noqa: F401
+from customers.admin import (  # noqa: F401  (registers the admins)
+    access,
+    customers,
+    records,
+    requests,
+    retention,
+    sharing,
+)

@@ -1,6 +1,9 @@
 from .access import AccessLogEntry, AccessLogSubject, AuditChainHead
 from .accounting import AccountingDocument
+from .communications import CallTask, Campaign
 from .customers import Customer, CustomerChange, UnconfirmedRegistration
+from .disclosures import Disclosure, LegalDisclosureRequest, Recipient
+from .incidents import Incident, IncidentNotice
 from .messages import Message
 from .requests import DataRequest, DataRequestEvent
 from .retention import (
@@ -15,6 +18,13 @@ from .staff import AgreementAcceptance, ConfidentialityAgreement
 from .submissions import Submission
 
 __all__ = [
+    "CallTask",
+    "Campaign",
+    "Disclosure",
+    "Incident",
+    "IncidentNotice",
+    "LegalDisclosureRequest",
+    "Recipient",
     "AccessLogEntry",
     "AccessLogSubject",
     "AuditChainHead",

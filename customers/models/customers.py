@@ -74,6 +74,11 @@ class Customer(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     last_activity_at = models.DateTimeField(_("last activity"))
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
+    no_publication = models.BooleanField(
+        _("never publish, not even public details"),
+        default=False,
+        help_text=_("The customer asked never to be listed as a reference."),
+    )
     erasure_notice_sent_at = models.DateTimeField(
         _("erasure notice sent at"), null=True, blank=True
     )

@@ -31,6 +31,14 @@ class Message(models.Model):
         blank=True,
     )
     purpose = models.CharField(_("purpose"), max_length=64)
+    campaign = models.ForeignKey(
+        "customers.Campaign",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name=_("campaign"),
+    )
     channel = models.CharField(
         _("channel"), max_length=8, choices=Channel.choices, default=Channel.EMAIL
     )
@@ -52,6 +60,12 @@ class Message(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    not_before = models.DateTimeField(
+        _("not before"),
+        null=True,
+        blank=True,
+        help_text=_("Held until then (SMS 07:00-22:00, calls 08:00-17:00 Viet Nam time)."),
+    )
 
     class Meta:
         verbose_name = _("message")

@@ -26,6 +26,9 @@ class Service(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
     notes = EncryptedTextField(_("service notes"), blank=True)
+    reminders_sent = models.JSONField(
+        _("renewal reminders sent (days before)"), default=list, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

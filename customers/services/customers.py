@@ -94,6 +94,17 @@ def customer_update(
     customer.full_clean(exclude=["email_index"], validate_constraints=False)
     customer.save(update_fields=[*after, *indexes, "updated_at"])
     _record_change(customer=customer, actor=actor, before=before, after=after, reason=reason)
+    if before.get("email"):
+        # The old address is told, so that a hijacked account is noticed.
+        from customers.services.messages import message_queue
+
+        message_queue(
+            customer=customer,
+            purpose="service",
+            template="email_changed",
+            recipient=before["email"],
+            context={},
+        )
     logger.info("customer.updated customer_id=%s fields=%s", customer.pk, ",".join(sorted(after)))
     return sorted(after)
 

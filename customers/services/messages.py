@@ -72,6 +72,8 @@ def message_queue(
     context: dict,
     recipient: str | None = None,
     language: str | None = None,
+    hold_reason: str = "",
+    campaign=None,
 ) -> Message | None:
     """Record an email to a customer and send it once the current transaction commits.
 
@@ -85,6 +87,8 @@ def message_queue(
     status, reason = Message.Status.QUEUED, ""
     if customer.email_suspended:
         status, reason = Message.Status.HELD, "email channel suspended"
+    elif hold_reason:
+        status, reason = Message.Status.HELD, hold_reason
     message = Message.objects.create(
         customer=customer,
         purpose=purpose,
@@ -95,6 +99,7 @@ def message_queue(
         context=json.dumps(context, ensure_ascii=False),
         status=status,
         status_reason=reason,
+        campaign=campaign,
     )
     if status == Message.Status.QUEUED:
         transaction.on_commit(lambda: message_enqueue(message_id=message.pk))

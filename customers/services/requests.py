@@ -114,6 +114,10 @@ def request_open(
     request.save()
     _event(request, "customer", "", request.status)
     customer_touch(customer=customer)
+    if request.incident_needed:
+        from customers.services.incidents import incident_open_from_complaint
+
+        incident_open_from_complaint(request=request)
     if not held:
         request.acknowledged_at = received
         request.save(update_fields=["acknowledged_at"])

@@ -1,0 +1,149 @@
+"""Renewal reminders and campaigns, with the marketing limits of Decree 91/2020
+(LEGAL.md §9): consent checked at send time, at most 3 marketing emails or SMS and 1 call per
+recipient in 24 hours, SMS only 07:00-22:00 and calls only 08:00-17:00 (Viet Nam time)."""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from customers.models import CallTask, Campaign, Customer, Message, Service
+
+logger = logging.getLogger(__name__)
+
+DAILY_CAP = {Message.Channel.EMAIL: 3, Message.Channel.SMS: 3, Message.Channel.CALL: 1}
+WINDOWS = {Message.Channel.SMS: (7, 22), Message.Channel.CALL: (8, 17)}
+
+
+def next_allowed_time(channel: str, when: datetime.datetime) -> datetime.datetime:
+    """``when`` if the channel may be used then, else the start of its next window."""
+    if channel not in WINDOWS:
+        return when
+    start, end = WINDOWS[channel]
+    local = timezone.localtime(when)
+    if start <= local.hour < end:
+        return when
+    day = local.date() if local.hour < start else local.date() + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(start)))
+
+
+def over_daily_cap(customer_id: int, channel: str, marketing_codes, now) -> bool:
+    sent = (
+        Message.objects.filter(
+            customer_id=customer_id,
+            channel=channel,
+            purpose__in=marketing_codes,
+            created_at__gte=now - datetime.timedelta(hours=24),
+        )
+        .exclude(status=Message.Status.HELD)
+        .count()
+    )
+    return sent >= DAILY_CAP[channel]
+
+
+def renewal_reminders(*, today=None) -> tuple[int, int]:
+    """Daily: remind customers whose service expires in 30, 7 and 1 days, once each; customers
+    who prefer the phone get a call task for sales instead. Returns (emails, calls)."""
+    from customers.services.messages import message_queue
+
+    today = today or timezone.localdate()
+    emails = calls = 0
+    for days in sorted(settings.RENEWAL_REMINDER_DAYS, reverse=True):
+        due = Service.objects.filter(
+            status=Service.Status.ACTIVE, ends_on=today + datetime.timedelta(days=days)
+        )
+        for service in due.select_related("customer"):
+            if days in service.reminders_sent or service.customer.is_erased:
+                continue
+            with transaction.atomic():
+                customer = service.customer
+                if customer.preferred_channel == Customer.Channel.PHONE:
+                    CallTask.objects.create(
+                        customer=customer,
+                        purpose="service_notices",
+                        note=f"{service.product}: {days}",
+                        due_on=today,
+                    )
+                    calls += 1
+                else:
+                    message_queue(
+                        customer=customer,
+                        purpose="service_notices",
+                        template="renewal_reminder",
+                        context={
+                            "product": service.product,
+                            "days": days,
+                            "ends_on": service.ends_on.strftime("%d/%m/%Y"),
+                        },
+                    )
+                    emails += 1
+                service.reminders_sent = [*service.reminders_sent, days]
+                service.save(update_fields=["reminders_sent"])
+    logger.info("renewals.reminded emails=%s calls=%s", emails, calls)
+    return emails, calls
+
+
+def campaign_audience(campaign: Campaign):
+    """Computed at send time: current consent, not erased, email channel not suspended."""
+    from consents.selectors import customers_consenting
+
+    return (
+        customers_consenting(campaign.purpose.code)
+        .filter(email_suspended_at__isnull=True)
+        .exclude(email_index="")
+    )
+
+
+@transaction.atomic
+def campaign_start(*, campaign: Campaign, batch: int = 500) -> int:
+    from customers import tasks
+
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status != Campaign.Status.DRAFT:
+        return 0
+    ids = list(campaign_audience(campaign).values_list("pk", flat=True))
+    campaign.status, campaign.started_at = Campaign.Status.SENDING, timezone.now()
+    campaign.audience_size = len(ids)
+    campaign.save(update_fields=["status", "started_at", "audience_size"])
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        transaction.on_commit(lambda chunk=chunk: tasks.campaign_batch.delay(campaign.pk, chunk))
+    return len(ids)
+
+
+def campaign_batch(*, campaign_id: int, customer_ids) -> int:
+    from consents.selectors import purposes_needing_consent
+    from customers.services.messages import message_queue
+
+    campaign = Campaign.objects.select_related("purpose").get(pk=campaign_id)
+    now = timezone.now()
+    marketing = list(purposes_needing_consent())
+    # A batch delivered twice queues nothing the second time.
+    already = set(
+        Message.objects.filter(customer_id__in=customer_ids, campaign=campaign).values_list(
+            "customer_id", flat=True
+        )
+    )
+    queued = 0
+    audience = campaign_audience(campaign).filter(pk__in=customer_ids).exclude(pk__in=already)
+    for customer in audience:
+        english = customer.preferred_language == "en"
+        capped = over_daily_cap(customer.pk, Message.Channel.EMAIL, marketing, now)
+        message = message_queue(
+            customer=customer,
+            purpose=campaign.purpose.code,
+            template="campaign",
+            context={
+                "subject": campaign.subject_en if english else campaign.subject_vi,
+                "body": campaign.body_en if english else campaign.body_vi,
+            },
+            hold_reason="daily marketing limit reached" if capped else "",
+            campaign=campaign,
+        )
+        queued += bool(message and message.status == Message.Status.QUEUED)
+    # Every recipient has a recorded message (queued or held): the campaign is out.
+    if Message.objects.filter(campaign=campaign).count() >= campaign.audience_size:
+        Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.SENT)
+    return queued

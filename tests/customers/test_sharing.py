@@ -1,0 +1,264 @@
+"""Sharing, legal disclosures, incidents and customer communications."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from consents.models import Purpose
+from consents.services.ledger import consent_grant, consent_withdraw
+from customers.factories import CustomerFactory, ServiceFactory
+from customers.models import (
+    CallTask,
+    Campaign,
+    Incident,
+    LegalDisclosureRequest,
+    Message,
+    Recipient,
+)
+from customers.roles import Role
+from customers.services import communications, disclosures, incidents
+from customers.services.customers import customer_suspend_email
+from customers.services.erasure import customer_erase
+
+pytestmark = pytest.mark.django_db
+
+
+def grant(customer, code):
+    consent_grant(customer=customer, purpose=Purpose.objects.get(code=code), channel="web_form")
+
+
+def test_partner_sharing_needs_current_consent(seeded, staff_user):
+    partner = Recipient.objects.create(
+        name="Đối tác A", kind="partner", purpose="Giới thiệu", data_categories="họ tên, email"
+    )
+    customer = CustomerFactory()
+    sales = staff_user(role=Role.SALES.value)
+    with pytest.raises(disclosures.DisclosureRefused):
+        disclosures.disclosure_record(
+            recipient=partner,
+            customer_ids=[customer.pk],
+            fields=["full_name", "email"],
+            legal_basis="consent",
+            actor=sales,
+        )
+    grant(customer, "partner_sharing")
+    record = disclosures.disclosure_record(
+        recipient=partner,
+        customer_ids=[customer.pk],
+        fields=["full_name", "email"],
+        legal_basis="consent",
+        actor=sales,
+    )
+    assert record.customer_ids == [customer.pk]
+    consent_withdraw(
+        customer=customer,
+        purpose=Purpose.objects.get(code="partner_sharing"),
+        channel="preferences",
+    )
+    with pytest.raises(disclosures.DisclosureRefused):
+        disclosures.disclosure_record(
+            recipient=partner,
+            customer_ids=[customer.pk],
+            fields=["email"],
+            legal_basis="consent",
+            actor=sales,
+        )
+
+
+def legal_request(customer):
+    return LegalDisclosureRequest.objects.create(
+        authority="police",
+        authority_name="Công an quận 1 — Đại úy Nguyễn B",
+        document_reference="123/CV-CAQ1",
+        legal_basis_cited="Luật 91/2025 Điều 17(1)(đ)",
+        data_requested="Họ tên, số điện thoại",
+        deadline=timezone.localdate(),
+        customer_ids=[customer.pk],
+        document=SimpleUploadedFile("cv.pdf", b"%PDF-1.4", "application/pdf"),
+    )
+
+
+def test_legal_disclosure_with_objection_window_and_court_outcome(
+    seeded, staff_user, django_capture_on_commit_callbacks
+):
+    customer = CustomerFactory(email="an@example.vn")
+    dpo = staff_user(role=Role.DPO.value)
+    request = legal_request(customer)
+    with django_capture_on_commit_callbacks(execute=True):
+        request = disclosures.legal_request_decide(
+            request=request,
+            actor=dpo,
+            may_notify=True,
+            reason="Không có yêu cầu giữ bí mật",
+            objection_days=7,
+        )
+    assert "123/CV-CAQ1" in mail.outbox[0].body
+    with pytest.raises(disclosures.DisclosureRefused):
+        disclosures.legal_request_disclose(
+            request=request, actor=dpo, fields=["full_name"], form="văn bản"
+        )
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=8)):
+        request = disclosures.legal_request_disclose(
+            request=request, actor=dpo, fields=["full_name", "phone_mobile"], form="văn bản giấy"
+        )
+    assert request.status == "disclosed" and request.disclosed_fields == [
+        "full_name",
+        "phone_mobile",
+    ]
+
+    objecting = legal_request(CustomerFactory())
+    disclosures.legal_request_decide(request=objecting, actor=dpo, may_notify=True, reason="x")
+    assert (
+        disclosures.legal_request_objection(request=objecting, upheld_by_court=None).status
+        == "postponed"
+    )
+    assert (
+        disclosures.legal_request_objection(request=objecting, upheld_by_court=True).status
+        == "stopped"
+    )
+    with pytest.raises(disclosures.DisclosureRefused):
+        disclosures.legal_request_disclose(request=objecting, actor=dpo, fields=[], form="x")
+
+
+def test_gagged_request_tells_nobody_and_is_ready_at_once(
+    seeded, staff_user, django_capture_on_commit_callbacks
+):
+    request = legal_request(CustomerFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        request = disclosures.legal_request_decide(
+            request=request,
+            actor=staff_user(),
+            may_notify=False,
+            reason="Điều tra hình sự: không được thông báo",
+        )
+    assert request.status == "ready" and mail.outbox == []
+
+
+def test_incident_clock_alarms_once_each_and_late_notice_needs_a_reason(seeded, staff_user):
+    dpo = staff_user(role=Role.DPO.value)
+    dpo.email = "dpo@antam.example.vn"
+    dpo.save()
+    detected = timezone.now()
+    incident = Incident.objects.create(
+        detected_at=detected,
+        description="Lộ bảng tính khách hàng",
+        data_categories="email, điện thoại",
+        volume=120,
+    )
+    for hours, expected in [
+        (23, []),
+        (25, ["24h"]),
+        (26, []),
+        (49, ["48h"]),
+        (67, ["66h"]),
+        (73, ["overdue"]),
+        (80, []),
+    ]:
+        with time_machine.travel(detected + datetime.timedelta(hours=hours)):
+            raised = [alarm for _id, alarm in incidents.incident_alarms()]
+        assert raised == expected, hours
+    assert len(mail.outbox) == 4
+    with time_machine.travel(detected + datetime.timedelta(hours=80)):
+        with pytest.raises(ValueError):
+            incidents.incident_notify_authority(incident=incident, actor=dpo)
+        incident.late_notice_reason = "Chờ kết quả điều tra nội bộ"
+        incident.save()
+        notice = incidents.incident_notify_authority(incident=incident, actor=dpo)
+    assert "Mẫu số 08" in notice.content and "Chờ kết quả điều tra nội bộ" in notice.content
+    assert "Lộ bảng tính khách hàng" in notice.content
+    follow_up = incidents.incident_notify_authority(incident=incident, actor=dpo)
+    assert follow_up.follow_up
+
+
+def test_leak_complaint_opens_a_draft_incident(seeded):
+    from customers.services.requests import request_open
+
+    request = request_open(
+        customer=CustomerFactory(),
+        kind="complaint",
+        complaint_category="leak",
+        details="Tôi bị gọi điện lừa đảo",
+    )
+    assert Incident.objects.get().source_request == request
+
+
+def test_campaign_skips_withdrawn_suspended_and_erased_and_respects_the_daily_cap(
+    seeded, staff_user, django_capture_on_commit_callbacks
+):
+    purpose = Purpose.objects.get(code="marketing_email")
+    ok, withdrawn, suspended, erased, capped = CustomerFactory.create_batch(5)
+    for customer in (ok, withdrawn, suspended, erased, capped):
+        grant(customer, "marketing_email")
+    consent_withdraw(customer=withdrawn, purpose=purpose, channel="unsubscribe")
+    customer_suspend_email(customer=suspended, actor=staff_user(), reason="nghi ngờ")
+    customer_erase(customer=erased, actor="system:test", trigger="staff")
+    for _ in range(3):
+        Message.objects.create(
+            customer=capped, purpose="marketing_email", recipient="x", status=Message.Status.SENT
+        )
+    campaign = Campaign.objects.create(
+        purpose=purpose,
+        subject_vi="Ưu đãi tháng 12",
+        subject_en="December offer",
+        body_vi="Giảm 20%",
+        body_en="20% off",
+        created_by=staff_user(username="s2"),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert communications.campaign_start(campaign=campaign) == 2
+    assert sorted(m.to[0] for m in mail.outbox) == [ok.email]
+    held = Message.objects.get(customer=capped, campaign=campaign)
+    assert held.status == "held" and held.status_reason == "daily marketing limit reached"
+    assert "List-Unsubscribe" in mail.outbox[0].extra_headers
+    assert Campaign.objects.get().status == "sent"
+
+
+def test_renewal_reminders_once_per_threshold_and_calls_for_phone_customers(seeded):
+    today = timezone.localdate()
+    by_email = ServiceFactory(ends_on=today + datetime.timedelta(days=30))
+    by_phone = ServiceFactory(
+        ends_on=today + datetime.timedelta(days=7),
+        customer=CustomerFactory(preferred_channel="phone"),
+    )
+    assert communications.renewal_reminders(today=today) == (1, 1)
+    assert communications.renewal_reminders(today=today) == (0, 0)
+    assert CallTask.objects.get().customer == by_phone.customer
+    assert Message.objects.get(template="renewal_reminder").customer == by_email.customer
+
+
+def test_sms_and_calls_wait_for_their_hours():
+    tz = timezone.get_current_timezone()
+    late = datetime.datetime(2026, 11, 22, 22, 30, tzinfo=tz)
+    assert communications.next_allowed_time("sms", late).hour == 7
+    afternoon = datetime.datetime(2026, 11, 22, 16, 0, tzinfo=tz)
+    assert communications.next_allowed_time("call", afternoon) == afternoon
+    assert communications.next_allowed_time("call", afternoon.replace(hour=17)).hour == 8
+
+
+def test_references_list_only_consenting_customers_and_withdrawal_is_immediate(client, seeded):
+    listed = CustomerFactory(business=True, business_name="Công ty Sao Mai")
+    private = CustomerFactory(business=True, business_name="Công ty Kín Đáo", no_publication=True)
+    CustomerFactory(business=True, business_name="Công ty Chưa Đồng Ý")
+    for customer in (listed, private):
+        grant(customer, "reference")
+    html = client.get(reverse("customers:references")).content.decode()
+    assert "Công ty Sao Mai" in html
+    assert "Kín Đáo" not in html and "Chưa Đồng Ý" not in html
+    consent_withdraw(
+        customer=listed, purpose=Purpose.objects.get(code="reference"), channel="preferences"
+    )
+    assert "Công ty Sao Mai" not in client.get(reverse("customers:references")).content.decode()
+
+
+def test_email_change_tells_the_old_address(seeded, staff_user, django_capture_on_commit_callbacks):
+    from customers.services.customers import customer_update
+
+    customer = CustomerFactory(email="cu@example.vn")
+    with django_capture_on_commit_callbacks(execute=True):
+        customer_update(customer=customer, actor=staff_user(), data={"email": "moi@example.vn"})
+    assert [m.to for m in mail.outbox] == [["cu@example.vn"]]
