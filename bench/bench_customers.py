@@ -34,7 +34,7 @@ def measure_changelist(database):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from customers.admin import CustomerAdmin
+    from customers.admin.customers import CustomerAdmin
     from customers.models import Customer
 
     user, _ = get_user_model().objects.get_or_create(

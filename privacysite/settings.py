@@ -262,10 +262,10 @@ ORGANISATION = {
 # The data-protection officer (Law 91 Art 33; Decree 356 Arts 13-15), named on the policy and
 # in breach notices.
 DPO = {
-    "name": env.str("DPO_NAME", default="Bộ phận Bảo vệ dữ liệu cá nhân"),
-    "title": env.str("DPO_TITLE", default="Data protection officer"),
-    "email": env.str("DPO_EMAIL", default=ORGANISATION["email"]),
-    "phone": env.str("DPO_PHONE", default=ORGANISATION["phone"]),
+    "name": env.str("DPO_NAME", default="") or "Bộ phận Bảo vệ dữ liệu cá nhân",
+    "title": env.str("DPO_TITLE", default="") or "Data protection officer",
+    "email": env.str("DPO_EMAIL", default="") or ORGANISATION["email"],
+    "phone": env.str("DPO_PHONE", default="") or ORGANISATION["phone"],
 }
 
 # --- Links in messages ---------------------------------------------------------------------

@@ -84,6 +84,19 @@ class Command(BaseCommand):
         return count - existing
 
     def _consents(self):
+        from consents.models import ConsentEvent, Purpose
+        from consents.services.ledger import consent_grant
         from consents.services.seed import consents_seed
 
         consents_seed()
+        if ConsentEvent.objects.exists():
+            return
+        purposes = {p.code: p for p in Purpose.objects.all()}
+        for i, customer in enumerate(Customer.objects.order_by("pk")):
+            codes = ["marketing_email"] if i % 3 == 0 else []
+            if customer.business_name and i % 2 == 0:
+                codes.append("reference")
+            for code in codes:
+                consent_grant(
+                    customer=customer, purpose=purposes[code], channel="web_form", language="vi"
+                )
