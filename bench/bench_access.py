@@ -93,7 +93,7 @@ def fill_log(total):
         cursor.execute(
             "INSERT INTO customers_accesslogentry (at, actor_label, action, customer_ids, "
             "fields, reason, prev_hash, hash) SELECT now(), 'system:bench', 'view', "
-            "jsonb_build_array(g % 1000 + 1), '[\"email\"]', '', '', '' "
+            "jsonb_build_array(g %% 1000 + 1), '[\"email\"]', '', '', '' "
             "FROM generate_series(1, %s) g",
             [total - have],
         )

@@ -102,6 +102,7 @@ def populate_customers(count: int, *, consent_share: float = 0.0, batch: int = 2
             "created_at": now,
             "updated_at": now,
             "last_activity_at": now,
+            "no_publication": False,
         }
 
     columns = ", ".join(row(0))

@@ -1,17 +1,10 @@
 from django import forms
-from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from consents.models import Purpose
+from customers.form_fields import EmailAddressField, PhoneField, TaxCodeField
 from customers.models import Customer
-from customers.validators import (
-    validate_multiline,
-    validate_phone,
-    validate_single_line,
-    validate_tax_code,
-)
-
-SINGLE_LINE = ("tax_code", "email", "phone_mobile", "phone_home", "phone_office")
+from customers.validators import validate_multiline, validate_single_line
 
 
 class CustomerAdminForm(forms.ModelForm):
@@ -27,6 +20,11 @@ class CustomerAdminForm(forms.ModelForm):
             "consent ledger with your name and the call reference."
         ),
     )
+    tax_code = TaxCodeField(required=False, label=_("tax code"))
+    email = EmailAddressField(required=False, label=_("email"))
+    phone_mobile = PhoneField(required=False, label=_("mobile phone"))
+    phone_home = PhoneField(required=False, label=_("home phone"))
+    phone_office = PhoneField(required=False, label=_("office phone"))
     call_reference = forms.CharField(
         label=_("Call reference"),
         required=False,
@@ -53,7 +51,7 @@ class CustomerAdminForm(forms.ModelForm):
             "preferred_channel",
             "source",
         ]
-        widgets = {name: forms.TextInput(attrs={"size": 40}) for name in SINGLE_LINE} | {
+        widgets = {
             "address_home": forms.TextInput(attrs={"size": 80}),
             "address_office": forms.TextInput(attrs={"size": 80}),
             "notes": forms.Textarea(attrs={"rows": 3}),
@@ -75,29 +73,6 @@ class CustomerAdminForm(forms.ModelForm):
                 self.fields[name].validators.append(validate_single_line)
         if "notes" in self.fields:
             self.fields["notes"].validators.append(validate_multiline)
-
-    def clean_email(self):
-        value = self.cleaned_data["email"].strip().lower()
-        if value:
-            validate_email(value)
-        return value
-
-    def clean_tax_code(self):
-        value = self.cleaned_data["tax_code"].strip()
-        return validate_tax_code(value) if value else ""
-
-    def _clean_phone(self, name):
-        value = self.cleaned_data[name].strip()
-        return validate_phone(value) if value else ""
-
-    def clean_phone_mobile(self):
-        return self._clean_phone("phone_mobile")
-
-    def clean_phone_home(self):
-        return self._clean_phone("phone_home")
-
-    def clean_phone_office(self):
-        return self._clean_phone("phone_office")
 
     def clean(self):
         cleaned = super().clean()

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from consents.models import ConsentEvent, ConsentState
 from customers.models import (
-    AccessLogEntry,
     AccountingDocument,
     Customer,
     DataRequest,
@@ -19,6 +18,7 @@ from customers.models import (
     Warranty,
 )
 from customers.personal_data import CUSTOMER_FIELDS
+from customers.services.access_log import access_log_for_customer
 
 
 def _when(value):
@@ -124,9 +124,7 @@ def customer_copy(customer: Customer) -> dict:
     ]
     access = [
         {"at": _when(e.at), "by": e.actor_label, "action": e.action, "fields": e.fields}
-        for e in AccessLogEntry.objects.filter(subjects__customer=customer)
-        .exclude(actor__isnull=True)
-        .order_by("at")
+        for e in access_log_for_customer(customer).exclude(actor__isnull=True).order_by("at")
     ]
     return {
         "generated_at": _when(timezone.now()),

@@ -10,13 +10,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from consents.selectors import purposes_optional
+from customers.form_fields import EmailAddressField, PhoneField, TaxCodeField
 from customers.models import Customer
-from customers.validators import (
-    validate_multiline,
-    validate_phone,
-    validate_single_line,
-    validate_tax_code,
-)
+from customers.validators import validate_multiline, validate_single_line
 
 NAME_MAX = 200
 ADDRESS_MAX = 500
@@ -84,10 +80,6 @@ class AbuseProtectionMixin(forms.Form):
     def is_bot(self):
         return bool(self.data.get("website"))
 
-    def clean_email(self):
-        # One spelling per address: the blind index and the stored value agree.
-        return self.cleaned_data["email"].strip().lower()
-
 
 class RegistrationForm(PurposeConsentMixin, AbuseProtectionMixin, forms.Form):
     kind = forms.ChoiceField(
@@ -100,21 +92,16 @@ class RegistrationForm(PurposeConsentMixin, AbuseProtectionMixin, forms.Form):
     business_name = text_field(
         _("Business name"), required=False, help_text=_("For a business registration.")
     )
-    tax_code = forms.CharField(
-        label=_("Tax code (mã số thuế)"),
-        required=False,
-        max_length=20,
-        help_text=_("10 digits, or 13 for a branch (0101234567-001)."),
+    tax_code = TaxCodeField(
+        required=False, help_text=_("10 digits, or 13 for a branch (0101234567-001).")
     )
     contact_person = text_field(
         _("Contact person"), required=False, help_text=_("Who acts for the business.")
     )
-    email = forms.EmailField(
-        label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    email = EmailAddressField(
+        label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
-    phone_mobile = forms.CharField(
-        label=_("Phone"), max_length=30, widget=forms.TextInput(attrs={"autocomplete": "tel"})
-    )
+    phone_mobile = PhoneField(label=_("Phone"))
     address_home = forms.CharField(
         label=_("Address"),
         max_length=ADDRESS_MAX,
@@ -143,13 +130,6 @@ class RegistrationForm(PurposeConsentMixin, AbuseProtectionMixin, forms.Form):
             self.consent_layout(),
             Submit("submit", _("Register"), css_class="btn-primary"),
         )
-
-    def clean_tax_code(self):
-        value = self.cleaned_data["tax_code"].strip()
-        return validate_tax_code(value) if value else ""
-
-    def clean_phone_mobile(self):
-        return validate_phone(self.cleaned_data["phone_mobile"])
 
     def clean(self):
         cleaned = super().clean()
@@ -195,10 +175,10 @@ class ServiceRequestForm(PurposeConsentMixin, AbuseProtectionMixin, forms.Form):
         max_length=ADDRESS_MAX,
         validators=[validate_single_line],
     )
-    email = forms.EmailField(label=_("Email"), max_length=254)
-    phone_mobile = forms.CharField(label=_("Mobile phone"), max_length=30)
-    phone_home = forms.CharField(label=_("Home phone"), max_length=30, required=False)
-    phone_office = forms.CharField(label=_("Office phone"), max_length=30, required=False)
+    email = EmailAddressField(label=_("Email"))
+    phone_mobile = PhoneField(label=_("Mobile phone"))
+    phone_home = PhoneField(label=_("Home phone"), required=False)
+    phone_office = PhoneField(label=_("Office phone"), required=False)
     services = forms.MultipleChoiceField(
         label=_("Services you are interested in"),
         choices=SERVICE_CHOICES,
@@ -236,17 +216,6 @@ class ServiceRequestForm(PurposeConsentMixin, AbuseProtectionMixin, forms.Form):
             self.consent_layout(),
             Submit("submit", _("Send request"), css_class="btn-primary"),
         )
-
-    def clean_phone_mobile(self):
-        return validate_phone(self.cleaned_data["phone_mobile"])
-
-    def clean_phone_home(self):
-        value = self.cleaned_data["phone_home"].strip()
-        return validate_phone(value) if value else ""
-
-    def clean_phone_office(self):
-        value = self.cleaned_data["phone_office"].strip()
-        return validate_phone(value) if value else ""
 
     def customer_data(self):
         data = {

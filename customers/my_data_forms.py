@@ -4,21 +4,14 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from customers.form_fields import EmailAddressField, PhoneField, TaxCodeField
 from customers.forms import ADDRESS_MAX, NOTES_MAX, text_field
 from customers.models import DataRequest
-from customers.validators import (
-    validate_multiline,
-    validate_phone,
-    validate_single_line,
-    validate_tax_code,
-)
+from customers.validators import validate_multiline, validate_single_line
 
 
 class MyDataEmailForm(forms.Form):
-    email = forms.EmailField(label=_("Your email address"), max_length=254)
-
-    def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
+    email = EmailAddressField(label=_("Your email address"))
 
 
 class CorrectionForm(forms.Form):
@@ -27,11 +20,11 @@ class CorrectionForm(forms.Form):
     full_name = text_field(_("Full name"))
     business_name = text_field(_("Business name"), required=False)
     contact_person = text_field(_("Contact person"), required=False)
-    tax_code = forms.CharField(label=_("Tax code (mã số thuế)"), required=False, max_length=20)
-    email = forms.EmailField(label=_("Email"), max_length=254)
-    phone_mobile = forms.CharField(label=_("Mobile phone"), required=False, max_length=30)
-    phone_home = forms.CharField(label=_("Home phone"), required=False, max_length=30)
-    phone_office = forms.CharField(label=_("Office phone"), required=False, max_length=30)
+    tax_code = TaxCodeField(required=False)
+    email = EmailAddressField(label=_("Email"))
+    phone_mobile = PhoneField(label=_("Mobile phone"), required=False)
+    phone_home = PhoneField(label=_("Home phone"), required=False)
+    phone_office = PhoneField(label=_("Office phone"), required=False)
     address_home = forms.CharField(
         label=_("Home address"),
         required=False,
@@ -44,26 +37,6 @@ class CorrectionForm(forms.Form):
         max_length=ADDRESS_MAX,
         validators=[validate_single_line],
     )
-
-    def clean_tax_code(self):
-        value = self.cleaned_data["tax_code"].strip()
-        return validate_tax_code(value) if value else ""
-
-    def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
-
-    def _phone(self, name):
-        value = self.cleaned_data[name].strip()
-        return validate_phone(value) if value else ""
-
-    def clean_phone_mobile(self):
-        return self._phone("phone_mobile")
-
-    def clean_phone_home(self):
-        return self._phone("phone_home")
-
-    def clean_phone_office(self):
-        return self._phone("phone_office")
 
     def changes(self, customer) -> dict:
         return {
