@@ -3,8 +3,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from privacysite.health import healthz
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
 ]
 
 # Vietnamese is served unprefixed at /, English under /en/.

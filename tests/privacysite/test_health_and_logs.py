@@ -1,0 +1,40 @@
+import logging
+
+import pytest
+from django.utils import timezone
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+from privacysite.log_filters import redact
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_reports_each_dependency_without_personal_data(client):
+    response = client.get("/healthz")
+    assert response.status_code == 503  # no beat has run in the test database
+    body = response.json()
+    assert body["checks"] == {"database": True, "cache": True, "beat": False, "migrations": True}
+    schedule = IntervalSchedule.objects.create(every=60, period="seconds")
+    PeriodicTask.objects.create(
+        name="access-log-seal",
+        task="customers.tasks.access_log_seal",
+        interval=schedule,
+        last_run_at=timezone.now(),
+    )
+    assert client.get("/healthz").json() == {
+        "status": "ok",
+        "checks": {"database": True, "cache": True, "beat": True, "migrations": True},
+    }
+
+
+def test_log_lines_lose_emails_phones_and_tax_codes(caplog):
+    assert redact("sent to an.nguyen@example.vn") == "sent to <email>"
+    assert "0903123456" not in redact("phone 0903123456 and +84 912 345 678")
+    assert "0312345673" not in redact("mst 0312345673-001")
+    logger = logging.getLogger("privacysite.test")
+    from privacysite.log_filters import RedactPersonalData
+
+    logger.addFilter(RedactPersonalData())
+    with caplog.at_level(logging.INFO):
+        logger.info("lookup %s failed", "hoa@example.vn")
+    assert "hoa@example.vn" not in caplog.text and "<email>" in caplog.text
