@@ -52,7 +52,7 @@ def ours():
         erased += retention.retention_erase_batch(customer_ids=ids)
     took = time.perf_counter() - start
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"OURS {erased} {planned:.1f} {took:.1f} {rss:.0f}")
+    print(f"OURS {erased} {planned:.1f} {took:.1f} {rss:.0f} {settings.RETENTION_BATCH_SIZE}")
 
 
 def raw():
@@ -99,7 +99,7 @@ def main():
     out_raw = subprocess.run([*me, "raw"], check=True, capture_output=True, text=True).stdout
     out_ours = subprocess.run([*me, "ours"], check=True, capture_output=True, text=True).stdout
     _, raw_n, raw_s = next(line for line in out_raw.splitlines() if line.startswith("RAW")).split()
-    _, n, planned, took, rss = next(
+    _, n, planned, took, rss, size = next(
         line for line in out_ours.splitlines() if line.startswith("OURS")
     ).split()
     print(
@@ -107,7 +107,7 @@ def main():
         f"{datetime.date.today()}\n"
     )
     print(
-        f"raw SQL (one transaction): {raw_s} s · sweep ({n} erased in batches of 500, "
+        f"raw SQL (one transaction): {raw_s} s · sweep ({n} erased in batches of {size}, "
         f"certificates and access-log entries included): {took} s (plan {planned} s) · "
         f"ratio {float(took) / float(raw_s):.2f}× · peak RSS {rss} MB"
     )
