@@ -1,0 +1,57 @@
+"""The customer's whole path through /my-data/ in real headless Chromium: ask for a link,
+open it, download the copy, ask for a correction; staff apply it; the customer sees the
+change and the staff member in the list of who looked at their data."""
+
+import json
+import re
+
+import pytest
+from django.core import mail
+
+from customers.factories import CustomerFactory
+from customers.models import DataRequest
+from customers.roles import Role
+from customers.services.access_log import access_log
+from customers.services.requests import request_apply_correction
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_ask_open_download_correct_and_see_who_looked(
+    live_server, page, seeded, staff_user, settings, tmp_path
+):
+    settings.SITE_URL = live_server.url
+    customer = CustomerFactory(
+        email="mai.dang@example.vn", full_name="Đặng Thị Mai", phone_mobile="0912 111 222"
+    )
+    page.goto(live_server.url + "/my-data/")
+    page.get_by_label("Địa chỉ email của bạn").fill("mai.dang@example.vn")
+    page.get_by_role("button", name="Gửi liên kết cho tôi").click()
+    page.get_by_role("heading", name="Hãy kiểm tra email").wait_for()
+
+    link = re.search(r"https?://\S+/my-data/open/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    page.get_by_role("heading", name="Dữ liệu chúng tôi lưu về bạn").wait_for()
+    assert "0912 111 222" in page.content()
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải về (JSON)").click()
+    path = tmp_path / "copy.json"
+    download.value.save_as(path)
+    copy = json.loads(path.read_text())
+    assert copy["profile"]["full_name"] == "Đặng Thị Mai"
+    assert copy["profile"]["email"] == "mai.dang@example.vn"
+
+    page.get_by_role("link", name="Yêu cầu chỉnh sửa").click()
+    page.get_by_label("Điện thoại di động").fill("0988 333 444")
+    page.get_by_role("button", name="Gửi").click()
+    page.get_by_role("heading", name="Chúng tôi đã nhận được yêu cầu của bạn").wait_for()
+
+    care = staff_user(role=Role.CUSTOMER_CARE.value, username="cskh")
+    access_log(actor=care, action="view", customers=[customer], fields=["phone_mobile"])
+    request_apply_correction(request=DataRequest.objects.get(), actor=care)
+
+    page.get_by_role("link", name="Quay lại dữ liệu của tôi").click()
+    html = page.content()
+    assert "0988 333 444" in html and "0912 111 222" not in html
+    assert "cskh" in page.locator("main").inner_text()
