@@ -89,10 +89,15 @@ def campaign_audience(campaign: Campaign):
     """Computed at send time: current consent, not erased, email channel not suspended."""
     from consents.selectors import customers_consenting
 
-    return (
-        customers_consenting(campaign.purpose.code)
-        .filter(email_suspended_at__isnull=True)
-        .exclude(email_index="")
+    audience = customers_consenting(campaign.purpose.code)
+    if campaign_channel(campaign) == Message.Channel.EMAIL:
+        return audience.filter(email_suspended_at__isnull=True).exclude(email_index="")
+    return audience.exclude(phone_mobile_index="")
+
+
+def campaign_channel(campaign: Campaign) -> str:
+    return {"sms": Message.Channel.SMS, "phone": Message.Channel.CALL}.get(
+        campaign.purpose.channel, Message.Channel.EMAIL
     )
 
 
@@ -130,7 +135,8 @@ def campaign_batch(*, campaign_id: int, customer_ids) -> int:
     audience = campaign_audience(campaign).filter(pk__in=customer_ids).exclude(pk__in=already)
     for customer in audience:
         english = customer.preferred_language == "en"
-        capped = over_daily_cap(customer.pk, Message.Channel.EMAIL, marketing, now)
+        channel = campaign_channel(campaign)
+        capped = over_daily_cap(customer.pk, channel, marketing, now)
         message = message_queue(
             customer=customer,
             purpose=campaign.purpose.code,
@@ -141,6 +147,7 @@ def campaign_batch(*, campaign_id: int, customer_ids) -> int:
             },
             hold_reason="daily marketing limit reached" if capped else "",
             campaign=campaign,
+            channel=channel,
         )
         queued += bool(message and message.status == Message.Status.QUEUED)
     # Every recipient has a recorded message (queued or held): the campaign is out.

@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 
 from customers.models import Customer, Message
 
@@ -74,25 +75,31 @@ def message_queue(
     language: str | None = None,
     hold_reason: str = "",
     campaign=None,
+    channel: str = Message.Channel.EMAIL,
 ) -> Message | None:
-    """Record an email to a customer and send it once the current transaction commits.
+    """Record a message to a customer and send it once the current transaction commits.
 
     Nothing is recorded for an erased customer or one without an address. A suspended email
-    channel (suspected fraud) holds the message instead of sending it. ``context`` must be
-    JSON (links, numbers, dates as text): the message is rendered by the worker.
+    channel (suspected fraud) holds an email instead of sending it. SMS and calls wait for
+    their hours (``not_before``). ``context`` must be JSON (links, numbers, dates as text):
+    the message is rendered by the worker.
     """
-    recipient = recipient if recipient is not None else customer.email
+    from customers.services.communications import next_allowed_time
+
+    if recipient is None:
+        recipient = customer.email if channel == Message.Channel.EMAIL else customer.phone_mobile
     if customer.is_erased or not recipient:
         return None
     status, reason = Message.Status.QUEUED, ""
-    if customer.email_suspended:
+    if channel == Message.Channel.EMAIL and customer.email_suspended:
         status, reason = Message.Status.HELD, "email channel suspended"
     elif hold_reason:
         status, reason = Message.Status.HELD, hold_reason
     message = Message.objects.create(
         customer=customer,
         purpose=purpose,
-        channel=Message.Channel.EMAIL,
+        channel=channel,
+        not_before=next_allowed_time(channel, timezone.now()),
         template=template,
         language=language or customer.preferred_language,
         recipient=recipient,
@@ -115,6 +122,11 @@ def _render(message: Message) -> None:
         template=message.template, context=context, language=message.language
     )
     message.headers = headers
+    if message.channel != Message.Channel.EMAIL:
+        message.html_body, message.headers = "", {}
+        if message.channel == Message.Channel.SMS and headers:
+            # An advertising SMS starts with its label (Decree 91/2020).
+            message.body = "[QC] " + message.body
     message.save(update_fields=["subject", "body", "html_body", "headers", "updated_at"])
 
 
@@ -140,7 +152,12 @@ def message_send(*, message_id: int) -> bool:
     if not claimed:
         return False
     message = Message.objects.select_related("customer").get(pk=message_id)
-    if message.customer and (message.customer.is_erased or message.customer.email_suspended):
+    if message.not_before and message.not_before > timezone.now():
+        # Outside the channel's hours: back to the queue; the periodic resend takes it later.
+        _finish(message, Message.Status.QUEUED, "waiting for the allowed hours")
+        return False
+    suspended = message.channel == Message.Channel.EMAIL and message.customer.email_suspended
+    if message.customer and (message.customer.is_erased or suspended):
         _finish(message, Message.Status.HELD, "customer erased or email channel suspended")
         return False
     if message.customer and not _consent_still_given(message):
@@ -148,6 +165,10 @@ def message_send(*, message_id: int) -> bool:
         _finish(message, Message.Status.HELD, "consent withdrawn")
         return False
     _render(message)
+    if message.channel != Message.Channel.EMAIL:
+        import_string(settings.SMS_CALL_BACKEND)().send(message)
+        _finish(message, Message.Status.SENT, "")
+        return True
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body,
@@ -195,6 +216,7 @@ def messages_resend_stuck() -> int:
     now = timezone.now()
     stuck = Message.objects.filter(
         Q(status=Message.Status.QUEUED, updated_at__lt=now - RESEND_QUEUED_AFTER)
+        & (Q(not_before__isnull=True) | Q(not_before__lte=now))
         | Q(status=Message.Status.SENDING, updated_at__lt=now - RESEND_SENDING_AFTER)
     )
     ids = list(stuck.values_list("pk", flat=True)[:1000])
@@ -204,3 +226,11 @@ def messages_resend_stuck() -> int:
     for message_id in ids:
         message_enqueue(message_id=message_id)
     return len(ids)
+
+
+class OutboxBackend:
+    """The default SMS and call backend: the message row itself is the outbox, from which a
+    brand-name SMS gateway or the call centre's dialler picks it up (LEGAL.md §9.7)."""
+
+    def send(self, message: Message) -> None:
+        logger.info("message.outbox message_id=%s channel=%s", message.pk, message.channel)

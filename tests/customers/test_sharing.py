@@ -262,3 +262,32 @@ def test_email_change_tells_the_old_address(seeded, staff_user, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         customer_update(customer=customer, actor=staff_user(), data={"email": "moi@example.vn"})
     assert [m.to for m in mail.outbox] == [["cu@example.vn"]]
+
+
+def test_sms_campaign_goes_to_the_outbox_labelled_and_waits_for_its_hours(
+    seeded, staff_user, django_capture_on_commit_callbacks
+):
+    purpose = Purpose.objects.get(code="marketing_sms")
+    customer = CustomerFactory(phone_mobile="0912 345 678")
+    grant(customer, "marketing_sms")
+    campaign = Campaign.objects.create(
+        purpose=purpose,
+        subject_vi="Ưu đãi",
+        subject_en="Offer",
+        body_vi="Giảm 20% tháng này",
+        body_en="20% off",
+        created_by=staff_user(),
+    )
+    night = datetime.datetime(2026, 11, 22, 22, 30, tzinfo=timezone.get_current_timezone())
+    with time_machine.travel(night, tick=False), django_capture_on_commit_callbacks(execute=True):
+        communications.campaign_start(campaign=campaign)
+    message = Message.objects.get(campaign=campaign)
+    assert message.channel == "sms" and message.status == "queued"
+    assert timezone.localtime(message.not_before).hour == 7
+    from customers.services.messages import message_send
+
+    with time_machine.travel(night.replace(day=23, hour=7, minute=5), tick=False):
+        assert message_send(message_id=message.pk) is True
+    message.refresh_from_db()
+    assert message.status == "sent" and message.body.startswith("[QC] Giảm 20% tháng này")
+    assert mail.outbox == []  # an SMS, not an email
