@@ -99,7 +99,10 @@ def message_queue(
         customer=customer,
         purpose=purpose,
         channel=channel,
-        not_before=next_allowed_time(channel, timezone.now()),
+        # Only SMS and calls have hours; an email goes whenever the worker gets to it.
+        not_before=None
+        if channel == Message.Channel.EMAIL
+        else next_allowed_time(channel, timezone.now()),
         template=template,
         language=language or customer.preferred_language,
         recipient=recipient,
