@@ -135,6 +135,7 @@ def main():
 
     from customers.services.access_log import access_log_seal, access_log_verify
 
+    harness.migrate()
     off, on = change_view_ratio()
     print("\n## Customer change view, access log off vs on (50 customers, median of 5)\n")
     print(f"off: {off:.1f} ms/view · on: {on:.1f} ms/view · ratio {on / off:.2f}×")
