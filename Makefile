@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install messages lint clean
+.PHONY: run test install messages extract-messages lint clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -21,6 +21,11 @@ messages: install
 .env:
 	$(PY) scripts/make_dev_env.py > .env
 	@echo "Wrote .env with fresh development keys."
+
+# After adding strings: collect them into locale/vi (then translate the empty msgstr).
+extract-messages: install
+	ENV_FILE= DEBUG=True $(PY) manage.py makemessages -l vi --no-wrap --no-location \
+		--ignore=.venv --ignore=var --ignore=tests --ignore=bench
 
 run: install messages .env
 	$(PY) manage.py migrate --noinput

@@ -81,7 +81,33 @@ class AbuseProtectionMixin(forms.Form):
         return bool(self.data.get("website"))
 
 
-class RegistrationForm(PurposeConsentMixin, AbuseProtectionMixin, forms.Form):
+class CollectionForm(PurposeConsentMixin, AbuseProtectionMixin, forms.Form):
+    """A public collection form: its fields, the honeypot and submission key, then one
+    unticked box per optional purpose next to the policy link and the submit button."""
+
+    form_name = form_id = ""
+    submit_label = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_purpose_fields()
+        self.add_submission_key()
+        self.helper = FormHelper()
+        self.helper.form_id = self.form_id
+        self.helper.attrs = {"data-submit-once": "true", "novalidate": "novalidate"}
+        self.helper.layout = Layout(
+            *self.layout_fields(),
+            Div("website", css_class="honeypot", aria_hidden="true"),
+            "submission_key",
+            self.consent_layout(),
+            Submit("submit", self.submit_label, css_class="btn-primary"),
+        )
+
+    def layout_fields(self):
+        raise NotImplementedError
+
+
+class RegistrationForm(CollectionForm):
     kind = forms.ChoiceField(
         label=_("I register as"),
         choices=Customer.Kind.choices,
@@ -110,26 +136,18 @@ class RegistrationForm(PurposeConsentMixin, AbuseProtectionMixin, forms.Form):
     )
 
     form_name = "register"
+    form_id = "registration-form"
+    submit_label = _("Register")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.add_purpose_fields()
-        self.add_submission_key()
-        self.helper = FormHelper()
-        self.helper.form_id = "registration-form"
-        self.helper.attrs = {"data-submit-once": "true", "novalidate": "novalidate"}
-        self.helper.layout = Layout(
+    def layout_fields(self):
+        return [
             "kind",
             "full_name",
             Div("business_name", "tax_code", "contact_person", css_class="business-fields"),
             "email",
             "phone_mobile",
             "address_home",
-            Div("website", css_class="honeypot", aria_hidden="true"),
-            "submission_key",
-            self.consent_layout(),
-            Submit("submit", _("Register"), css_class="btn-primary"),
-        )
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -159,7 +177,7 @@ class RegistrationForm(PurposeConsentMixin, AbuseProtectionMixin, forms.Form):
         return data
 
 
-class ServiceRequestForm(PurposeConsentMixin, AbuseProtectionMixin, forms.Form):
+class ServiceRequestForm(CollectionForm):
     SERVICE_CHOICES = [
         ("hosting", _("Web hosting")),
         ("server", _("Virtual server")),
@@ -194,15 +212,11 @@ class ServiceRequestForm(PurposeConsentMixin, AbuseProtectionMixin, forms.Form):
     )
 
     form_name = "service_request"
+    form_id = "service-request-form"
+    submit_label = _("Send request")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.add_purpose_fields()
-        self.add_submission_key()
-        self.helper = FormHelper()
-        self.helper.form_id = "service-request-form"
-        self.helper.attrs = {"data-submit-once": "true", "novalidate": "novalidate"}
-        self.helper.layout = Layout(
+    def layout_fields(self):
+        return [
             "full_name",
             "address_home",
             "email",
@@ -211,11 +225,7 @@ class ServiceRequestForm(PurposeConsentMixin, AbuseProtectionMixin, forms.Form):
             "phone_office",
             "services",
             "notes",
-            Div("website", css_class="honeypot", aria_hidden="true"),
-            "submission_key",
-            self.consent_layout(),
-            Submit("submit", _("Send request"), css_class="btn-primary"),
-        )
+        ]
 
     def customer_data(self):
         data = {
