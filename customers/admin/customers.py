@@ -22,6 +22,7 @@ from customers.models import (
     AccessLogEntry,
     Customer,
     CustomerChange,
+    Message,
     Service,
     UnconfirmedRegistration,
     Warranty,
@@ -112,6 +113,14 @@ class CustomerChangeInline(ReadOnlyInline):
     ordering = ["-changed_at"]
 
 
+class MessageInline(ReadOnlyInline):
+    model = Message
+    fields = ["created_at", "channel", "purpose", "template", "status", "status_reason", "sent_at"]
+    readonly_fields = fields
+    verbose_name_plural = _("messages to this customer")
+    ordering = ["-created_at"]
+
+
 @admin.register(Customer)
 class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
     form = CustomerAdminForm
@@ -140,7 +149,13 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
         "email_suspended_at",
         "erased_at",
     ]
-    inlines = [ServiceInline, WarrantyInline, ConsentStateInline, CustomerChangeInline]
+    inlines = [
+        ServiceInline,
+        WarrantyInline,
+        ConsentStateInline,
+        MessageInline,
+        CustomerChangeInline,
+    ]
     actions = ["export_csv", "erase_with_reason"]
 
     # --- who sees what -------------------------------------------------------------------
