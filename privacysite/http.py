@@ -6,13 +6,22 @@ from django.shortcuts import render
 
 
 def client_ip(request) -> str:
-    """The client's address as the WSGI server saw it.
+    """The client's address, for rate limits and evidence.
 
-    Behind a reverse proxy, the proxy must set REMOTE_ADDR (gunicorn's
-    ``forwarded_allow_ips`` with nginx's real-ip module); X-Forwarded-For is not trusted here
-    because any client can send it.
+    X-Forwarded-For can be forged by any client, so it is read only when the deployment says
+    how many proxies of its own stand in front (``TRUSTED_PROXIES``, 1 behind one nginx); the
+    address those proxies saw is then the one ``TRUSTED_PROXIES`` places from the right.
     """
-    return request.META.get("REMOTE_ADDR", "")
+    from django.conf import settings
+
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXIES
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return remote
 
 
 def truncated_ip(address: str) -> str:

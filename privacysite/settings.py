@@ -313,6 +313,10 @@ MY_DATA_RATE_LIMIT = env.str("MY_DATA_RATE_LIMIT", default="5/10m")
 # --- Abuse limits --------------------------------------------------------------------------
 # https://django-ratelimit.readthedocs.io/  (counts live in the cache: Redis in production)
 FORM_RATE_LIMIT = env.str("FORM_RATE_LIMIT", default="10/10m")
+# How many reverse proxies of ours stand in front of gunicorn (1 behind one nginx): the
+# client's address is then read from X-Forwarded-For (privacysite.http.client_ip).
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+RATELIMIT_IP_META_KEY = "privacysite.http.client_ip"
 RATELIMIT_FAIL_OPEN = True  # a cache outage must not stop customers from submitting
 # W001: django-ratelimit 4.1 predates Django's own RedisCache, whose incr() is atomic.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]

@@ -38,3 +38,13 @@ def test_log_lines_lose_emails_phones_and_tax_codes(caplog):
     with caplog.at_level(logging.INFO):
         logger.info("lookup %s failed", "hoa@example.vn")
     assert "hoa@example.vn" not in caplog.text and "<email>" in caplog.text
+
+
+def test_client_address_behind_our_proxy_and_not_from_a_forged_header(rf, settings):
+    from privacysite.http import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    settings.TRUSTED_PROXIES = 0
+    assert client_ip(request) == "127.0.0.1"  # no proxy configured: the header is ignored
+    settings.TRUSTED_PROXIES = 1
+    assert client_ip(request) == "203.0.113.9"  # what our nginx saw, not the forged hop
