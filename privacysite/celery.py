@@ -8,12 +8,19 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import task_postrun, task_prerun
+
+from privacysite.request_id import bind_task, unbind_task
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "privacysite.settings")
 
 app = Celery("privacysite")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Log lines written by a task carry its id (privacysite.request_id).
+task_prerun.connect(bind_task, weak=False)
+task_postrun.connect(unbind_task, weak=False)
 
 app.conf.beat_schedule = {
     # Every 15 minutes: breach clocks. Alarms at 24, 48 and 66 hours after detection and when

@@ -48,3 +48,39 @@ def test_client_address_behind_our_proxy_and_not_from_a_forged_header(rf, settin
     assert client_ip(request) == "127.0.0.1"  # no proxy configured: the header is ignored
     settings.TRUSTED_PROXIES = 1
     assert client_ip(request) == "203.0.113.9"  # what our nginx saw, not the forged hop
+
+
+def test_main_flows_log_no_personal_data_and_carry_a_request_id(
+    client, seeded, caplog, django_capture_on_commit_callbacks, settings
+):
+    from django.core import mail
+
+    settings.FORM_RATE_LIMIT = "100/m"
+    secrets = {
+        "email": "logtest.nguyen@example.vn",
+        "phone": "0912 777 888",
+        "tax": "0100109106",
+        "name": "Phạm Nhật Ký",
+    }
+    with caplog.at_level(logging.DEBUG), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/register/",
+            {
+                "kind": "business",
+                "full_name": secrets["name"],
+                "business_name": "Công ty Nhật Ký",
+                "tax_code": secrets["tax"],
+                "email": secrets["email"],
+                "phone_mobile": secrets["phone"],
+                "address_home": "1 Lê Lợi",
+                "purpose_surveys": "on",
+            },
+        )
+        client.post("/my-data/", {"email": secrets["email"]})
+        client.post("/register/", {"email": "not-valid", "tax_code": secrets["tax"]})
+    assert response.status_code == 302 and response["X-Request-ID"]
+    assert len(mail.outbox) == 2
+    text = caplog.text + "".join(logging.Formatter().format(r) for r in caplog.records if r.args)
+    for value in secrets.values():
+        assert value not in text, value
+    assert "submission.received" in caplog.text
