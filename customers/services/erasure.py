@@ -71,18 +71,21 @@ def blockers(customer_ids, *, except_request_id=None) -> dict[int, list[str]]:
 
     add(
         LegalHold.objects.filter(customer_id__in=customer_ids, released_at__isnull=True)
+        .order_by()
         .values_list("customer_id", flat=True)
         .distinct(),
         "legal_hold",
     )
     add(
         Service.objects.filter(customer_id__in=customer_ids, status=Service.Status.ACTIVE)
+        .order_by()
         .values_list("customer_id", flat=True)
         .distinct(),
         "active_service",
     )
     add(
         Warranty.objects.filter(customer_id__in=customer_ids, warranty_until__gte=today)
+        .order_by()
         .values_list("customer_id", flat=True)
         .distinct(),
         "running_warranty",
@@ -90,6 +93,7 @@ def blockers(customer_ids, *, except_request_id=None) -> dict[int, list[str]]:
     add(
         DataRequest.objects.filter(customer_id__in=customer_ids, status__in=DataRequest.OPEN)
         .exclude(pk=except_request_id)
+        .order_by()
         .values_list("customer_id", flat=True)
         .distinct(),
         "open_request",
@@ -260,26 +264,33 @@ def _last_service_end():
     )
 
 
-def inactive_since(cutoff):
-    """Customers with no activity and no service since ``cutoff`` (not erased)."""
+def _inactive(cutoff) -> Q:
+    """No activity and no service since ``cutoff`` (a condition, so that a batch can re-check
+    it under its row locks without joining the table to itself)."""
     ended_recently = Service.objects.filter(customer=OuterRef("pk")).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=cutoff.date()) | Q(status=Service.Status.ACTIVE)
     )
-    return (
-        Customer.objects.exclude(status=Customer.Status.ERASED)
-        .filter(last_activity_at__lt=cutoff)
-        .exclude(Exists(ended_recently))
-    )
+    return Q(last_activity_at__lt=cutoff) & ~Q(Exists(ended_recently))
+
+
+def inactive_since(cutoff):
+    """Customers with no activity and no service since ``cutoff`` (not erased)."""
+    return Customer.objects.exclude(status=Customer.Status.ERASED).filter(_inactive(cutoff))
+
+
+def due_for_erasure_q(rule: RetentionRule, now=None) -> Q:
+    now = now or timezone.now()
+    due = _inactive(now - relativedelta(months=rule.period_months))
+    if rule.notice_days:
+        notice_cutoff = now - datetime.timedelta(days=rule.notice_days)
+        due &= Q(erasure_notice_sent_at__lte=notice_cutoff) | Q(email_index="")
+    return due
 
 
 def due_for_erasure(rule: RetentionRule, now=None):
-    now = now or timezone.now()
-    cutoff = now - relativedelta(months=rule.period_months)
-    notice_cutoff = now - datetime.timedelta(days=rule.notice_days)
-    if not rule.notice_days:
-        return inactive_since(cutoff)
-    told = Q(erasure_notice_sent_at__lte=notice_cutoff) | Q(email_index="")
-    return inactive_since(cutoff).filter(told)
+    return Customer.objects.exclude(status=Customer.Status.ERASED).filter(
+        due_for_erasure_q(rule, now)
+    )
 
 
 def due_for_notice(rule: RetentionRule, now=None):

@@ -236,16 +236,13 @@ def retention_notice_batch(*, customer_ids, now=None) -> int:
 def retention_erase_batch(*, customer_ids, now=None) -> int:
     rule = _rules()[C.CUSTOMER]
     now = now or timezone.now()
-    still_due = erasure.due_for_erasure(rule, now).filter(pk__in=customer_ids).values("pk")
-    from django.db.models import Q
-
     erased, _blocked = erasure.customers_erase(
         customer_ids=customer_ids,
         actor="system:retention",
         rule=rule,
         trigger=ErasureCertificate.Trigger.INACTIVITY,
         reason=rule.legal_basis[:200],
-        only_if=Q(pk__in=still_due),
+        only_if=erasure.due_for_erasure_q(rule, now),
     )
     return len(erased)
 
