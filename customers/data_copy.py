@@ -25,6 +25,11 @@ def _when(value):
     return timezone.localtime(value).isoformat() if value else None
 
 
+def _shown(value):
+    """The same moment for a person to read (the ISO form above is for machines)."""
+    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
+
+
 def customer_copy(customer: Customer) -> dict:
     profile = {f.name: getattr(customer, f.name) for f in CUSTOMER_FIELDS}
     profile.update(
@@ -42,6 +47,7 @@ def customer_copy(customer: Customer) -> dict:
             "started_on": s.started_on.isoformat(),
             "ends_on": s.ends_on.isoformat() if s.ends_on else None,
             "status": s.status,
+            "status_display": s.get_status_display(),
             "notes": s.notes,
         }
         for s in Service.objects.filter(customer=customer).order_by("started_on")
@@ -57,6 +63,8 @@ def customer_copy(customer: Customer) -> dict:
     submissions = [
         {
             "form": s.form,
+            "form_display": s.get_form_display(),
+            "at_display": _shown(s.received_at),
             "received_at": _when(s.received_at),
             "ip_address": s.ip_address,
             "policy_version": s.policy_version.number if s.policy_version else None,
@@ -71,6 +79,9 @@ def customer_copy(customer: Customer) -> dict:
             "purpose": e.purpose.code,
             "purpose_name": e.purpose.name(),
             "action": e.action,
+            "action_display": e.get_action_display(),
+            "at_display": _shown(e.created_at),
+            "channel_display": e.get_channel_display(),
             "wording": e.wording,
             "policy_version": e.policy_version.number,
             "channel": e.channel,
@@ -87,6 +98,8 @@ def customer_copy(customer: Customer) -> dict:
     documents = [
         {
             "kind": d.kind,
+            "kind_display": d.get_kind_display(),
+            "issued_display": d.issued_on.strftime("%d/%m/%Y"),
             "number": d.number,
             "issued_on": d.issued_on.isoformat(),
             "amount": str(d.amount),
@@ -102,6 +115,8 @@ def customer_copy(customer: Customer) -> dict:
             "purpose": m.purpose,
             "channel": m.channel,
             "status": m.status,
+            "status_display": m.get_status_display(),
+            "at_display": _shown(m.created_at),
             "subject": m.subject,
             "created_at": _when(m.created_at),
             "sent_at": _when(m.sent_at),
@@ -123,7 +138,14 @@ def customer_copy(customer: Customer) -> dict:
         for r in DataRequest.objects.filter(customer=customer).order_by("received_at")
     ]
     access = [
-        {"at": _when(e.at), "by": e.actor_label, "action": e.action, "fields": e.fields}
+        {
+            "at": _when(e.at),
+            "at_display": _shown(e.at),
+            "by": e.actor_label,
+            "action": e.action,
+            "action_display": e.get_action_display(),
+            "fields": e.fields,
+        }
         for e in access_log_for_customer(customer).exclude(actor__isnull=True).order_by("at")
     ]
     return {
