@@ -1,5 +1,9 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import (
@@ -11,7 +15,7 @@ from customers.models import (
     LegalDisclosureRequest,
     Recipient,
 )
-from customers.services import communications, incidents
+from customers.services import communications, disclosures, incidents
 from privacysite.admin_utils import ReadOnlyAdmin, ReadOnlyInline
 
 
@@ -35,14 +39,91 @@ class DisclosureAdmin(ReadOnlyAdmin):
     list_filter = ["legal_basis", "recipient"]
 
 
+class LegalStepForm(forms.Form):
+    STEPS = [
+        ("notify", _("Decide: the customers may be told (objection window opens)")),
+        ("gag", _("Decide: the customers may not be told")),
+        ("objection", _("The customer objected; a court will decide")),
+        ("upheld", _("The court upheld the objection: stop")),
+        ("dismissed", _("The court dismissed the objection: go ahead")),
+        ("disclose", _("Record what was given")),
+    ]
+    step = forms.ChoiceField(label=_("Step"), choices=STEPS)
+    reason = forms.CharField(label=_("Reason for the decision"), required=False)
+    objection_days = forms.IntegerField(
+        label=_("Objection window (days)"), initial=7, min_value=1, max_value=60
+    )
+    fields = forms.CharField(label=_("Fields given (comma-separated)"), required=False)
+    form = forms.CharField(label=_("Form given in"), required=False, max_length=100)
+
+
 @admin.register(LegalDisclosureRequest)
 class LegalDisclosureRequestAdmin(admin.ModelAdmin):
     list_display = ["__str__", "authority_name", "deadline", "status", "may_notify_customer"]
     list_filter = ["status", "authority"]
-    readonly_fields = ["status", "objection_until", "decided_by", "disclosed_at", "received_at"]
+    readonly_fields = [
+        "status",
+        "may_notify_customer",
+        "notify_reason",
+        "objection_until",
+        "objection_received",
+        "decided_by",
+        "disclosed_at",
+        "disclosed_fields",
+        "disclosed_form",
+        "received_at",
+    ]
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/step/",
+                self.admin_site.admin_view(self.step_view),
+                name="customers_legaldisclosurerequest_step",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "step_form": LegalStepForm()}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def step_view(self, request, object_id):
+        legal_request = get_object_or_404(LegalDisclosureRequest, pk=object_id)
+        if request.method != "POST" or not self.has_change_permission(request, legal_request):
+            raise PermissionDenied
+        form = LegalStepForm(request.POST)
+        back = redirect("admin:customers_legaldisclosurerequest_change", object_id)
+        if not form.is_valid():
+            self.message_user(request, _("Choose a step."), messages.ERROR)
+            return back
+        data = form.cleaned_data
+        try:
+            step = data["step"]
+            if step in ("notify", "gag"):
+                disclosures.legal_request_decide(
+                    request=legal_request,
+                    actor=request.user,
+                    may_notify=step == "notify",
+                    reason=data["reason"],
+                    objection_days=data["objection_days"],
+                )
+            elif step == "disclose":
+                fields = [f.strip() for f in data["fields"].split(",") if f.strip()]
+                disclosures.legal_request_disclose(
+                    request=legal_request, actor=request.user, fields=fields, form=data["form"]
+                )
+            else:
+                upheld = {"objection": None, "upheld": True, "dismissed": False}[step]
+                disclosures.legal_request_objection(request=legal_request, upheld_by_court=upheld)
+        except disclosures.DisclosureRefused as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return back
+        self.message_user(request, _("Recorded."), messages.SUCCESS)
+        return back
 
 
 class NoticeInline(ReadOnlyInline):

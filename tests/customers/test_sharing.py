@@ -291,3 +291,30 @@ def test_sms_campaign_goes_to_the_outbox_labelled_and_waits_for_its_hours(
     message.refresh_from_db()
     assert message.status == "sent" and message.body.startswith("[QC] Giảm 20% tháng này")
     assert mail.outbox == []  # an SMS, not an email
+
+
+def test_dpo_takes_a_legal_request_through_its_steps_in_the_admin(client, seeded, staff_user):
+    from django.urls import reverse
+
+    from tests.conftest import login_staff
+
+    request = legal_request(CustomerFactory())
+    login_staff(client, staff_user(role=Role.DPO.value))
+    url = reverse("admin:customers_legaldisclosurerequest_step", args=[request.pk])
+    page = client.get(reverse("admin:customers_legaldisclosurerequest_change", args=[request.pk]))
+    assert "Bước tiếp theo" in page.content.decode()
+    response = client.post(url, {"step": "gag", "reason": "", "objection_days": 7}, follow=True)
+    assert "Hãy nêu lý do của quyết định này." in response.content.decode()
+    client.post(url, {"step": "gag", "reason": "Lệnh của cơ quan điều tra", "objection_days": 7})
+    client.post(
+        url,
+        {
+            "step": "disclose",
+            "fields": "full_name, phone_mobile",
+            "form": "văn bản giấy",
+            "objection_days": 7,
+        },
+    )
+    request.refresh_from_db()
+    assert request.status == "disclosed"
+    assert request.disclosed_fields == ["full_name", "phone_mobile"]
