@@ -372,7 +372,7 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
             raise PermissionDenied
         form = EmailChannelForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            text = form.cleaned_data["text"]
+            text = form.cleaned_data["reason"]
             if customer.email_suspended:
                 customer_lift_email_suspension(
                     customer=customer, actor=request.user, verification=text

@@ -16,36 +16,27 @@ from privacysite.http import client_ip
 EXPORT_ROW_CAP = 1000
 
 
-class ExportForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why do you need this export?"),
-        max_length=255,
-        help_text=_("Recorded in the access log with the list of customers exported."),
+def reason_form(label, help_text):
+    """A one-field form for the reason an action needs (recorded where the help text says)."""
+    return type(
+        "ReasonForm",
+        (forms.Form,),
+        {"reason": forms.CharField(label=label, max_length=255, help_text=help_text)},
     )
 
 
-class EraseForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why are these customers erased?"),
-        max_length=255,
-        help_text=_("Written on each erasure certificate."),
-    )
-
-
-class RevealForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why do you need to see this value?"),
-        max_length=255,
-        help_text=_("Recorded in the access log."),
-    )
-
-
-class EmailChannelForm(forms.Form):
-    text = forms.CharField(
-        label=_("Reason, or how the customer was re-verified"),
-        max_length=255,
-        help_text=_("Recorded in the customer's change history."),
-    )
+ExportForm = reason_form(
+    _("Why do you need this export?"),
+    _("Recorded in the access log with the list of customers exported."),
+)
+EraseForm = reason_form(
+    _("Why are these customers erased?"), _("Written on each erasure certificate.")
+)
+RevealForm = reason_form(_("Why do you need to see this value?"), _("Recorded in the access log."))
+EmailChannelForm = reason_form(
+    _("Reason, or how the customer was re-verified"),
+    _("Recorded in the customer's change history."),
+)
 
 
 def export_customers_csv(*, request, queryset, reason: str) -> HttpResponse:
