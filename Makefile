@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install messages extract-messages lint clean
+.PHONY: run test install messages extract-messages lint audit clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -40,6 +40,11 @@ run: install messages .env
 
 test: install messages
 	$(VENV)/bin/pytest
+
+# Known vulnerabilities (needs pypi.org's JSON API) and bandit over the shipped code.
+audit: install
+	$(VENV)/bin/pip-audit --strict --progress-spinner off
+	$(VENV)/bin/bandit -c pyproject.toml -r . -q
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 
-TOKEN_SALT = "customers.my-data.link"  # noqa: S105  (a signing salt, not a secret)
+TOKEN_SALT = "customers.my-data.link"  # noqa: S105  # nosec B105 (a signing salt, not a secret)
 COOKIE_SALT = "customers.my-data.session"
 COOKIE = "my_data"
 

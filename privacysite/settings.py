@@ -24,7 +24,7 @@ DEBUG = env.bool("DEBUG", default=False)
 
 # Fixed development keys: they keep a demo database readable across restarts, and they are
 # rejected in production so that they can never protect real data.
-DEV_SECRET_KEY = "dev-only-insecure-secret-key-privacysite-0000000000000000"  # noqa: S105
+DEV_SECRET_KEY = "dev-only-insecure-secret-key-privacysite-0000000000000000"  # noqa: S105  # nosec B105
 DEV_FIELD_ENCRYPTION_KEY = "ZGV2LW9ubHktaW5zZWN1cmUtZmVybmV0LWtleS0wMDA="
 DEV_BLIND_INDEX_KEY = "dev-only-insecure-blind-index-key"
 

@@ -113,7 +113,7 @@ def access_log_seal(*, batch: int = SEAL_BATCH) -> int:
         with connection.cursor() as cursor:
             # The sealer is the one writer of these columns (not through the ORM's update).
             cursor.executemany(
-                f"UPDATE {table} SET seal_seq = %s, prev_hash = %s, hash = %s, sealed_at = %s "  # noqa: S608
+                f"UPDATE {table} SET seal_seq = %s, prev_hash = %s, hash = %s, sealed_at = %s "  # noqa: S608  # nosec B608
                 "WHERE id = %s AND seal_seq IS NULL",
                 updates,
             )

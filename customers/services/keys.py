@@ -30,11 +30,11 @@ def keys_rotate(*, batch_size: int = 500, start_after: dict | None = None):
         columns = [model._meta.get_field(name).column for name in fields]
         quote = connection.ops.quote_name
         select = (
-            f"SELECT {quote(pk)}, {', '.join(quote(c) for c in columns)} FROM {quote(table)} "  # noqa: S608  (identifiers from the model registry)
+            f"SELECT {quote(pk)}, {', '.join(quote(c) for c in columns)} FROM {quote(table)} "  # noqa: S608  # nosec B608 (identifiers from the model registry)
             f"WHERE {quote(pk)} > %s ORDER BY {quote(pk)} LIMIT %s"
         )
         update = (
-            f"UPDATE {quote(table)} SET {', '.join(f'{quote(c)} = %s' for c in columns)} "  # noqa: S608
+            f"UPDATE {quote(table)} SET {', '.join(f'{quote(c)} = %s' for c in columns)} "  # noqa: S608  # nosec B608
             f"WHERE {quote(pk)} = %s"
         )
         last_id = start_after.get(table, 0)

@@ -266,7 +266,7 @@ def retention_delete_old_records(*, now=None, batch=5000) -> dict:
         while True:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(
-                    f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} "  # noqa: S608
+                    f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} "  # noqa: S608  # nosec B608
                     f"WHERE {column} < %s ORDER BY id LIMIT %s)",
                     [cutoff, batch],
                 )

@@ -17,7 +17,7 @@ from customers.roles import Role
 from customers.services.roles import roles_setup
 
 # Known passwords: acceptable only because this command refuses to run with DEBUG off.
-DEMO_PASSWORD = "demo-privacy-2026"  # noqa: S105
+DEMO_PASSWORD = "demo-privacy-2026"  # noqa: S105  # nosec B105
 DEMO_STAFF = [
     ("admin", None, "Quản trị hệ thống"),
     ("giamdoc", Role.BOARD, "Nguyễn Văn Minh"),
@@ -71,7 +71,7 @@ class Command(BaseCommand):
         existing = Customer.objects.count()
         if existing >= count:
             return 0
-        rng = random.Random(2026)  # noqa: S311  (repeatable demo data, not security)
+        rng = random.Random(2026)  # noqa: S311  # nosec B311 (repeatable demo data)
         for i in range(existing, count):
             business = i % 3 == 0
             customer = CustomerFactory(business=business)
