@@ -75,7 +75,7 @@ PERMISSIONS = {
         + _crud("retentionrun", *VIEW)
         + _crud("destructionlist", "view", "change")
         + _crud("recipient", *EDIT)
-        + _crud("disclosure", *VIEW)
+        + _crud("disclosure", "view", "add")
         + _crud("legaldisclosurerequest", *EDIT)
         + _crud("incident", *EDIT)
         + _crud("incidentnotice", *VIEW)

@@ -17,6 +17,7 @@ from customers.admin.export import (
     export_customers_csv,
 )
 from customers.admin.mixins import LogsPersonalDataViews
+from customers.admin.sharing import add_to_incident, record_sharing
 from customers.admin_forms import CustomerAdminForm
 from customers.models import (
     AccessLogEntry,
@@ -156,7 +157,7 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
         MessageInline,
         CustomerChangeInline,
     ]
-    actions = ["export_csv", "erase_with_reason"]
+    actions = ["export_csv", "erase_with_reason", record_sharing, add_to_incident]
 
     # --- who sees what -------------------------------------------------------------------
 
@@ -290,6 +291,12 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
                 "opts": self.model._meta,
             },
         )
+
+    def has_record_sharing_permission(self, request):
+        return request.user.has_perm("customers.add_disclosure")
+
+    def has_add_to_incident_permission(self, request):
+        return request.user.has_perm("customers.change_incident")
 
     def has_erase_permission(self, request):
         return request.user.has_perm("customers.erase_customer")

@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,7 @@ from customers.models import (
     LegalDisclosureRequest,
     Recipient,
 )
+from customers.personal_data import CUSTOMER_FIELDS
 from customers.services import communications, disclosures, incidents
 from privacysite.admin_utils import ReadOnlyAdmin, ReadOnlyInline
 
@@ -156,6 +158,47 @@ class IncidentAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # incident files are kept at least 5 years (Decree 356 Art 29)
 
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/affected/",
+                self.admin_site.admin_view(self.affected_view),
+                name="customers_incident_affected",
+            ),
+            *super().get_urls(),
+        ]
+
+    def affected_view(self, request, object_id):
+        """Import the affected customers from a leaked list (a complaint, a found file)."""
+        incident = get_object_or_404(Incident, pk=object_id)
+        if not self.has_change_permission(request, incident):
+            raise PermissionDenied
+        form = LeakListForm(request.POST or None)
+        if form.is_valid():
+            found, unmatched = incidents.customers_matching_leak(form.cleaned_data["identifiers"])
+            added = incidents.incident_add_customers(incident=incident, customer_ids=found)
+            self.message_user(
+                request,
+                _(
+                    "%(found)s customers matched, %(added)s of them new to this incident;"
+                    " %(unmatched)s lines matched nobody."
+                )
+                % {"found": len(found), "added": added, "unmatched": unmatched},
+                messages.SUCCESS,
+            )
+            return redirect("admin:customers_incident_change", incident.pk)
+        return TemplateResponse(
+            request,
+            "admin/customers/incident/affected.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Import affected customers"),
+                "form": form,
+                "original": incident,
+                "opts": self.model._meta,
+            },
+        )
+
     @admin.display(description=_("notify the authority by"))
     def deadline(self, obj):
         return incidents.incident_deadline(obj)
@@ -213,3 +256,133 @@ class CallTaskAdmin(admin.ModelAdmin):
     list_display = ["customer", "purpose", "note", "due_on", "done_at"]
     list_filter = [("done_at", admin.EmptyFieldListFilter)]
     raw_id_fields = ["customer"]
+
+
+# --- actions on the customer list: the changelist's filters and search are the query ------
+
+
+class ShareForm(forms.Form):
+    recipient = forms.ModelChoiceField(
+        label=_("Recipient"), queryset=Recipient.objects.filter(ended_on__isnull=True)
+    )
+    legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=Disclosure.Basis.choices)
+    fields = forms.MultipleChoiceField(
+        label=_("Fields shared"),
+        choices=[(f.name, f.label) for f in CUSTOMER_FIELDS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AddToIncidentForm(forms.Form):
+    incident = forms.ModelChoiceField(
+        label=_("Incident"), queryset=Incident.objects.exclude(status=Incident.Status.CLOSED)
+    )
+
+
+class LeakListForm(forms.Form):
+    identifiers = forms.CharField(
+        label=_("Leaked emails, phone numbers or tax codes, one per line"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=200_000,
+        help_text=_("Matched exactly by blind index; what you paste here is not stored."),
+    )
+
+
+def _action_page(modeladmin, request, queryset, *, action, form, title, intro, submit):
+    """The intermediate page of an action: it posts back to the same changelist URL with the
+    same selection, so "select all N matching" keeps its filters."""
+    return TemplateResponse(
+        request,
+        "admin/customers/customer/action_form.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "intro": intro,
+            "submit": submit,
+            "form": form,
+            "action": action,
+            "count": queryset.count(),
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "opts": modeladmin.model._meta,
+        },
+    )
+
+
+@admin.action(
+    description=_("Record a sharing of the selected customers' data"),
+    permissions=["record_sharing"],
+)
+def record_sharing(modeladmin, request, queryset):
+    form = ShareForm(request.POST if "recipient" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            disclosure = disclosures.disclosure_record(
+                recipient=data["recipient"],
+                customer_ids=list(queryset.values_list("pk", flat=True)),
+                fields=data["fields"],
+                legal_basis=data["legal_basis"],
+                actor=request.user,
+                note=data["note"],
+            )
+        except disclosures.DisclosureRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            modeladmin.message_user(
+                request,
+                _("Sharing with %(recipient)s recorded for %(count)s customers.")
+                % {"recipient": disclosure.recipient, "count": len(disclosure.customer_ids)},
+                messages.SUCCESS,
+            )
+            return None
+    return _action_page(
+        modeladmin,
+        request,
+        queryset,
+        action="record_sharing",
+        form=form,
+        title=_("Record a sharing"),
+        intro=_(
+            "Every sharing of customer data is recorded: to whom, whose, which fields and on"
+            " what basis. Sharing with a partner needs each customer's current consent."
+        ),
+        submit=_("Record the sharing"),
+    )
+
+
+@admin.action(
+    description=_("Add the selected customers to an incident"),
+    permissions=["add_to_incident"],
+)
+def add_to_incident(modeladmin, request, queryset):
+    form = AddToIncidentForm(request.POST if "incident" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        incident = form.cleaned_data["incident"]
+        added = incidents.incident_add_customers(
+            incident=incident, customer_ids=queryset.values_list("pk", flat=True)
+        )
+        modeladmin.message_user(
+            request,
+            _("%(count)s customers added to %(incident)s.")
+            % {"count": added, "incident": incident},
+            messages.SUCCESS,
+        )
+        return None
+    return _action_page(
+        modeladmin,
+        request,
+        queryset,
+        action="add_to_incident",
+        form=form,
+        title=_("Add customers to an incident"),
+        intro=_(
+            "Filter or search the customer list to find who was affected (for example by"
+            " source, service or status), select them all, then choose the incident."
+        ),
+        submit=_("Add to the incident"),
+    )

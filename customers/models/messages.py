@@ -39,6 +39,14 @@ class Message(models.Model):
         related_name="messages",
         verbose_name=_("campaign"),
     )
+    incident = models.ForeignKey(
+        "customers.Incident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name=_("incident"),
+    )
     channel = models.CharField(
         _("channel"), max_length=8, choices=Channel.choices, default=Channel.EMAIL
     )

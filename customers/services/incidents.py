@@ -31,6 +31,44 @@ def incident_open_from_complaint(*, request: DataRequest) -> Incident:
     return incident
 
 
+@transaction.atomic
+def incident_add_customers(*, incident: Incident, customer_ids) -> int:
+    """Add affected customers (chosen, matched from a leaked list, or found by a query).
+
+    Returns how many were new to the incident; the volume never drops below the count.
+    """
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    known = set(incident.customer_ids)
+    new = set(customer_ids) - known
+    if new:
+        incident.customer_ids = sorted(known | new)
+        incident.volume = max(incident.volume, len(incident.customer_ids))
+        incident.save(update_fields=["customer_ids", "volume"])
+    logger.info("incident.customers_added incident_id=%s added=%s", incident.pk, len(new))
+    return len(new)
+
+
+def customers_matching_leak(text: str) -> tuple[set[int], int]:
+    """Customers named by a leaked list: one email, phone or tax code per line, matched by
+    blind index (nothing is decrypted, nothing pasted is stored). Returns the ids found and
+    the number of lines that matched nobody."""
+    from customers.selectors import customers_matching, looks_like_identifier
+
+    found, unmatched = set(), 0
+    for line in text.splitlines():
+        term = line.strip().strip(",;")
+        if not term:
+            continue
+        ids = (
+            set(customers_matching(term).values_list("pk", flat=True))
+            if looks_like_identifier(term)
+            else set()
+        )
+        found |= ids
+        unmatched += not ids
+    return found, unmatched
+
+
 def incident_deadline(incident: Incident):
     return incident.detected_at + DEADLINE
 
@@ -133,15 +171,16 @@ def incident_message_batch(*, incident_id: int, customer_ids) -> int:
     incident = Incident.objects.get(pk=incident_id)
     sent = 0
     already = set(
-        Message.objects.filter(
-            customer_id__in=customer_ids, purpose="incident", template="incident_notice"
-        ).values_list("customer_id", flat=True)
+        Message.objects.filter(customer_id__in=customer_ids, incident=incident).values_list(
+            "customer_id", flat=True
+        )
     )
     for customer in Customer.objects.filter(pk__in=customer_ids).exclude(pk__in=already):
         message_queue(
             customer=customer,
             purpose="incident",
             template="incident_notice",
+            incident=incident,
             context={
                 "detected": timezone.localtime(incident.detected_at).strftime("%d/%m/%Y"),
                 "categories": incident.data_categories,

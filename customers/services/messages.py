@@ -75,6 +75,7 @@ def message_queue(
     language: str | None = None,
     hold_reason: str = "",
     campaign=None,
+    incident=None,
     channel: str = Message.Channel.EMAIL,
 ) -> Message | None:
     """Record a message to a customer and send it once the current transaction commits.
@@ -110,6 +111,7 @@ def message_queue(
         status=status,
         status_reason=reason,
         campaign=campaign,
+        incident=incident,
     )
     if status == Message.Status.QUEUED:
         transaction.on_commit(lambda: message_enqueue(message_id=message.pk))

@@ -318,3 +318,109 @@ def test_dpo_takes_a_legal_request_through_its_steps_in_the_admin(client, seeded
     request.refresh_from_db()
     assert request.status == "disclosed"
     assert request.disclosed_fields == ["full_name", "phone_mobile"]
+
+
+def _customer_action(client, action, selected, data=None, query=""):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    return client.post(
+        reverse("admin:customers_customer_changelist") + query,
+        {"action": action, ACTION_CHECKBOX_NAME: [c.pk for c in selected], **(data or {})},
+        follow=True,
+    )
+
+
+def test_dpo_records_a_sharing_from_the_customer_list_and_a_partner_needs_consent(
+    seeded, staff_client
+):
+    from customers.models import AccessLogEntry, Disclosure
+
+    partner = Recipient.objects.create(
+        name="Đối tác B", kind="partner", purpose="Giới thiệu", data_categories="họ tên"
+    )
+    consenting, other = CustomerFactory(), CustomerFactory()
+    grant(consenting, "partner_sharing")
+    client = staff_client(role=Role.DPO.value)
+    share = {
+        "recipient": partner.pk,
+        "legal_basis": "consent",
+        "fields": ["full_name", "email"],
+        "note": "Danh sách giới thiệu tháng 11",
+    }
+
+    page = _customer_action(client, "record_sharing", [consenting, other])
+    assert "Ghi nhận việc chia sẻ" in page.content.decode()
+
+    refused = _customer_action(client, "record_sharing", [consenting, other], share).content
+    text = refused.decode()
+    assert f"#{other.pk}" in text and "Danh sách giới thiệu tháng 11" in text  # data kept
+    assert not Disclosure.objects.exists()
+
+    done = _customer_action(client, "record_sharing", [consenting], share)
+    assert "đã được ghi nhận cho 1 khách hàng" in done.content.decode()
+    disclosure = Disclosure.objects.get()
+    assert (disclosure.customer_ids, disclosure.fields) == ([consenting.pk], ["email", "full_name"])
+    entry = AccessLogEntry.objects.get(action="export")
+    assert entry.customer_ids == [consenting.pk] and entry.actor.groups.get().name == Role.DPO
+
+
+def test_sales_cannot_record_a_sharing(seeded, staff_client):
+    from customers.models import Disclosure
+
+    client = staff_client(role=Role.SALES.value)
+    page = client.get(reverse("admin:customers_customer_changelist"))
+    assert 'value="record_sharing"' not in page.content.decode()
+    _customer_action(client, "record_sharing", [CustomerFactory()], {"legal_basis": "consent"})
+    assert not Disclosure.objects.exists()
+
+
+def test_affected_customers_from_a_leaked_list_and_from_a_query(seeded, staff_client):
+    leaked_email = CustomerFactory(email="Lan.Nguyen@Example.vn")
+    leaked_phone = CustomerFactory(phone_mobile="0912345678")
+    by_phone_source = CustomerFactory.create_batch(3, source="phone")
+    CustomerFactory()  # not affected
+    incident = Incident.objects.create(
+        detected_at=timezone.now(), description="Lộ tệp xuất dữ liệu", volume=0
+    )
+    client = staff_client(role=Role.DPO.value)
+    url = reverse("admin:customers_incident_affected", args=[incident.pk])
+
+    empty = client.post(url, {"identifiers": ""})
+    assert "Trường này là bắt buộc." in empty.content.decode()
+
+    leaked = "lan.nguyen@example.vn\n+84 91 234 5678\n\nnobody@example.vn\n"
+    done = client.post(url, {"identifiers": leaked}, follow=True).content.decode()
+    assert "2 khách hàng khớp" in done and "1 dòng không khớp" in done
+    assert "nobody@example.vn" not in done
+    incident.refresh_from_db()
+    assert incident.customer_ids == sorted([leaked_email.pk, leaked_phone.pk])
+
+    # By a query: the changelist filtered to phone intake, "select all" across pages.
+    _customer_action(
+        client,
+        "add_to_incident",
+        by_phone_source[:1],
+        {"incident": incident.pk, "select_across": "1"},
+        query="?source__exact=phone",
+    )
+    incident.refresh_from_db()
+    expected = sorted([leaked_email.pk, leaked_phone.pk, *(c.pk for c in by_phone_source)])
+    assert incident.customer_ids == expected and incident.volume == 5
+
+
+def test_a_customer_in_two_incidents_is_told_about_each(seeded, django_capture_on_commit_callbacks):
+    customer = CustomerFactory()
+    first, second = (
+        Incident.objects.create(
+            detected_at=timezone.now(), description=text, customer_ids=[customer.pk], volume=1
+        )
+        for text in ("Sự cố 1", "Sự cố 2")
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        for incident in (first, second, first):
+            incidents.incident_notify_customers(incident=incident)
+    assert sorted(
+        Message.objects.filter(customer=customer, purpose="incident").values_list(
+            "incident_id", flat=True
+        )
+    ) == sorted([first.pk, second.pk])
