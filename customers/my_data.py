@@ -20,7 +20,7 @@ COOKIE = "my_data"
 class LinkError(Exception):
     def __init__(self, reason):
         super().__init__(reason)
-        self.reason = reason  # expired / invalid / used
+        self.reason = reason  # expired / invalid / used / unavailable (the cache is down)
 
 
 def max_age() -> int:
@@ -39,8 +39,11 @@ def spend_link(token: str) -> tuple[int, str]:
         raise LinkError("expired") from exc
     except signing.BadSignature as exc:
         raise LinkError("invalid") from exc
-    if not cache.add(f"my-data-used:{data['n']}", 1, timeout=max_age()):
-        raise LinkError("used")
+    key = f"my-data-used:{data['n']}"
+    if not cache.add(key, 1, timeout=max_age()):
+        # Not added: spent before, or the cache cannot be reached (then nothing is stored
+        # and the link must not open, but the customer may try again shortly).
+        raise LinkError("used" if cache.get(key) is not None else "unavailable")
     return int(data["c"]), data["n"]
 
 

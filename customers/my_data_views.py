@@ -60,7 +60,8 @@ def open_link(request, token):
     try:
         customer_id, nonce = my_data.spend_link(token)
     except my_data.LinkError as exc:
-        return render(request, "consents/link_invalid.html", {"reason": exc.reason}, status=400)
+        status = 503 if exc.reason == "unavailable" else 400
+        return render(request, "consents/link_invalid.html", {"reason": exc.reason}, status=status)
     response = redirect("customers:my_data_overview")
     my_data.set_session(response, customer_id, nonce, secure=request.is_secure())
     return response

@@ -46,21 +46,30 @@ class WebFormView(FormView):
             logger.info("form.honeypot form=%s", form.form_name)
             return redirect(self.success_url_name)
         key = form.cleaned_data.get("submission_key")
-        if key and not cache.add(f"form-submitted:{key}", 1, timeout=24 * 3600):
+        marker = f"form-submitted:{key}"
+        marked = bool(key) and cache.add(marker, 1, timeout=24 * 3600)
+        if key and not marked and cache.get(marker) is not None:
             # The same rendered form sent again (a double click): it was stored already.
+            # (Not added and not there means the cache is down: store it, never drop it.)
             return redirect(self.success_url_name)
-        language = get_language()
-        customer_submit_web_form(
-            form=form.form_name,
-            data=form.customer_data(),
-            raw=raw_submission(form),
-            ip_address=client_ip(self.request),
-            user_agent=self.request.META.get("HTTP_USER_AGENT", ""),
-            language=language,
-            policy_version=policy_current(),
-            consented=form.consented_purposes(),
-            consent_channel=ConsentEvent.Channel.WEB_FORM,
-        )
+        try:
+            customer_submit_web_form(
+                form=form.form_name,
+                data=form.customer_data(),
+                raw=raw_submission(form),
+                ip_address=client_ip(self.request),
+                user_agent=self.request.META.get("HTTP_USER_AGENT", ""),
+                language=get_language(),
+                policy_version=policy_current(),
+                consented=form.consented_purposes(),
+                consent_channel=ConsentEvent.Channel.WEB_FORM,
+            )
+        except Exception:
+            # Nothing was stored (the database failed): the customer is told to send the
+            # same form again, which must then be accepted.
+            if marked:
+                cache.delete(marker)
+            raise
         return redirect(self.success_url_name)
 
 

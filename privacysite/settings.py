@@ -190,7 +190,12 @@ MEDIA_URL = "media/"
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "privacysite.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            # Short socket timeouts: an unreachable Redis costs a request milliseconds.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

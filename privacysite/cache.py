@@ -1,0 +1,44 @@
+"""Django's Redis cache, degraded instead of failing when Redis is unreachable.
+
+The cache only ever holds what can be recomputed (selectors), counted again (rate limits,
+which then fail open: RATELIMIT_FAIL_OPEN) or refused (a my-data link nonce): a Redis outage
+must not stop customers from submitting forms.
+"""
+
+import logging
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+def _degraded(operation, fallback):
+    def method(self, *args, **kwargs):
+        try:
+            return getattr(super(ResilientRedisCache, self), operation)(*args, **kwargs)
+        except UNAVAILABLE as exc:
+            logger.warning("cache.unavailable op=%s error=%s", operation, type(exc).__name__)
+            if isinstance(fallback, type) and issubclass(fallback, Exception):
+                raise fallback("cache unavailable") from exc
+            return fallback(*args, **kwargs) if callable(fallback) else fallback
+
+    method.__name__ = operation
+    return method
+
+
+class ResilientRedisCache(RedisCache):
+    get = _degraded("get", lambda key, default=None, version=None: default)
+    get_many = _degraded("get_many", {})
+    has_key = _degraded("has_key", False)
+    set = _degraded("set", None)
+    set_many = _degraded("set_many", [])
+    touch = _degraded("touch", False)
+    delete = _degraded("delete", False)
+    delete_many = _degraded("delete_many", None)
+    # add() reports "not added" and incr() raises ValueError, as for a missing key: what
+    # django-ratelimit expects before it applies RATELIMIT_FAIL_OPEN.
+    add = _degraded("add", False)
+    incr = _degraded("incr", ValueError)
