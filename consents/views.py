@@ -75,8 +75,10 @@ def policy_version(request, number):
 
 
 def _safe_next(request, fallback="/"):
+    """A path on this site to go back to. Only a path: ``redirect()`` would take other text
+    for a view name (and fail), and a full URL could lead elsewhere."""
     target = request.POST.get("next") or request.GET.get("next") or fallback
-    if url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

@@ -232,6 +232,9 @@ else:
         "store_processed": False,
     }
 CELERY_LONGEST_COUNTDOWN = 60 * 60
+# A message still queued this many seconds after it was accepted never reached the broker
+# (Redis was down): the resend sweep hands it over again.
+MESSAGE_RESEND_AFTER = env.int("MESSAGE_RESEND_AFTER", default=5 * 60)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -23,7 +23,7 @@ from customers.models import Customer, Message
 logger = logging.getLogger(__name__)
 
 MAX_SEND_ATTEMPTS = 5
-RESEND_QUEUED_AFTER = timedelta(minutes=5)
+QUICK_PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1}
 RESEND_SENDING_AFTER = timedelta(minutes=15)
 
 
@@ -140,9 +140,12 @@ def message_enqueue(*, message_id: int) -> None:
     from customers.tasks import message_send
 
     try:
-        message_send.delay(message_id)
-    except Exception:  # The broker may be unreachable: the outbox row is the source of truth.
-        logger.warning("message.enqueue_failed message_id=%s", message_id, exc_info=True)
+        # One quick retry only: the request is waiting, and the resend sweep is the real retry.
+        message_send.apply_async((message_id,), retry_policy=QUICK_PUBLISH_RETRY)
+    except Exception as exc:  # The broker may be unreachable: the outbox row is the truth.
+        logger.warning(
+            "message.enqueue_failed message_id=%s error=%s", message_id, type(exc).__name__
+        )
 
 
 def message_send(*, message_id: int) -> bool:
@@ -220,7 +223,10 @@ def messages_resend_stuck() -> int:
     """Queue again what never reached the broker, or whose worker died while sending."""
     now = timezone.now()
     stuck = Message.objects.filter(
-        Q(status=Message.Status.QUEUED, updated_at__lt=now - RESEND_QUEUED_AFTER)
+        Q(
+            status=Message.Status.QUEUED,
+            updated_at__lt=now - timedelta(seconds=settings.MESSAGE_RESEND_AFTER),
+        )
         & (Q(not_before__isnull=True) | Q(not_before__lte=now))
         | Q(status=Message.Status.SENDING, updated_at__lt=now - RESEND_SENDING_AFTER)
     )
