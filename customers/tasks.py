@@ -113,7 +113,7 @@ def renewal_reminders():
     remind()
 
 
-@shared_task(bind=True, max_retries=5)
+@shared_task(bind=True, acks_late=True, autoretry_for=(Exception,), retry_backoff=30, max_retries=5)
 def campaign_batch(self, campaign_id, customer_ids):
     from customers.services.communications import campaign_batch as send
 

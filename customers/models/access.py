@@ -95,6 +95,10 @@ class AuditChainHead(models.Model):
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, blank=True)
+    # Entries past their retention period are removed from the start of the chain; the
+    # verifier starts after this position, from this hash.
+    pruned_seq = models.BigIntegerField(default=0)
+    pruned_hash = models.CharField(max_length=64, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):

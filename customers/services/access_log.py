@@ -146,9 +146,12 @@ class Verification:
 def access_log_verify(*, chunk: int = 5000, max_problems: int = 20) -> Verification:
     """Walk the chain in order, in constant memory; report the first broken links."""
     key, problems = _key(), []
-    expected_seq, prev, checked = 1, "", 0
+    head = AuditChainHead.objects.filter(pk=1).first()
+    # Entries past their retention period were pruned from the start: begin after them.
+    start = head.pruned_seq if head else 0
+    expected_seq, prev, checked = start + 1, head.pruned_hash if head else "", 0
     sealed = (
-        AccessLogEntry.objects.filter(seal_seq__isnull=False)
+        AccessLogEntry.objects.filter(seal_seq__gt=start)
         .order_by("seal_seq")
         .values(*CONTENT, "seal_seq", "prev_hash", "hash", "sealed_at")
     )
@@ -169,7 +172,6 @@ def access_log_verify(*, chunk: int = 5000, max_problems: int = 20) -> Verificat
         prev, expected_seq = row["hash"], seq + 1
         if len(problems) >= max_problems:
             break
-    head = AuditChainHead.objects.filter(pk=1).first()
     if head and len(problems) < max_problems and (head.seq, head.hash) != (expected_seq - 1, prev):
         problems.append(
             f"the chain ends at position {expected_seq - 1} but its head says {head.seq}: "
@@ -189,7 +191,7 @@ def access_log_digest() -> str:
     head = AuditChainHead.objects.filter(pk=1).first()
     line = (
         f"access-log head {timezone.now():%Y-%m-%d}: seq={head.seq if head else 0} "
-        f"hash={head.hash if head else ''}"
+        f"hash={head.hash if head else ''} pruned-through={head.pruned_seq if head else 0}"
     )
     logger.info("access_log.digest %s", line)
     recipients = list(
@@ -215,3 +217,38 @@ def access_log_for_customer(customer):
     return AccessLogEntry.objects.filter(
         pk__in=sealed.values("pk")
     ) | AccessLogEntry.objects.filter(pk__in=pending)
+
+
+def access_log_prune(*, before, batch: int = 5000) -> int:
+    """Remove sealed entries older than ``before`` from the start of the chain, in short
+    batches by chain position; the head remembers where the chain now begins, so that it
+    still verifies. Unsealed entries and anything after a newer entry stay."""
+    total = 0
+    while True:
+        with transaction.atomic():
+            head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+            if head is None:
+                return total
+            # The first newer entry ends the prefix: the chain is pruned from its start only.
+            newer = (
+                AccessLogEntry.objects.filter(seal_seq__gt=head.pruned_seq, at__gte=before)
+                .order_by("seal_seq")
+                .values_list("seal_seq", flat=True)
+                .first()
+            )
+            limit = min(head.pruned_seq + batch, head.seq, (newer or head.seq + 1) - 1)
+            if limit <= head.pruned_seq:
+                return total
+            last = (
+                AccessLogEntry.objects.filter(seal_seq=limit).values_list("hash", flat=True).get()
+            )
+            doomed = AccessLogEntry.objects.filter(
+                seal_seq__gt=head.pruned_seq, seal_seq__lte=limit
+            )
+            AccessLogSubject.objects.filter(entry__in=doomed.values("pk"))._raw_delete(
+                AccessLogSubject.objects.db
+            )
+            deleted = doomed._raw_delete(AccessLogEntry.objects.db)
+            AuditChainHead.objects.filter(pk=1).update(pruned_seq=limit, pruned_hash=last)
+        total += deleted
+        logger.info("access_log.pruned through=%s count=%s", limit, deleted)

@@ -148,9 +148,23 @@ def campaign_batch(*, campaign_id: int, customer_ids) -> int:
             hold_reason="daily marketing limit reached" if capped else "",
             campaign=campaign,
             channel=channel,
+            enqueue=False,
         )
         queued += bool(message and message.status == Message.Status.QUEUED)
     # Every recipient has a recorded message (queued or held): the campaign is out.
     if Message.objects.filter(campaign=campaign).count() >= campaign.audience_size:
         Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.SENT)
+    campaign_send_queued(campaign_id=campaign_id, customer_ids=customer_ids)
     return queued
+
+
+def campaign_send_queued(*, campaign_id: int, customer_ids) -> int:
+    """Send this batch's queued messages here, in the batch's task, instead of one task per
+    message. A batch delivered again (its worker died) sends what is still queued; each
+    message is claimed before it is sent, so none goes twice."""
+    from customers.services.messages import message_send
+
+    ids = Message.objects.filter(
+        campaign_id=campaign_id, customer_id__in=customer_ids, status=Message.Status.QUEUED
+    ).values_list("pk", flat=True)
+    return sum(message_send(message_id=message_id) for message_id in list(ids))

@@ -150,6 +150,9 @@ def customers_erase(
             "consent_states": ConsentState.objects.filter(customer_id__in=eligible).delete()[0],
         }
         Service.objects.filter(customer_id__in=eligible).update(notes="")
+        files_delete_on_commit(
+            DataRequest.objects.filter(customer_id__in=eligible).exclude(attachment="")
+        )
         DataRequest.objects.filter(customer_id__in=eligible).update(
             details="", proposed_changes="", attachment=""
         )
@@ -183,6 +186,20 @@ def customers_erase(
         )
     logger.info("erasure.done count=%s blocked=%s trigger=%s", len(eligible), len(blocked), trigger)
     return eligible, blocked
+
+
+def files_delete_on_commit(queryset, field: str = "attachment") -> None:
+    """Delete the stored files of these rows once the transaction that forgets them commits
+    (a rolled-back erasure keeps them)."""
+    storage = queryset.model._meta.get_field(field).storage
+    names = [name for name in queryset.values_list(field, flat=True) if name]
+
+    def delete():
+        for name in names:
+            storage.delete(name)
+
+    if names:
+        transaction.on_commit(delete)
 
 
 def _kept(customer_ids) -> dict[int, list[dict]]:

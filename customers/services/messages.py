@@ -77,13 +77,15 @@ def message_queue(
     campaign=None,
     incident=None,
     channel: str = Message.Channel.EMAIL,
+    enqueue: bool = True,
 ) -> Message | None:
     """Record a message to a customer and send it once the current transaction commits.
 
     Nothing is recorded for an erased customer or one without an address. A suspended email
     channel (suspected fraud) holds an email instead of sending it. SMS and calls wait for
     their hours (``not_before``). ``context`` must be JSON (links, numbers, dates as text):
-    the message is rendered by the worker.
+    the message is rendered by the worker. ``enqueue=False`` leaves the sending to the caller
+    (a campaign batch sends its messages itself; the resend sweep is the safety net).
     """
     from customers.services.communications import next_allowed_time
 
@@ -113,7 +115,7 @@ def message_queue(
         campaign=campaign,
         incident=incident,
     )
-    if status == Message.Status.QUEUED:
+    if status == Message.Status.QUEUED and enqueue:
         transaction.on_commit(lambda: message_enqueue(message_id=message.pk))
     logger.info("message.queued message_id=%s status=%s", message.pk, status)
     return message

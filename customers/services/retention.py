@@ -78,16 +78,23 @@ DEFAULT_RULES = {
     C.ACCESS_LOG: (
         24,
         A.CREATION,
-        ACT.KEEP,
+        ACT.DELETE,
         "System logs at least 12 months (Decree 53/2022); burden of proof",
         12,
         0,
     ),
-    C.REQUEST: (60, A.CLOSURE, ACT.KEEP, "Proof that requests were answered in time", 0, 0),
+    C.REQUEST: (
+        60,
+        A.CLOSURE,
+        ACT.DELETE,
+        "Proof that requests were answered in time (limitation period for claims)",
+        0,
+        0,
+    ),
     C.INCIDENT: (
         60,
         A.CLOSURE,
-        ACT.KEEP,
+        ACT.DELETE,
         "Breach files at least 5 years after remediation (Decree 356 Art 29)",
         60,
         0,
@@ -96,7 +103,9 @@ DEFAULT_RULES = {
         12,
         A.CREATION,
         ACT.KEEP,
-        "Registration and refusal records at least 1 year (Decree 91/2020)",
+        "Registration and refusal records at least 1 year (Decree 91/2020). Kept: the "
+        "ledger proves each current consent, and an erased customer's events hold no "
+        "personal data",
         12,
         0,
     ),
@@ -151,8 +160,25 @@ def retention_plan(*, now=None) -> dict:
             field = "received_at" if model is Submission else "created_at"
             cutoff = now - relativedelta(months=rule.period_months)
             plan[category] = model.objects.filter(**{f"{field}__lt": cutoff}).count()
+    plan.update(_closed_files_due(rules, now))
     plan["documents_past_period"] = [d.pk for d in documents_past_period(rules, now)]
     return plan
+
+
+def _closed_files_due(rules, now) -> dict:
+    from customers.models import AccessLogEntry, DataRequest, Incident
+
+    due = {}
+    for category, queryset, field in (
+        (C.ACCESS_LOG, AccessLogEntry.objects.filter(seal_seq__isnull=False), "at"),
+        (C.REQUEST, DataRequest.objects.all(), "closed_at"),
+        (C.INCIDENT, Incident.objects.filter(status=Incident.Status.CLOSED), "closed_at"),
+    ):
+        rule = rules.get(category)
+        if rule and rule.action == ACT.DELETE and rule.period_months is not None:
+            cutoff = now - relativedelta(months=rule.period_months)
+            due[category] = queryset.filter(**{f"{field}__lt": cutoff}).count()
+    return due
 
 
 def documents_past_period(rules, now):
@@ -275,7 +301,57 @@ def retention_delete_old_records(*, now=None, batch=5000) -> dict:
             if deleted < batch:
                 break
         done[category] = total
+    done.update(_delete_closed_files(rules, now))
+    rule = rules.get(C.ACCESS_LOG)
+    if rule and rule.action == ACT.DELETE and rule.period_months is not None:
+        from customers.services.access_log import access_log_prune
+
+        done[C.ACCESS_LOG] = access_log_prune(before=now - relativedelta(months=rule.period_months))
     return done
+
+
+def _delete_closed_files(rules, now, batch=500) -> dict:
+    """Incident files and customer requests closed longer ago than their period, in short
+    batches, with their stored files. A request an incident was opened from stays as long as
+    that incident (incidents go first, so both can leave in the same sweep)."""
+    from customers.models import DataRequest, Incident, IncidentNotice, Message
+
+    done = {}
+    rule = rules.get(C.INCIDENT)
+    if rule and rule.action == ACT.DELETE and rule.period_months is not None:
+        old = Incident.objects.filter(
+            status=Incident.Status.CLOSED,
+            closed_at__lt=now - relativedelta(months=rule.period_months),
+        )
+        total = 0
+        while ids := list(old.values_list("pk", flat=True)[:batch]):
+            with transaction.atomic():
+                chosen = Incident.objects.filter(pk__in=ids)
+                erasure.files_delete_on_commit(chosen, "record_document")
+                Message.objects.filter(incident_id__in=ids).update(incident=None)
+                IncidentNotice.objects.filter(incident_id__in=ids).delete()
+                total += chosen.delete()[1].get(Incident._meta.label, 0)
+        done[C.INCIDENT] = total
+    rule = rules.get(C.REQUEST)
+    if rule and rule.action == ACT.DELETE and rule.period_months is not None:
+        old = DataRequest.objects.filter(
+            closed_at__lt=now - relativedelta(months=rule.period_months)
+        ).exclude(
+            pk__in=Incident.objects.filter(source_request__isnull=False).values("source_request_id")
+        )
+        done[C.REQUEST] = _delete_in_batches(old, batch, file_field="attachment")
+    return done
+
+
+def _delete_in_batches(queryset, batch, file_field=None) -> int:
+    model, total = queryset.model, 0
+    while ids := list(queryset.values_list("pk", flat=True)[:batch]):
+        with transaction.atomic():
+            chosen = model.objects.filter(pk__in=ids)
+            if file_field:
+                erasure.files_delete_on_commit(chosen, file_field)
+            total += chosen.delete()[1].get(model._meta.label, 0)
+    return total
 
 
 @transaction.atomic

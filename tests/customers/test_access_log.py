@@ -158,3 +158,35 @@ def _seal_loop():
     for _ in range(30):
         access_log_seal(batch=50)
     connections.close_all()
+
+
+def test_entries_past_their_period_leave_from_the_start_and_the_rest_still_verifies(capsys):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    from customers.services.access_log import access_log_prune
+
+    customer = CustomerFactory()
+    old = timezone.now() - datetime.timedelta(days=800)
+    with time_machine.travel(old, tick=False):
+        write(5, customer)
+        access_log_seal()
+    write(3, customer)
+    access_log_seal()
+    cutoff = timezone.now() - datetime.timedelta(days=730)
+
+    assert access_log_prune(before=cutoff, batch=2) == 5
+    assert access_log_prune(before=cutoff) == 0  # a second run removes nothing
+    assert list(AccessLogEntry.objects.values_list("seal_seq", flat=True).order_by("seal_seq")) == [
+        6,
+        7,
+        8,
+    ]
+    assert customer.access_log.count() == 3
+    assert verify_command() == 0
+    assert "Access log intact: 3 entries" in capsys.readouterr().out
+    # Pruning does not open a door: a remaining entry changed is still caught.
+    tamper("UPDATE customers_accesslogentry SET reason = 'x' WHERE seal_seq = 7", [])
+    assert verify_command() == 1

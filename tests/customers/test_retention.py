@@ -233,3 +233,60 @@ def test_a_second_sweep_right_after_changes_nothing():
     sweep(T0 + datetime.timedelta(days=380))
     assert ErasureCertificate.objects.count() == certificates
     del customers
+
+
+def test_request_records_and_incident_files_leave_five_years_after_closure(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+
+    from customers.models import DataRequest, Incident, Message
+    from customers.services.incidents import incident_open_from_complaint
+
+    settings.MEDIA_ROOT = tmp_path
+    customer = make_customer()
+    with time_machine.travel(T0, tick=False):
+        old = request_open(customer=customer, kind="access", details="Cho tôi xem dữ liệu")
+        old.attachment.save("giay-to.pdf", ContentFile(b"%PDF"))
+        leak = request_open(customer=customer, kind="complaint", complaint_category="leak")
+        incident = incident_open_from_complaint(request=leak)
+        incident.record_document.save("bien-ban.pdf", ContentFile(b"%PDF"))
+        Message.objects.create(
+            customer=customer, purpose="incident", recipient="x", incident=incident
+        )
+    closed = T0 + datetime.timedelta(days=10)
+    DataRequest.objects.update(status="answered", closed_at=closed)
+    Incident.objects.update(status="closed", closed_at=closed)
+    recent = request_open(customer=customer, kind="access")
+    DataRequest.objects.filter(pk=recent.pk).update(
+        status="answered", closed_at=T0.replace(year=2030)
+    )
+    files = [tmp_path / old.attachment.name, tmp_path / incident.record_document.name]
+
+    sweep(closed.replace(year=2031) - datetime.timedelta(days=1))  # 5 years less a day
+    assert DataRequest.objects.count() == 3 and Incident.objects.count() == 1
+    assert all(f.exists() for f in files)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep(closed.replace(year=2031) + datetime.timedelta(days=1))
+    assert list(DataRequest.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not Incident.objects.exists() and not any(f.exists() for f in files)
+    assert Message.objects.get(purpose="incident").incident is None  # what was sent stays
+
+
+def test_erasure_removes_a_complaint_attachment_from_disk(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    customer = make_customer()
+    request = request_open(customer=customer, kind="complaint", complaint_category="other")
+    request.attachment.save("anh-chup.png", ContentFile(b"\x89PNG"))
+    request.status = "answered"
+    request.save()
+    path = tmp_path / request.attachment.name
+    assert path.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        customer_erase(customer=customer, actor="system:test", trigger="staff")
+    assert not path.exists()
