@@ -21,6 +21,9 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self):
-        from customers import personal_data  # noqa: F401  (registers the system check)
+        from customers import (  # noqa: F401  (registers the system check and ``__any``)
+            lookups,
+            personal_data,
+        )
 
         post_migrate.connect(_setup_roles_after_migrate, weak=False)

@@ -308,7 +308,11 @@ FISCAL_YEAR_END = (
     env.int("FISCAL_YEAR_END_DAY", default=31),
 )
 RENEWAL_REMINDER_DAYS = [30, 7, 1]
-RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=500)
+# Customers erased per sweep transaction (about 0.5 s each at 2,000 on PostgreSQL; see
+# BENCHMARKS.md). Erasure notices go in batches of RETENTION_NOTICE_BATCH_SIZE: each is an
+# outbox row, so a notice batch is slower per customer.
+RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=2000)
+RETENTION_NOTICE_BATCH_SIZE = env.int("RETENTION_NOTICE_BATCH_SIZE", default=200)
 MY_DATA_LINK_HOURS = env.int("MY_DATA_LINK_HOURS", default=24)
 COMPLAINT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 COMPLAINT_ATTACHMENT_TYPES = {

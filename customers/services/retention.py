@@ -222,7 +222,7 @@ def retention_sweep_start(*, now=None, scheduled=True) -> RetentionRun | None:
     run.summary = {"planned": summarise(plan)}
     run.save(update_fields=["summary"])
     size = settings.RETENTION_BATCH_SIZE
-    for ids in _batches(plan.get("customer_notice", []), size):
+    for ids in _batches(plan.get("customer_notice", []), settings.RETENTION_NOTICE_BATCH_SIZE):
         transaction.on_commit(lambda ids=ids: tasks.retention_notice_batch.delay(ids, run.pk))
     for ids in _batches(plan.get("customer_erase", []), size):
         transaction.on_commit(lambda ids=ids: tasks.retention_erase_batch.delay(ids, run.pk))
@@ -269,6 +269,7 @@ def retention_erase_batch(*, customer_ids, now=None) -> int:
         trigger=ErasureCertificate.Trigger.INACTIVITY,
         reason=rule.legal_basis[:200],
         only_if=erasure.due_for_erasure_q(rule, now),
+        durable=False,
     )
     return len(erased)
 

@@ -34,10 +34,14 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING("Dry run: nothing was changed."))
             return
         done = {"notified": 0, "erased": 0}
-        size = settings.RETENTION_BATCH_SIZE
-        for ids in retention._batches(plan.get("customer_notice", []), size):
+        notices = retention._batches(
+            plan.get("customer_notice", []), settings.RETENTION_NOTICE_BATCH_SIZE
+        )
+        for ids in notices:
             done["notified"] += retention.retention_notice_batch(customer_ids=ids)
-        for ids in retention._batches(plan.get("customer_erase", []), size):
+        for ids in retention._batches(
+            plan.get("customer_erase", []), settings.RETENTION_BATCH_SIZE
+        ):
             done["erased"] += retention.retention_erase_batch(customer_ids=ids)
         done.update(retention.retention_delete_old_records())
         if plan.get("documents_past_period"):
