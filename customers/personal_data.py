@@ -98,6 +98,7 @@ REGISTRY = {
         PersonalField("data", _("form data as received"), mask="all"),
         PersonalField("ip_address", _("IP address"), mask="all"),
         PersonalField("user_agent", _("user agent"), mask="all", encrypted=False),
+        PersonalField("pending", _("form data waiting to be processed"), mask="all"),
     ),
     "customers.Service": (PersonalField("notes", _("service notes"), mask="all"),),
     "customers.AccountingDocument": (

@@ -16,7 +16,7 @@ from customers.forms import RegistrationForm, ServiceRequestForm, raw_submission
 from customers.services.customers import (
     ConfirmationError,
     customer_confirm_contact,
-    customer_submit_web_form,
+    submission_accept,
 )
 from privacysite.http import client_ip, too_many_requests
 
@@ -53,7 +53,7 @@ class WebFormView(FormView):
             # (Not added and not there means the cache is down: store it, never drop it.)
             return redirect(self.success_url_name)
         try:
-            customer_submit_web_form(
+            submission_accept(
                 form=form.form_name,
                 data=form.customer_data(),
                 raw=raw_submission(form),

@@ -16,6 +16,9 @@ class Submission(models.Model):
         on_delete=models.CASCADE,
         related_name="submissions",
         verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        help_text=_("Empty for a few seconds, until a worker has processed the submission."),
     )
     form = models.CharField(_("form"), max_length=20, choices=Form.choices)
     data = EncryptedTextField(_("data as received"))
@@ -31,11 +34,23 @@ class Submission(models.Model):
     )
     language = models.CharField(_("language"), max_length=8)
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    # Accepted first (one INSERT while the customer waits), processed by a worker: the
+    # customer found or created and merged, consents recorded, the confirmation queued.
+    pending = EncryptedTextField(_("waiting to be processed"), blank=True)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    problem = models.CharField(_("why processing stopped"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("form submission")
         verbose_name_plural = _("form submissions")
         ordering = ["-received_at"]
+        indexes = [
+            models.Index(
+                fields=["received_at"],
+                name="submission_pending_idx",
+                condition=models.Q(processed_at__isnull=True),
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_form_display()} #{self.pk}"

@@ -1,5 +1,6 @@
 """Creating, updating and confirming customers, with the change history."""
 
+import datetime
 import json
 import logging
 
@@ -119,7 +120,7 @@ def customer_touch(*, customer: Customer, when=None) -> None:
 
 
 @transaction.atomic
-def customer_submit_web_form(
+def submission_accept(
     *,
     form: str,
     data: dict,
@@ -130,15 +131,57 @@ def customer_submit_web_form(
     policy_version=None,
     consented=(),
     consent_channel: str = "web_form",
-) -> tuple[Customer, Submission, bool]:
-    """Record a web form: find the customer by email (or create one), merge, keep the
-    submission, and grant the purposes ticked, all in one transaction.
+) -> Submission:
+    """Accept a web form while the customer waits: one encrypted INSERT. A worker does the
+    rest (``submission_process``) once this commits; the sweep picks up any it missed."""
+    submission = Submission.objects.create(
+        form=form,
+        data=json.dumps(raw, ensure_ascii=False),
+        ip_address=ip_address or "",
+        user_agent=(user_agent or "")[:300],
+        policy_version=policy_version,
+        language=language,
+        pending=json.dumps(
+            {
+                "data": data,
+                "consented": [purpose.code for purpose in consented],
+                "channel": consent_channel,
+            },
+            ensure_ascii=False,
+        ),
+    )
+    transaction.on_commit(lambda: submission_enqueue(submission_id=submission.pk))
+    logger.info("submission.accepted submission_id=%s form=%s", submission.pk, form)
+    return submission
 
-    Returns (customer, submission, created).
-    """
+
+def submission_enqueue(*, submission_id: int) -> None:
+    from customers import tasks
+    from customers.services.messages import QUICK_PUBLISH_RETRY
+
+    try:
+        tasks.submission_process.apply_async((submission_id,), retry_policy=QUICK_PUBLISH_RETRY)
+    except Exception as exc:  # The broker may be down: the row is the truth, the sweep retries.
+        logger.warning(
+            "submission.enqueue_failed submission_id=%s error=%s", submission_id, type(exc).__name__
+        )
+
+
+@transaction.atomic
+def submission_process(*, submission_id: int) -> Customer | None:
+    """Find the customer by email (or create one), merge, link the submission, grant the
+    purposes ticked and queue the confirmation, in one transaction. A repeat does nothing."""
+    from consents.models import Purpose
     from consents.services.ledger import consents_grant_many
     from customers.selectors import customer_by_email
 
+    submission = (
+        Submission.objects.select_for_update().filter(pk=submission_id, processed_at=None).first()
+    )
+    if submission is None:
+        return None
+    pending = json.loads(submission.pending)
+    data, form, language = pending["data"], submission.form, submission.language
     actor = "customer (web form)"
     customer = customer_by_email(data.get("email", ""), for_update=True)
     created = customer is None
@@ -152,33 +195,47 @@ def customer_submit_web_form(
     else:
         customer_update(customer=customer, actor=actor, data=data, reason=form, keep_blank=True)
         customer_touch(customer=customer)
-    submission = Submission.objects.create(
-        customer=customer,
-        form=form,
-        data=json.dumps(raw, ensure_ascii=False),
-        ip_address=ip_address or "",
-        user_agent=(user_agent or "")[:300],
-        policy_version=policy_version,
-        language=language,
-    )
     consents_grant_many(
         customer=customer,
-        purposes=consented,
-        channel=consent_channel,
+        purposes=list(Purpose.objects.filter(code__in=pending["consented"])),
+        channel=pending["channel"],
         language=language,
-        policy_version=policy_version,
-        ip_address=ip_address,
-        user_agent=user_agent,
+        policy_version=submission.policy_version,
+        ip_address=submission.ip_address,
+        user_agent=submission.user_agent,
     )
     if customer.contact_confirmed_at is None:
         customer_send_confirmation(customer=customer)
+    Submission.objects.filter(pk=submission.pk).update(
+        customer=customer, pending="", processed_at=timezone.now(), problem=""
+    )
     logger.info(
-        "submission.received submission_id=%s customer_id=%s created=%s",
+        "submission.processed submission_id=%s customer_id=%s created=%s",
         submission.pk,
         customer.pk,
         created,
     )
-    return customer, submission, created
+    return customer
+
+
+def submissions_process_stuck(*, older_than_seconds: int = 60) -> int:
+    """Hand over again what was accepted but not processed (the broker was down, or the
+    worker died): the outbox principle, for submissions."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
+    ids = list(
+        Submission.objects.filter(processed_at=None, received_at__lt=cutoff)
+        .order_by("received_at")
+        .values_list("pk", flat=True)[:1000]
+    )
+    for submission_id in ids:
+        submission_enqueue(submission_id=submission_id)
+    return len(ids)
+
+
+def customer_submit_web_form(**kwargs) -> Customer:
+    """Accept and process at once (staff tools, imports, tests of the merge rules)."""
+    submission = submission_accept(**kwargs)
+    return submission_process(submission_id=submission.pk)
 
 
 def confirmation_token(customer: Customer) -> str:

@@ -1,12 +1,16 @@
 """The web forms: what a customer sends is stored once, confirmed by email, and bad input is
 answered in Vietnamese with everything typed kept."""
 
+import datetime
 import re
 
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
+from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from consents.models import ConsentEvent, ConsentState
 from customers.models import Customer, CustomerChange, Submission
@@ -27,9 +31,16 @@ def _generous_rate_limit(settings):
     settings.FORM_RATE_LIMIT = "1000/m"
 
 
+def submit(client, url, data, **extra):
+    """Post a form and let what its commit starts run: the worker's processing, in tests
+    (eager Celery), happens when the request's transaction commits."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(url, data, **extra)
+
+
 def register(client, **changes):
     data = {**REGISTRATION, **changes}
-    return client.post(reverse("customers:register"), data, REMOTE_ADDR="203.0.113.7")
+    return submit(client, reverse("customers:register"), data, REMOTE_ADDR="203.0.113.7")
 
 
 def confirmation_link(message):
@@ -211,7 +222,8 @@ def test_too_many_submissions_from_one_address_get_a_clear_429(client, seeded, s
 
 
 def test_service_request_records_notes_options_and_phones(client, seeded):
-    response = client.post(
+    response = submit(
+        client,
         reverse("customers:service_request"),
         {
             "full_name": "Lê Văn Tám",
@@ -239,3 +251,29 @@ def test_html_in_a_name_is_escaped_in_the_confirmation_email(
     html_body = mail.outbox[0].alternatives[0][0]
     assert "<script>" not in html_body
     assert "&lt;script&gt;" in html_body
+
+
+def test_an_accepted_form_whose_task_was_lost_is_processed_by_the_sweep(client, seeded):
+    """The request only stores the submission; if its task never reaches a worker (the
+    broker was down), the one-minute sweep hands it over and the customer appears once."""
+    from customers.services.customers import submission_process, submissions_process_stuck
+
+    response = client.post(reverse("customers:register"), REGISTRATION)  # no commit: lost
+    assert response.status_code == 302
+    submission = Submission.objects.get()
+    assert submission.customer is None and submission.processed_at is None
+    with connection.cursor() as cursor:  # encrypted at rest, like the rest
+        cursor.execute("SELECT pending FROM customers_submission")
+        assert "hoa.nguyen" not in cursor.fetchone()[0]
+    assert not Customer.objects.exists()
+
+    assert submissions_process_stuck(older_than_seconds=60) == 0  # too fresh to be stuck
+    later = timezone.now() + datetime.timedelta(minutes=2)
+    with time_machine.travel(later), TestCase.captureOnCommitCallbacks(execute=True):
+        assert submissions_process_stuck(older_than_seconds=60) == 1
+    submission.refresh_from_db()
+    customer = Customer.objects.get()
+    assert submission.customer == customer and submission.pending == ""
+    assert customer.email == "hoa.nguyen@example.vn"
+    assert submission_process(submission_id=submission.pk) is None  # a repeat does nothing
+    assert Customer.objects.count() == 1
