@@ -24,7 +24,11 @@ def message_send(self, message_id):
 
 
 @shared_task(
-    acks_late=True, autoretry_for=(Exception,), retry_backoff=5, retry_backoff_max=300, max_retries=8
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=8,
 )
 def submission_process(submission_id):
     from customers.services.customers import submission_process as process
