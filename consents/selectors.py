@@ -1,5 +1,7 @@
 """Reads of consent data."""
 
+import time
+
 from django.core.cache import cache
 
 from consents.models import ConsentState, PolicyVersion, Purpose
@@ -10,7 +12,16 @@ CACHE_KEY = "consents:current:v1"
 CACHE_TTL = 300
 
 
+# In front of the shared cache, each process keeps its copy for a moment: a form reads it
+# several times per request, and a change reaches every process within LOCAL_SECONDS.
+LOCAL_SECONDS = 2.0
+_local = {"data": None, "until": 0.0}
+
+
 def _current():
+    now = time.monotonic()
+    if _local["data"] is not None and now < _local["until"]:
+        return _local["data"]
     data = cache.get(CACHE_KEY)
     if data is None:
         policy = (
@@ -21,10 +32,12 @@ def _current():
         purposes = list(Purpose.objects.filter(active=True).order_by("order", "id"))
         data = {"policy": policy, "purposes": purposes}
         cache.set(CACHE_KEY, data, CACHE_TTL)
+    _local.update(data=data, until=now + LOCAL_SECONDS)
     return data
 
 
 def consents_cache_clear():
+    _local.update(data=None, until=0.0)
     cache.delete(CACHE_KEY)
 
 

@@ -23,35 +23,13 @@ def message_send(self, message_id):
         raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 3600)) from exc
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(Exception,),
-    retry_backoff=5,
-    retry_backoff_max=300,
-    max_retries=8,
-)
-def submission_process(submission_id):
-    from customers.services.customers import submission_process as process
+@shared_task(acks_late=True)
+def submissions_process_pending():
+    from customers.services.customers import submissions_process_pending as process
 
-    try:
-        process(submission_id=submission_id)
-    except Exception as exc:
-        from customers.models import Submission
-
-        # Recorded where staff see it; the retry (and then the sweep) tries again.
-        Submission.objects.filter(pk=submission_id, processed_at=None).update(
-            problem=type(exc).__name__
-        )
-        raise
-
-
-@shared_task
-def submissions_process_stuck():
-    from customers.services.customers import submissions_process_stuck as sweep
-
-    count = sweep()
+    count = process()
     if count:
-        logger.info("submission.resend_stuck count=%s", count)
+        logger.info("submission.processed_batch count=%s", count)
 
 
 @shared_task

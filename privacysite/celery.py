@@ -57,11 +57,12 @@ app.conf.beat_schedule = {
         "task": "customers.tasks.access_log_digest",
         "schedule": crontab(hour=6, minute=0),
     },
-    # Every minute: web-form submissions accepted but not yet processed (the broker was
-    # down, or the worker died) are handed over again, so that nothing accepted is lost.
-    "submissions-process-stuck": {
-        "task": "customers.tasks.submissions_process_stuck",
-        "schedule": 60.0,
+    # Every 5 seconds: process what the web forms accepted (the submission row is the
+    # queue; a run lasts at most 4 s, and a backlog is shared by several workers).
+    "submissions-process-pending": {
+        "task": "customers.tasks.submissions_process_pending",
+        "schedule": 5.0,
+        "options": {"expires": 10},  # a run missed while no worker was up is not needed
     },
     # Every five minutes: send what the outbox holds that never reached the broker (Redis
     # was down when the customer submitted) so that nothing accepted is lost.

@@ -81,7 +81,10 @@ def page(browser):
 def _fresh_cache():
     from django.core.cache import cache
 
+    from consents.selectors import consents_cache_clear
+
     cache.clear()
+    consents_cache_clear()  # and each process's short-lived copy
     yield
 
 

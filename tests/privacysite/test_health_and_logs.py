@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
+from customers.services.customers import submissions_process_pending
 from privacysite.log_filters import redact
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +77,8 @@ def test_main_flows_log_no_personal_data_and_carry_a_request_id(
                 "purpose_surveys": "on",
             },
         )
+    with caplog.at_level(logging.DEBUG), django_capture_on_commit_callbacks(execute=True):
+        submissions_process_pending()  # the worker's part
     with caplog.at_level(logging.DEBUG), django_capture_on_commit_callbacks(execute=True):
         client.post("/my-data/", {"email": secrets["email"]})
         client.post("/register/", {"email": "not-valid", "tax_code": secrets["tax"]})

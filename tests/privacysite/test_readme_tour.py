@@ -18,6 +18,7 @@ from django_otp.oath import totp
 
 from customers.management.commands.seed_demo import DEMO_PASSWORD
 from customers.models import Customer, DataRequest
+from customers.services.customers import submissions_process_pending
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -70,6 +71,7 @@ def test_the_readme_tour_reaches_every_step(live_server, browser, settings):
     shot(page, "register")
     page.locator("#registration-form [type=submit]").click()
     page.wait_for_url("**/register/done/**")
+    assert submissions_process_pending() == 1  # what the worker does within 5 seconds
     assert Customer.objects.filter(full_name="Trần Văn An").exists()
     assert "/confirm/" in mail.outbox[-1].body
 
