@@ -37,8 +37,19 @@ class AccountingDocumentAdmin(LogsPersonalDataViews, admin.ModelAdmin):
 
 @admin.register(Submission)
 class SubmissionAdmin(LogsPersonalDataViews, ReadOnlyAdmin):
-    list_display = ["__str__", "customer", "language", "policy_version", "received_at"]
-    list_filter = ["form"]
+    list_display = [
+        "__str__",
+        "customer",
+        "language",
+        "policy_version",
+        "received_at",
+        "processed_at",
+        "problem",
+    ]
+    # "Processed at: none" lists what the workers have not processed yet (normally empty
+    # after a few seconds; a growing list means no worker or no beat is running).
+    list_filter = ["form", ("processed_at", admin.EmptyFieldListFilter)]
+    exclude = ["pending"]
     list_select_related = ["customer", "policy_version"]
     paginator = CappedCountPaginator
     show_full_result_count = False
