@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -92,16 +93,22 @@ class CollectionForm(PurposeConsentMixin, AbuseProtectionMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.add_purpose_fields()
         self.add_submission_key()
-        self.helper = FormHelper()
-        self.helper.form_id = self.form_id
-        self.helper.attrs = {"data-submit-once": "true", "novalidate": "novalidate"}
-        self.helper.layout = Layout(
+
+    @cached_property
+    def helper(self):
+        """The crispy-forms layout, built only when the form is rendered (an accepted POST
+        redirects without it)."""
+        helper = FormHelper()
+        helper.form_id = self.form_id
+        helper.attrs = {"data-submit-once": "true", "novalidate": "novalidate"}
+        helper.layout = Layout(
             *self.layout_fields(),
             Div("website", css_class="honeypot", aria_hidden="true"),
             "submission_key",
             self.consent_layout(),
             Submit("submit", self.submit_label, css_class="btn-primary"),
         )
+        return helper
 
     def layout_fields(self):
         raise NotImplementedError
