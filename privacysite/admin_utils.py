@@ -42,3 +42,21 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def admin_page(model_admin, request, template, title, **context):
+    """A page of our own inside the admin (an action's form, a reveal, a proof): the admin's
+    navigation and the model's ``opts`` around ``context``."""
+    from django.template.response import TemplateResponse
+
+    return TemplateResponse(
+        request,
+        template,
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": title,
+            "opts": model_admin.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            **context,
+        },
+    )

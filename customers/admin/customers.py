@@ -2,7 +2,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from consents.models import ConsentEvent, ConsentState
@@ -44,7 +43,7 @@ from customers.services.customers import (
     customer_touch,
     customer_update,
 )
-from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin, ReadOnlyInline
+from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin, ReadOnlyInline, admin_page
 from privacysite.http import client_ip
 
 # Personal fields a changelist row shows.
@@ -278,18 +277,15 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
                 reason=form.cleaned_data["reason"],
                 ip_address=client_ip(request),
             )
-        return TemplateResponse(
+        return admin_page(
+            self,
             request,
             "admin/customers/customer/reveal.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Reveal a masked value"),
-                "customer": customer,
-                "field_label": Customer._meta.get_field(field).verbose_name,
-                "form": form,
-                "value": value,
-                "opts": self.model._meta,
-            },
+            _("Reveal a masked value"),
+            customer=customer,
+            field_label=Customer._meta.get_field(field).verbose_name,
+            form=form,
+            value=value,
         )
 
     def has_record_sharing_permission(self, request):
@@ -325,17 +321,13 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
                     messages.WARNING,
                 )
             return None
-        return TemplateResponse(
+        return admin_page(
+            self,
             request,
             "admin/customers/customer/erase.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Erase customers"),
-                "form": form,
-                "queryset": queryset,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-                "opts": self.model._meta,
-            },
+            _("Erase customers"),
+            form=form,
+            queryset=queryset,
         )
 
     def has_export_permission(self, request):
@@ -357,19 +349,15 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
             return export_customers_csv(
                 request=request, queryset=queryset, reason=form.cleaned_data["reason"]
             )
-        return TemplateResponse(
+        return admin_page(
+            self,
             request,
             "admin/customers/customer/export.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Export customers"),
-                "form": form,
-                "queryset": queryset,
-                "count": queryset.count(),
-                "cap": EXPORT_ROW_CAP,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-                "opts": self.model._meta,
-            },
+            _("Export customers"),
+            form=form,
+            queryset=queryset,
+            count=queryset.count(),
+            cap=EXPORT_ROW_CAP,
         )
 
     def email_channel_view(self, request, object_id):
@@ -389,16 +377,13 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
                 customer_suspend_email(customer=customer, actor=request.user, reason=text)
                 self.message_user(request, _("The email channel is suspended."))
             return redirect("admin:customers_customer_change", customer.pk)
-        return TemplateResponse(
+        return admin_page(
+            self,
             request,
             "admin/customers/customer/email_channel.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Email channel"),
-                "customer": customer,
-                "form": form,
-                "opts": self.model._meta,
-            },
+            _("Email channel"),
+            customer=customer,
+            form=form,
         )
 
     def get_urls(self):
@@ -439,16 +424,13 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
             fields=["consent_events"],
             ip_address=client_ip(request),
         )
-        return TemplateResponse(
+        return admin_page(
+            self,
             request,
             "admin/customers/customer/consent_proof.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Consent proof"),
-                "customer": customer,
-                "events": consent_proof(customer),
-                "opts": self.model._meta,
-            },
+            _("Consent proof"),
+            customer=customer,
+            events=consent_proof(customer),
         )
 
     @admin.display(boolean=True, description=_("confirmed"), ordering="contact_confirmed_at")

@@ -3,7 +3,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +17,7 @@ from customers.models import (
 )
 from customers.personal_data import CUSTOMER_FIELDS
 from customers.services import communications, disclosures, incidents
-from privacysite.admin_utils import ReadOnlyAdmin, ReadOnlyInline
+from privacysite.admin_utils import ReadOnlyAdmin, ReadOnlyInline, admin_page
 
 
 @admin.register(Recipient)
@@ -187,16 +186,13 @@ class IncidentAdmin(admin.ModelAdmin):
                 messages.SUCCESS,
             )
             return redirect("admin:customers_incident_change", incident.pk)
-        return TemplateResponse(
+        return admin_page(
+            self,
             request,
             "admin/customers/incident/affected.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Import affected customers"),
-                "form": form,
-                "original": incident,
-                "opts": self.model._meta,
-            },
+            _("Import affected customers"),
+            form=form,
+            original=incident,
         )
 
     @admin.display(description=_("notify the authority by"))
@@ -294,22 +290,18 @@ class LeakListForm(forms.Form):
 def _action_page(modeladmin, request, queryset, *, action, form, title, intro, submit):
     """The intermediate page of an action: it posts back to the same changelist URL with the
     same selection, so "select all N matching" keeps its filters."""
-    return TemplateResponse(
+    return admin_page(
+        modeladmin,
         request,
         "admin/customers/customer/action_form.html",
-        {
-            **modeladmin.admin_site.each_context(request),
-            "title": title,
-            "intro": intro,
-            "submit": submit,
-            "form": form,
-            "action": action,
-            "count": queryset.count(),
-            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
-            "select_across": request.POST.get("select_across", "0"),
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            "opts": modeladmin.model._meta,
-        },
+        title,
+        intro=intro,
+        submit=submit,
+        form=form,
+        action=action,
+        count=queryset.count(),
+        selected=request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+        select_across=request.POST.get("select_across", "0"),
     )
 
 
