@@ -22,32 +22,58 @@ def looks_like_identifier(term: str) -> bool:
     return "@" in term or sum(ch.isdigit() for ch in term) >= 8
 
 
+IDENTIFIER_FIELDS = ("email", "phone_mobile", "phone_home", "phone_office", "tax_code")
+
+
+def identifier_indexes(term: str, allowed=IDENTIFIER_FIELDS) -> list[tuple[str, str]]:
+    """The (blind-index column, value) pairs an email, phone or tax code could match."""
+    term = term.strip()
+    pairs = []
+    if "@" in term and "email" in allowed:
+        pairs.append(("email_index", blind_index(normalise_email(term))))
+    digits = "".join(ch for ch in term if ch.isdigit())
+    if len(digits) >= 8:
+        phone = blind_index(normalise_phone(term))
+        pairs += [(f"{name}_index", phone) for name in IDENTIFIER_FIELDS[1:4] if name in allowed]
+        if "tax_code" in allowed:
+            pairs.append(("tax_code_index", blind_index(normalise_tax_code(term))))
+    return pairs
+
+
 def customers_matching(term: str, *, fields=None):
     """Customers whose email, phone or tax code equals ``term`` exactly (by blind index).
 
     ``fields`` limits the search to those a role may see: searching by a value one cannot
     see would reveal whose it is.
     """
-    term = term.strip()
-    allowed = (
-        set(fields)
-        if fields is not None
-        else {"email", "phone_mobile", "phone_home", "phone_office", "tax_code"}
-    )
-    query = Q()
-    if "@" in term and "email" in allowed:
-        query |= Q(email_index=blind_index(normalise_email(term)))
-    digits = "".join(ch for ch in term if ch.isdigit())
-    if len(digits) >= 8:
-        phone = blind_index(normalise_phone(term))
-        for name in ("phone_mobile", "phone_home", "phone_office"):
-            if name in allowed:
-                query |= Q(**{f"{name}_index": phone})
-        if "tax_code" in allowed:
-            query |= Q(tax_code_index=blind_index(normalise_tax_code(term)))
-    if not term or not query:
+    pairs = identifier_indexes(term, IDENTIFIER_FIELDS if fields is None else set(fields))
+    if not pairs:
         return Customer.objects.none()
+    query = Q()
+    for column, value in pairs:
+        query |= Q(**{column: value})
     return Customer.objects.filter(query)
+
+
+def customers_matching_each(terms, *, chunk: int = 500) -> list[set[int]]:
+    """For each term, the customers it names (as ``customers_matching``), in one query per
+    ``chunk`` terms rather than one per term."""
+    per_term = [identifier_indexes(term) for term in terms]
+    found: dict[tuple[str, str], set[int]] = {}
+    for start in range(0, len(per_term), chunk):
+        wanted: dict[str, set[str]] = {}
+        for column, value in (pair for pairs in per_term[start : start + chunk] for pair in pairs):
+            wanted.setdefault(column, set()).add(value)
+        if not wanted:
+            continue
+        query = Q()
+        for column, values in wanted.items():
+            query |= Q(**{f"{column}__in": values})
+        for row in Customer.objects.filter(query).values("pk", *wanted):
+            for column, values in wanted.items():
+                if row[column] in values:
+                    found.setdefault((column, row[column]), set()).add(row["pk"])
+    return [set().union(*(found.get(pair, set()) for pair in pairs)) for pairs in per_term]
 
 
 def active_service_exists():

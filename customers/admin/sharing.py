@@ -7,6 +7,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import (
+    AccessLogEntry,
     CallTask,
     Campaign,
     Disclosure,
@@ -17,7 +18,9 @@ from customers.models import (
 )
 from customers.personal_data import CUSTOMER_FIELDS
 from customers.services import communications, disclosures, incidents
+from customers.services.access_log import access_log
 from privacysite.admin_utils import ReadOnlyAdmin, ReadOnlyInline, admin_page
+from privacysite.http import client_ip
 
 
 @admin.register(Recipient)
@@ -175,6 +178,15 @@ class IncidentAdmin(admin.ModelAdmin):
         form = LeakListForm(request.POST or None)
         if form.is_valid():
             found, unmatched = incidents.customers_matching_leak(form.cleaned_data["identifiers"])
+            # Matching tells staff whose data leaked: a search, in the access log.
+            access_log(
+                actor=request.user,
+                action=AccessLogEntry.Action.SEARCH,
+                customers=found,
+                fields=["email", "phone_mobile", "phone_home", "phone_office", "tax_code"],
+                reason=f"incident {incident.pk}: leaked list",
+                ip_address=client_ip(request),
+            )
             added = incidents.incident_add_customers(incident=incident, customer_ids=found)
             self.message_user(
                 request,

@@ -233,16 +233,15 @@ def submissions_process_pending(*, seconds: float = 4.0, batch: int = 200) -> in
                 Submission.objects.filter(pk=submission_id, processed_at=None).update(
                     problem=type(exc).__name__
                 )
-                logger.exception("submission.failed submission_id=%s", submission_id)
+                # The class only: an exception's text can quote the values it choked on.
+                logger.error(
+                    "submission.failed submission_id=%s error=%s",
+                    submission_id,
+                    type(exc).__name__,
+                )
         if len(ids) < batch:
             break
     return done
-
-
-def customer_submit_web_form(**kwargs) -> Customer:
-    """Accept and process at once (staff tools, imports, tests of the merge rules)."""
-    submission = submission_accept(**kwargs)
-    return submission_process(submission_id=submission.pk)
 
 
 def confirmation_token(customer: Customer) -> str:

@@ -52,21 +52,11 @@ def customers_matching_leak(text: str) -> tuple[set[int], int]:
     """Customers named by a leaked list: one email, phone or tax code per line, matched by
     blind index (nothing is decrypted, nothing pasted is stored). Returns the ids found and
     the number of lines that matched nobody."""
-    from customers.selectors import customers_matching, looks_like_identifier
+    from customers.selectors import customers_matching_each
 
-    found, unmatched = set(), 0
-    for line in text.splitlines():
-        term = line.strip().strip(",;")
-        if not term:
-            continue
-        ids = (
-            set(customers_matching(term).values_list("pk", flat=True))
-            if looks_like_identifier(term)
-            else set()
-        )
-        found |= ids
-        unmatched += not ids
-    return found, unmatched
+    terms = [t for t in (line.strip().strip(",;") for line in text.splitlines()) if t]
+    matches = customers_matching_each(terms)
+    return set().union(*matches), sum(1 for ids in matches if not ids)
 
 
 def incident_deadline(incident: Incident):

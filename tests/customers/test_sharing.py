@@ -394,6 +394,10 @@ def test_affected_customers_from_a_leaked_list_and_from_a_query(seeded, staff_cl
     assert "nobody@example.vn" not in done
     incident.refresh_from_db()
     assert incident.customer_ids == sorted([leaked_email.pk, leaked_phone.pk])
+    from customers.models import AccessLogEntry
+
+    looked = AccessLogEntry.objects.get(action="search")  # who learned whose data leaked
+    assert looked.customer_ids == incident.customer_ids
 
     # By a query: the changelist filtered to phone intake, "select all" across pages.
     _customer_action(
