@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install messages extract-messages lint audit clean
+.PHONY: run test test-fast install messages extract-messages lint audit clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -41,14 +41,21 @@ run: install messages .env
 test: install messages
 	$(VENV)/bin/pytest
 
+# The edit-test loop: no browser, no PostgreSQL-only or Redis-only tests (SQLite, eager tasks).
+test-fast: install messages
+	$(VENV)/bin/pytest -q -m "not browser and not postgres and not redis and not slow"
+
 # Known vulnerabilities (needs pypi.org's JSON API) and bandit over the shipped code.
 audit: install
 	$(VENV)/bin/pip-audit --strict --progress-spinner off
-	$(VENV)/bin/bandit -c pyproject.toml -r . -q
 
+# ruff, bandit over the shipped code (each finding answered in the code with the reason), and
+# the import graph: no cycle among the project's modules, no module over 450 lines.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -c pyproject.toml -r . -q
+	$(PY) scripts/check_imports.py --max-lines 450
 
 clean:
 	rm -rf var/broker var/static var/celerybeat-schedule*

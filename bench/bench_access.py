@@ -39,7 +39,7 @@ def change_view_ratio():
         for url in urls:
             assert client.get(url).status_code == 200
 
-    with mock.patch("customers.admin.mixins.access_log"):
+    with mock.patch("customers.audit.admin_base.access_log"):
         off = harness.timed(views, repeat=5)[0]
     on = harness.timed(views, repeat=5)[0]
     return off / len(urls) * 1000, on / len(urls) * 1000
@@ -75,7 +75,7 @@ def _writer(kind, count):
     from django.db import connections
     from django.utils import timezone
 
-    from customers.services.access_log import access_log
+    from customers.audit.services import access_log
 
     connections.close_all()
     for i in range(count):
@@ -133,7 +133,7 @@ def main():
     args = parser.parse_args()
     from django.db import connection
 
-    from customers.services.access_log import access_log_seal, access_log_verify
+    from customers.audit.services import access_log_seal, access_log_verify
 
     harness.migrate()
     off, on = change_view_ratio()

@@ -66,7 +66,7 @@ def main():
     from consents.models import Purpose
     from consents.selectors import customer_ids_consenting
     from customers.models import Campaign
-    from customers.services.communications import campaign_audience, campaign_start
+    from customers.outreach.services import campaign_audience, campaign_start
 
     purpose = Purpose.objects.get(code="marketing_email")
     user, _ = get_user_model().objects.get_or_create(username="bench-sales")

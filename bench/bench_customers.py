@@ -34,7 +34,7 @@ def measure_changelist(database):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from customers.admin.customers import CustomerAdmin
+    from customers.desk.admin import CustomerAdmin
     from customers.models import Customer
 
     user, _ = get_user_model().objects.get_or_create(
@@ -71,8 +71,8 @@ def measure_lookups():
     harness.setup_django(LARGE)
     import random
 
+    from customers.core.selectors import customer_by_email, customers_matching
     from customers.models import Customer
-    from customers.selectors import customer_by_email, customers_matching
 
     top = Customer.objects.order_by("-id").values_list("id", flat=True).first()
     rng = random.Random(1)
@@ -130,7 +130,7 @@ def drain_submissions(workers=2):
     import time
 
     from customers.models import Submission
-    from customers.tasks import submissions_process_pending
+    from customers.records.submissions import submissions_process_pending
 
     pending = Submission.objects.filter(processed_at=None)
     count = pending.count()

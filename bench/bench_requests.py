@@ -16,8 +16,8 @@ harness.setup_django("privacysite_bench")
 def customer_with(services, documents, events, looks):
     from consents.models import Purpose
     from consents.services.ledger import consent_grant, consent_withdraw
-    from customers.factories import AccountingDocumentFactory, CustomerFactory, ServiceFactory
-    from customers.services.access_log import access_log
+    from customers.audit.services import access_log
+    from demo.factories import AccountingDocumentFactory, CustomerFactory, ServiceFactory
 
     customer = CustomerFactory(business=True)
     ServiceFactory.create_batch(services, customer=customer)
@@ -39,7 +39,7 @@ def main():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from customers.data_copy import customer_copy
+    from customers.requests.data_copy import customer_copy
 
     results = {}
     for label, sizes in (("small", (1, 1, 1, 1)), ("large", (50, 200, 1000, 1000))):

@@ -48,7 +48,7 @@ def ours():
     from django.conf import settings
 
     from customers.models import ErasureCertificate
-    from customers.services import retention
+    from customers.retention import services as retention
 
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}

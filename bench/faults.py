@@ -150,8 +150,8 @@ def wait_until(predicate, seconds):
 
 
 def scenario_redis(host, redis):
+    from customers.messaging.services import messages_resend_stuck
     from customers.models import Message, Submission
-    from customers.services.messages import messages_resend_stuck
 
     def redis_down():
         """Redis stopped"""

@@ -48,9 +48,9 @@ def populate_customers(count: int, *, consent_share: float = 0.0, batch: int = 2
     from django.db import connection
     from django.utils import timezone
 
-    from customers import crypto
-    from customers.factories import valid_tax_code, vn_mobile
-    from customers.personal_data import normalise_email, normalise_phone
+    from customers.core import crypto
+    from customers.core.personal_data import normalise_email, normalise_phone
+    from demo.factories import valid_tax_code, vn_mobile
 
     rng = random.Random(7)
     pool = []
@@ -269,7 +269,7 @@ def login_verified(client, user):
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from customers.services.staff import agreement_accept, agreement_ensure_exists
+    from customers.staff.services import agreement_accept, agreement_ensure_exists
 
     client.force_login(user)
     device, _created = TOTPDevice.objects.get_or_create(user=user, name="bench", confirmed=True)

@@ -28,7 +28,7 @@ def prepare():
     harness.recreate_database(DATABASE)
     harness.setup_django(DATABASE)
     harness.migrate()
-    from customers.factories import CustomerFactory
+    from demo.factories import CustomerFactory
 
     for n in range(KNOWN_CUSTOMERS):
         CustomerFactory(email=f"known{n}@example.vn")

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
+from consents.models import CookieCategory, CookiePolicyVersion
+
 CONSENT_COOKIE = "cookie_consent"
 CONSENT_MAX_AGE = 365 * 24 * 3600  # ask again after 12 months
 CATALOGUE_KEY = "consents:cookie-catalogue:v1"
@@ -51,8 +53,6 @@ def catalogue() -> dict:
     """{"version": int, "categories": [{"code", "required", "cookies": [names]}...]}."""
     data = cache.get(CATALOGUE_KEY)
     if data is None:
-        from consents.models import CookieCategory, CookiePolicyVersion
-
         latest = CookiePolicyVersion.objects.order_by("-number").first()
         data = {
             "version": latest.number if latest else 0,

@@ -4,7 +4,8 @@ import time
 
 from django.core.cache import cache
 
-from consents.models import ConsentState, PolicyVersion, Purpose
+from consents.models import ConsentEvent, ConsentState, PolicyVersion, Purpose
+from customers.models import Customer
 
 # The current policy and the purposes are read by every form and every message: they come
 # from the cache, cleared whenever they change (``consents_cache_clear``).
@@ -76,8 +77,6 @@ def customer_ids_consenting(purpose_code: str):
 
 def customers_consenting(purpose_code: str):
     """The customers themselves (for sending), excluding erased ones."""
-    from customers.models import Customer
-
     return (
         Customer.objects.filter(pk__in=customer_ids_consenting(purpose_code))
         .exclude(status=Customer.Status.ERASED)
@@ -93,8 +92,6 @@ def needs_reconfirmation(customer) -> list[Purpose]:
 
 def consent_proof(customer):
     """Every consent event of a customer, oldest first, with what is needed to print it."""
-    from consents.models import ConsentEvent
-
     return (
         ConsentEvent.objects.filter(customer=customer)
         .select_related("purpose", "policy_version", "staff_user")

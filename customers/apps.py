@@ -9,8 +9,8 @@ def _setup_roles_after_migrate(sender, **kwargs):
 
     if sender is not list(global_apps.get_app_configs())[-1]:
         return
-    from customers.services.retention import retention_rules_ensure
-    from customers.services.roles import roles_setup
+    from customers.retention.rules import retention_rules_ensure
+    from customers.staff.services import roles_setup
 
     roles_setup()
     retention_rules_ensure()
@@ -21,9 +21,9 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self):
-        from customers import (  # noqa: F401  (registers the system check and ``__any``)
-            lookups,
-            personal_data,
-        )
+        # Registers the system check, the ``__any`` lookup and every domain's Celery tasks
+        # (services enqueue tasks by name, through customers.core.jobs).
+        from customers import tasks  # noqa: F401
+        from customers.core import lookups, personal_data  # noqa: F401
 
         post_migrate.connect(_setup_roles_after_migrate, weak=False)

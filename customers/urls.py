@@ -1,7 +1,9 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from customers import my_data_views, views
+from customers.records import views
+from customers.requests import my_data_views
+from customers.sharing import views as sharing_views
 
 app_name = "customers"
 
@@ -19,7 +21,7 @@ urlpatterns = [
         name="service_request_done",
     ),
     path("confirm/<str:token>/", views.ConfirmContactView.as_view(), name="confirm"),
-    path("references/", views.references, name="references"),
+    path("references/", sharing_views.references, name="references"),
     path("my-data/", my_data_views.start, name="my_data"),
     path("my-data/open/<str:token>/", my_data_views.open_link, name="my_data_open"),
     path("my-data/view/", my_data_views.overview, name="my_data_overview"),

@@ -19,6 +19,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
+from customers.staff.services import agreement_accept, agreement_accepted, agreement_current
+
 
 class TokenForm(forms.Form):
     token = forms.CharField(
@@ -49,8 +51,6 @@ class PrivacyAdminSite(admin.AdminSite):
             if user.is_authenticated and user.is_active and user.is_staff:
                 if not user.is_verified():
                     return self._redirect(request, "admin:otp")
-                from customers.services.staff import agreement_accepted
-
                 if not agreement_accepted(user, request.session):
                     return self._redirect(request, "admin:agreement")
             return inner(request, *args, **kwargs)
@@ -116,8 +116,6 @@ class PrivacyAdminSite(admin.AdminSite):
         return TemplateResponse(request, "admin/otp.html", context)
 
     def agreement_view(self, request):
-        from customers.services.staff import agreement_accept, agreement_current
-
         user = request.user
         if not (user.is_authenticated and user.is_staff and user.is_verified()):
             return redirect(reverse("admin:otp"))

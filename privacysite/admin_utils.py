@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.core.paginator import Paginator
+from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 
 
@@ -47,8 +48,6 @@ class ReadOnlyInline(admin.TabularInline):
 def admin_page(model_admin, request, template, title, **context):
     """A page of our own inside the admin (an action's form, a reveal, a proof): the admin's
     navigation and the model's ``opts`` around ``context``."""
-    from django.template.response import TemplateResponse
-
     return TemplateResponse(
         request,
         template,
@@ -59,4 +58,22 @@ def admin_page(model_admin, request, template, title, **context):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             **context,
         },
+    )
+
+
+def action_page(modeladmin, request, queryset, *, action, form, title, intro, submit):
+    """The intermediate page of an action: it posts back to the same changelist URL with the
+    same selection, so "select all N matching" keeps its filters."""
+    return admin_page(
+        modeladmin,
+        request,
+        "admin/customers/customer/action_form.html",
+        title,
+        intro=intro,
+        submit=submit,
+        form=form,
+        action=action,
+        count=queryset.count(),
+        selected=request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+        select_across=request.POST.get("select_across", "0"),
     )

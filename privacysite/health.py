@@ -5,9 +5,11 @@ import time
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django_celery_beat.models import PeriodicTask
 
 BEAT_STALE_AFTER = 5 * 60  # access-log-seal runs every minute
 _migrations = {"checked": 0.0, "ok": False}
@@ -25,8 +27,6 @@ def _cache():
 
 
 def _beat():
-    from django_celery_beat.models import PeriodicTask
-
     last = (
         PeriodicTask.objects.filter(name="access-log-seal")
         .values_list("last_run_at", flat=True)
@@ -37,8 +37,6 @@ def _beat():
 
 def _migrated():
     if time.monotonic() - _migrations["checked"] > 60:
-        from django.db.migrations.executor import MigrationExecutor
-
         executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
         _migrations["ok"] = not executor.migration_plan(executor.loader.graph.leaf_nodes())
         _migrations["checked"] = time.monotonic()

@@ -2,6 +2,7 @@
 
 import ipaddress
 
+from django.conf import settings
 from django.shortcuts import render
 
 
@@ -12,8 +13,6 @@ def client_ip(request) -> str:
     how many proxies of its own stand in front (``TRUSTED_PROXIES``, 1 behind one nginx); the
     address those proxies saw is then the one ``TRUSTED_PROXIES`` places from the right.
     """
-    from django.conf import settings
-
     remote = request.META.get("REMOTE_ADDR", "")
     proxies = settings.TRUSTED_PROXIES
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")

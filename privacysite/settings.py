@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "customers",
     "consents",
 ]
+if DEBUG:
+    INSTALLED_APPS.append("demo")  # seed_demo; needs requirements-dev.txt
 
 MIDDLEWARE = [
     "privacysite.request_id.RequestIdMiddleware",
@@ -205,7 +207,7 @@ else:
 # Every outgoing message is also recorded in the database (customers.Message).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 # SMS and calls go through a pluggable backend; by default the database row is the outbox.
-SMS_CALL_BACKEND = env.str("SMS_CALL_BACKEND", default="customers.services.messages.OutboxBackend")
+SMS_CALL_BACKEND = env.str("SMS_CALL_BACKEND", default="customers.messaging.services.OutboxBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="no-reply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

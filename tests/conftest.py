@@ -101,7 +101,7 @@ def staff_user(db, django_user_model):
     def make(role=None, username=None, superuser=False):
         from django.contrib.auth.models import Group
 
-        from customers.services.roles import roles_setup
+        from customers.staff.services import roles_setup
 
         roles_setup()
         user = django_user_model.objects.create_user(
@@ -148,7 +148,7 @@ def login_staff(client, user, *, accept_agreement=True, verified=True):
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from customers.services.staff import agreement_accept, agreement_ensure_exists
+    from customers.staff.services import agreement_accept, agreement_ensure_exists
 
     client.force_login(user)
     if verified:
@@ -169,3 +169,22 @@ def staff_client(client, staff_user):
         return login_staff(client, staff_user(role=role, superuser=superuser, username=username))
 
     return make
+
+
+# Markers follow the fixtures a test uses, so that ``make test-fast`` (-m "not browser and not
+# postgres and not redis and not slow") leaves out exactly what needs a server or a browser.
+FIXTURE_MARKERS = {
+    "browser": "browser",
+    "page": "browser",
+    "live_server": "browser",
+    "postgres": "postgres",
+    "redis_url": "redis",
+    "celery_worker": "redis",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for fixture, marker in FIXTURE_MARKERS.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(getattr(pytest.mark, marker))

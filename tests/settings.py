@@ -14,6 +14,8 @@ os.environ["SECURE_SSL_REDIRECT"] = "False"
 
 from privacysite.settings import *  # noqa: E402,F403
 
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405  (seed_demo, as on a development install)
+
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }

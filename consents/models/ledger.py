@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from customers.fields import EncryptedTextField
+from customers.core.fields import EncryptedTextField
 from privacysite.append_only import AppendOnlyModel, AppendOnlyQuerySet
 
 

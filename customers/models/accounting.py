@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from customers.fields import EncryptedTextField
+from customers.core.fields import EncryptedTextField
 
 
 class AccountingDocument(models.Model):

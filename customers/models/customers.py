@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from customers.fields import EncryptedTextField
+from customers.core.fields import EncryptedTextField
 
 
 class Customer(models.Model):
@@ -12,7 +12,7 @@ class Customer(models.Model):
 
     For a business the contact details belong to its contact person, who holds the rights.
     Contact details are encrypted; the ``*_index`` columns are HMAC blind indexes of their
-    normalised values, for exact-match search (see ``customers.personal_data``).
+    normalised values, for exact-match search (see ``customers.core.personal_data``).
     """
 
     class Kind(models.TextChoices):

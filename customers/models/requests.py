@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from customers.fields import EncryptedTextField
+from customers.core.fields import EncryptedTextField
 
 
 class DataRequest(models.Model):

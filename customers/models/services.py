@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from customers.fields import EncryptedTextField
+from customers.core.fields import EncryptedTextField
 
 
 class Service(models.Model):

@@ -4,7 +4,7 @@ from django.urls import reverse
 from consents.models import AppendOnlyError, ConsentEvent, ConsentState, Purpose
 from consents.selectors import customers_consenting, needs_reconfirmation
 from consents.services.ledger import consent_grant, consent_state_rebuild, consent_withdraw
-from customers.factories import CustomerFactory
+from demo.factories import CustomerFactory
 from tests.conftest import login_staff
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from django.urls import reverse
 from consents.models import ConsentEvent, ConsentState, Purpose
 from consents.services.ledger import consent_grant
 from consents.tokens import preferences_token, unsubscribe_token
-from customers.factories import CustomerFactory
+from customers.messaging.services import message_queue
 from customers.models import Message
-from customers.services.messages import message_queue
+from demo.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections
 
-from customers.factories import CustomerFactory
+from customers.audit.services import access_log, access_log_seal, access_log_verify
 from customers.models import AccessLogEntry, AuditChainHead
-from customers.services.access_log import access_log, access_log_seal, access_log_verify
+from demo.factories import CustomerFactory
 from privacysite.append_only import AppendOnlyError
 
 pytestmark = pytest.mark.django_db
@@ -166,7 +166,7 @@ def test_entries_past_their_period_leave_from_the_start_and_the_rest_still_verif
     import time_machine
     from django.utils import timezone
 
-    from customers.services.access_log import access_log_prune
+    from customers.audit.services import access_log_prune
 
     customer = CustomerFactory()
     old = timezone.now() - datetime.timedelta(days=800)

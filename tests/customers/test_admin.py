@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from consents.models import ConsentEvent
-from customers.factories import CustomerFactory, ServiceFactory
 from customers.models import Customer, CustomerChange
+from demo.factories import CustomerFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 

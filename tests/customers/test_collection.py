@@ -32,7 +32,7 @@ def _generous_rate_limit(settings):
 def submit(client, url, data, **extra):
     """Post a form, then do what the worker does within seconds (beat's 5-second run), with
     what that commits (the confirmation email) sent at once."""
-    from customers.services.customers import submissions_process_pending
+    from customers.records.submissions import submissions_process_pending
 
     response = client.post(url, data, **extra)
     with TestCase.captureOnCommitCallbacks(execute=True):
@@ -258,7 +258,7 @@ def test_html_in_a_name_is_escaped_in_the_confirmation_email(
 def test_the_request_only_stores_the_form_and_a_worker_processes_it_once(client, seeded):
     """The customer waits for one INSERT; the worker's run (beat, every 5 s) finds or
     creates the customer. A submission that fails is recorded and does not block others."""
-    from customers.services.customers import submission_process, submissions_process_pending
+    from customers.records.submissions import submission_process, submissions_process_pending
 
     response = client.post(reverse("customers:register"), REGISTRATION)
     assert response.status_code == 302

@@ -3,10 +3,10 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.db import connection
 
-from customers import crypto
-from customers.factories import CustomerFactory
+from customers.core import crypto
+from customers.core.selectors import customers_matching
 from customers.models import Customer
-from customers.selectors import customers_matching
+from demo.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 

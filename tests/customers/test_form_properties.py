@@ -1,6 +1,7 @@
 """Whatever is typed into the public forms, the answer is a stored customer or the form again
 with its errors: never a server error, never half a record."""
 
+import pytest
 from django.test import override_settings
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -9,7 +10,9 @@ from hypothesis.extra.django import TestCase
 
 from consents.services.seed import consents_seed
 from customers.models import Customer, Submission
-from customers.services.customers import submissions_process_pending
+from customers.records.submissions import submissions_process_pending
+
+pytestmark = pytest.mark.slow
 
 ANY_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=300)
 LIKELY = {

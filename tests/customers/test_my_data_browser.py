@@ -8,11 +8,11 @@ import re
 import pytest
 from django.core import mail
 
-from customers.factories import CustomerFactory
+from customers.audit.services import access_log
+from customers.core.roles import Role
 from customers.models import DataRequest
-from customers.roles import Role
-from customers.services.access_log import access_log
-from customers.services.requests import request_apply_correction
+from customers.requests.services import request_apply_correction
+from demo.factories import CustomerFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

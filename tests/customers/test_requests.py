@@ -12,18 +12,18 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from customers.deadlines import add_working_days, request_deadlines
-from customers.factories import AccountingDocumentFactory, CustomerFactory, ServiceFactory
+from customers.core.roles import Role
 from customers.models import AccessLogEntry, CustomerChange, DataRequest
-from customers.roles import Role
-from customers.services.customers import customer_suspend_email
-from customers.services.requests import (
+from customers.records.services import customer_suspend_email
+from customers.requests.deadlines import add_working_days, request_deadlines
+from customers.requests.services import (
     RequestError,
     request_apply_correction,
     request_extend,
     request_open,
     request_transition,
 )
+from demo.factories import AccountingDocumentFactory, CustomerFactory, ServiceFactory
 from tests.conftest import login_staff
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +129,7 @@ def test_tampered_or_expired_link_shows_no_data(client, seeded, django_capture_o
 
 
 def signed_in(client, customer):
-    from customers import my_data
+    from customers.requests import my_data
 
     client.cookies[my_data.COOKIE] = client.cookies.get(my_data.COOKIE, "")
     response = client.get(reverse("customers:my_data_open", args=[my_data.link_token(customer)]))
@@ -250,7 +250,7 @@ def test_staff_view_appears_in_the_customers_access_list(client, seeded, staff_u
 
 
 def test_copy_query_count_does_not_grow_with_rows(seeded, django_assert_max_num_queries):
-    from customers.data_copy import customer_copy
+    from customers.requests.data_copy import customer_copy
 
     customer = CustomerFactory()
     for _ in range(5):

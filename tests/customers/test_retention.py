@@ -11,20 +11,17 @@ from django.db import connection
 
 from consents.models import ConsentEvent, Purpose
 from consents.services.ledger import consent_grant
-from customers.factories import (
+from customers.core.selectors import customers_matching
+from customers.models import Customer, ErasureCertificate, RetentionRule, Submission
+from customers.requests.services import request_open
+from customers.retention.erasure import ErasureBlocked, customer_erase
+from customers.retention.rules import retention_rules_ensure
+from customers.retention.services import destruction_approve, retention_plan
+from demo.factories import (
     AccountingDocumentFactory,
     CustomerFactory,
     ServiceFactory,
     WarrantyFactory,
-)
-from customers.models import Customer, ErasureCertificate, RetentionRule, Submission
-from customers.selectors import customers_matching
-from customers.services.erasure import ErasureBlocked, customer_erase
-from customers.services.requests import request_open
-from customers.services.retention import (
-    destruction_approve,
-    retention_plan,
-    retention_rules_ensure,
 )
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +74,7 @@ def test_inactive_customer_is_notified_30_days_before_and_erased_after_12_months
 
 
 def test_any_activity_cancels_the_erasure(client):
-    from customers.services.customers import customer_touch
+    from customers.records.services import customer_touch
 
     customer = make_customer()
     sweep(T0 + datetime.timedelta(days=340))
@@ -240,8 +237,8 @@ def test_request_records_and_incident_files_leave_five_years_after_closure(
 ):
     from django.core.files.base import ContentFile
 
+    from customers.incidents.services import incident_open_from_complaint
     from customers.models import DataRequest, Incident, Message
-    from customers.services.incidents import incident_open_from_complaint
 
     settings.MEDIA_ROOT = tmp_path
     customer = make_customer()

@@ -14,7 +14,8 @@ from django.db import connection
 from django.utils import timezone
 
 from customers.models import Customer, ErasureCertificate, RetentionRule
-from customers.services.retention import retention_rules_ensure, retention_sweep_start
+from customers.retention.rules import retention_rules_ensure
+from customers.retention.services import retention_sweep_start
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,7 +60,7 @@ def wait(predicate, seconds):
 def test_sigkill_mid_sweep_then_a_new_worker_finishes_with_the_same_result(
     postgres, redis_url, seeded, settings
 ):
-    from customers.factories import CustomerFactory
+    from demo.factories import CustomerFactory
     from privacysite.celery import app
 
     retention_rules_ensure()

@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from consents.models import Purpose
 from consents.services.ledger import consent_grant, consent_withdraw
-from customers.factories import CustomerFactory, ServiceFactory
+from customers.core.roles import Role
+from customers.incidents import services as incidents
+from customers.messaging import limits
 from customers.models import (
     CallTask,
     Campaign,
@@ -20,10 +22,11 @@ from customers.models import (
     Message,
     Recipient,
 )
-from customers.roles import Role
-from customers.services import communications, disclosures, incidents
-from customers.services.customers import customer_suspend_email
-from customers.services.erasure import customer_erase
+from customers.outreach import services as communications
+from customers.records.services import customer_suspend_email
+from customers.retention.erasure import customer_erase
+from customers.sharing import services as disclosures
+from demo.factories import CustomerFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -176,7 +179,7 @@ def test_incident_clock_alarms_once_each_and_late_notice_needs_a_reason(seeded, 
 
 
 def test_leak_complaint_opens_a_draft_incident(seeded):
-    from customers.services.requests import request_open
+    from customers.requests.services import request_open
 
     request = request_open(
         customer=CustomerFactory(),
@@ -234,10 +237,10 @@ def test_renewal_reminders_once_per_threshold_and_calls_for_phone_customers(seed
 def test_sms_and_calls_wait_for_their_hours():
     tz = timezone.get_current_timezone()
     late = datetime.datetime(2026, 11, 22, 22, 30, tzinfo=tz)
-    assert communications.next_allowed_time("sms", late).hour == 7
+    assert limits.next_allowed_time("sms", late).hour == 7
     afternoon = datetime.datetime(2026, 11, 22, 16, 0, tzinfo=tz)
-    assert communications.next_allowed_time("call", afternoon) == afternoon
-    assert communications.next_allowed_time("call", afternoon.replace(hour=17)).hour == 8
+    assert limits.next_allowed_time("call", afternoon) == afternoon
+    assert limits.next_allowed_time("call", afternoon.replace(hour=17)).hour == 8
 
 
 def test_references_list_only_consenting_customers_and_withdrawal_is_immediate(client, seeded):
@@ -256,7 +259,7 @@ def test_references_list_only_consenting_customers_and_withdrawal_is_immediate(c
 
 
 def test_email_change_tells_the_old_address(seeded, staff_user, django_capture_on_commit_callbacks):
-    from customers.services.customers import customer_update
+    from customers.records.services import customer_update
 
     customer = CustomerFactory(email="cu@example.vn")
     with django_capture_on_commit_callbacks(execute=True):
@@ -284,7 +287,7 @@ def test_sms_campaign_goes_to_the_outbox_labelled_and_waits_for_its_hours(
     message = Message.objects.get(campaign=campaign)
     assert message.channel == "sms" and message.status == "queued"
     assert timezone.localtime(message.not_before).hour == 7
-    from customers.services.messages import message_send
+    from customers.messaging.services import message_send
 
     with time_machine.travel(night.replace(day=23, hour=7, minute=5), tick=False):
         assert message_send(message_id=message.pk) is True

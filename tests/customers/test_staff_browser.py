@@ -5,8 +5,8 @@ import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from customers.factories import CustomerFactory, ServiceFactory
-from customers.roles import Role
+from customers.core.roles import Role
+from demo.factories import CustomerFactory, ServiceFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,9 +7,9 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from customers.factories import CustomerFactory
+from customers.core.roles import Role
 from customers.models import AgreementAcceptance
-from customers.roles import Role
+from demo.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from customers.factories import AccountingDocumentFactory, CustomerFactory, ServiceFactory
+from demo.factories import AccountingDocumentFactory, CustomerFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,7 @@ def test_every_admin_page_renders(staff_client, seeded):
     customer = CustomerFactory(business=True)
     ServiceFactory(customer=customer)
     AccountingDocumentFactory(customer=customer)
-    from customers.services.requests import request_open
+    from customers.requests.services import request_open
 
     request_open(customer=customer, kind="complaint", complaint_category="leak", details="x")
     client = staff_client(superuser=True)

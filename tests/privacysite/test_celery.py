@@ -6,9 +6,9 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from customers.factories import CustomerFactory
+from customers.messaging.services import message_queue
 from customers.models import Message
-from customers.services.messages import message_queue
+from demo.factories import CustomerFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 

@@ -12,10 +12,10 @@ import pytest
 from django.test import TestCase
 from django.urls import reverse
 
-from customers import my_data
-from customers.factories import CustomerFactory
 from customers.models import Customer, Message, Submission
-from customers.services.customers import submissions_process_pending
+from customers.records.submissions import submissions_process_pending
+from customers.requests import my_data
+from demo.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 

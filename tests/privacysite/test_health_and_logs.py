@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from customers.services.customers import submissions_process_pending
+from customers.records.submissions import submissions_process_pending
 from privacysite.log_filters import redact
 
 pytestmark = pytest.mark.django_db

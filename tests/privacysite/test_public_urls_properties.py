@@ -4,6 +4,7 @@ The registration and service-request forms have their own, stricter properties i
 tests/customers/test_form_properties.py (a stored customer or the form again).
 """
 
+import pytest
 from django.test import override_settings
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -12,10 +13,12 @@ from hypothesis.extra.django import TestCase
 
 from consents.services.seed import consents_seed
 from consents.tokens import preferences_token, unsubscribe_token
-from customers import my_data
-from customers.factories import CustomerFactory
 from customers.models import Customer
-from customers.services.customers import confirmation_token
+from customers.records.services import confirmation_token
+from customers.requests import my_data
+from demo.factories import CustomerFactory
+
+pytestmark = pytest.mark.slow
 
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=200)
 # A path segment: anything but "/" (Django's <str:> converter), including nothing useful.

@@ -16,9 +16,9 @@ from django.core import mail
 from django.core.management import call_command
 from django_otp.oath import totp
 
-from customers.management.commands.seed_demo import DEMO_PASSWORD
 from customers.models import Customer, DataRequest
-from customers.services.customers import submissions_process_pending
+from customers.records.submissions import submissions_process_pending
+from demo.management.commands.seed_demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 README = Path(__file__).resolve().parents[2] / "README.md"

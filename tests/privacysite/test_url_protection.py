@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.urls.resolvers import URLPattern, URLResolver
 
-from customers.factories import CustomerFactory
+from demo.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from customers.services.keys import keys_rotate
+from customers.core.key_rotation import keys_rotate
 
 
 class Command(BaseCommand):

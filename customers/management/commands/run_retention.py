@@ -1,54 +1,35 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
-from customers.models import RetentionRun
-from customers.services import retention
+from customers.retention.services import retention_sweep
+
+LABELS = {
+    "customer_notice": "customers to notify before erasure",
+    "customer_erase": "customers to erase (inactive, notified)",
+    "submission": "web-form submissions past their period",
+    "cookie_consent": "cookie-consent records past their period",
+    "access_log": "access-log entries past their period",
+    "request": "closed customer requests past their period",
+    "incident": "closed incident files past their period",
+    "documents_past_period": "accounting documents to propose for destruction",
+}
 
 
 class Command(BaseCommand):
     help = (
-        "Apply the retention rules now. With --dry-run, print per rule what would happen "
-        "(counts only, no personal data) and change nothing."
+        "Apply the retention rules now (the same sweep as beat's daily run, in this process). "
+        "With --dry-run, print per rule what would happen (counts only, no personal data) and "
+        "change nothing."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true")
 
     def handle(self, *args, dry_run, **options):
-        plan = retention.retention_plan()
-        summary = retention.summarise(plan)
-        run = RetentionRun.objects.create(
-            day=timezone.localdate(), scheduled=False, dry_run=dry_run, summary={"planned": summary}
-        )
-        labels = {
-            "customer_notice": "customers to notify before erasure",
-            "customer_erase": "customers to erase (inactive, notified)",
-            "submission": "web-form submissions past their period",
-            "cookie_consent": "cookie-consent records past their period",
-            "documents_past_period": "accounting documents to propose for destruction",
-        }
-        for key, count in summary.items():
-            self.stdout.write(f"{labels.get(key, key)}: {count}")
+        run = retention_sweep(scheduled=False, dry_run=dry_run, inline=True)
+        for key, count in run.summary["planned"].items():
+            self.stdout.write(f"{LABELS.get(key, key)}: {count}")
         if dry_run:
             self.stdout.write(self.style.WARNING("Dry run: nothing was changed."))
             return
-        done = {"notified": 0, "erased": 0}
-        notices = retention._batches(
-            plan.get("customer_notice", []), settings.RETENTION_NOTICE_BATCH_SIZE
-        )
-        for ids in notices:
-            done["notified"] += retention.retention_notice_batch(customer_ids=ids)
-        for ids in retention._batches(
-            plan.get("customer_erase", []), settings.RETENTION_BATCH_SIZE
-        ):
-            done["erased"] += retention.retention_erase_batch(customer_ids=ids)
-        done.update(retention.retention_delete_old_records())
-        if plan.get("documents_past_period"):
-            proposal = retention.destruction_propose(document_ids=plan["documents_past_period"])
-            done["destruction_list"] = proposal.pk if proposal else None
-        run.summary = {"planned": summary, "done": done}
-        run.finished_at = timezone.now()
-        run.save(update_fields=["summary", "finished_at"])
-        for key, value in done.items():
+        for key, value in run.summary["done"].items():
             self.stdout.write(f"done: {key}: {value}")

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from customers.roles import Role
-from customers.services.roles import roles_setup
+from customers.core.roles import Role
+from customers.staff.services import roles_setup
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from customers.services.access_log import access_log_seal, access_log_verify
+from customers.audit.services import access_log_seal, access_log_verify
 
 
 class Command(BaseCommand):

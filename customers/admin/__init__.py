@@ -1,8 +1,0 @@
-from customers.admin import (  # noqa: F401  (registers the admins)
-    access,
-    customers,
-    records,
-    requests,
-    retention,
-    sharing,
-)

@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import AccessLogEntry
+from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(ReadOnlyAdmin):
+    """The access log: the data-protection role reads it; nobody edits or deletes it."""
+
+    list_display = [
+        "at",
+        "actor_label",
+        "action",
+        "customer_list",
+        "fields",
+        "reason",
+        "ip_address",
+        "seal_seq",
+    ]
+    list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter)]
+    date_hierarchy = "at"
+    search_fields = ["=subjects__customer__id"]
+    search_help_text = _("Enter a customer number to see every look at that customer's data.")
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+    list_per_page = 100
+
+    @admin.display(description=_("customers"))
+    def customer_list(self, obj):
+        ids = obj.customer_ids
+        shown = ", ".join(f"#{i}" for i in ids[:10])
+        return shown + (f" (+{len(ids) - 10})" if len(ids) > 10 else "")

@@ -1,0 +1,96 @@
+"""Staff roles as code: each role is a Django group with exactly these permissions.
+
+``setup_roles`` (also run after every migrate) makes the groups match this table, adding and
+removing permissions, so a role can be audited by reading this file. Which *fields* a role
+sees is decided by ``customers.core.masking``; these are the model-level permissions.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    BOARD = "Ban giám đốc", _("Board of directors")
+    SALES = "Kinh doanh", _("Sales")
+    CUSTOMER_CARE = "Chăm sóc khách hàng", _("Customer care")
+    TECH_SUPPORT = "Hỗ trợ kỹ thuật", _("Technical support")
+    ACCOUNTING = "Kế toán", _("Accounting")
+    DPO = "Bảo vệ dữ liệu", _("Data protection officer")
+
+
+def _crud(model, *actions):
+    return [f"{action}_{model}" for action in actions]
+
+
+VIEW = ("view",)
+EDIT = ("view", "add", "change")
+
+PERMISSIONS = {
+    Role.BOARD: {
+        "customers": _crud("customer", *VIEW)
+        + ["export_customer"]
+        + _crud("service", *VIEW)
+        + _crud("warranty", *VIEW)
+        + _crud("accountingdocument", *VIEW)
+        + _crud("customerchange", *VIEW),
+        "consents": _crud("purpose", *VIEW) + _crud("policyversion", *VIEW),
+    },
+    Role.SALES: {
+        "customers": _crud("customer", *EDIT)
+        + _crud("campaign", *EDIT)
+        + _crud("calltask", "view", "change")
+        + _crud("service", *EDIT)
+        + _crud("warranty", *EDIT)
+        + _crud("customerchange", *VIEW),
+        "consents": _crud("purpose", *VIEW) + _crud("consentevent", "view", "add"),
+    },
+    Role.CUSTOMER_CARE: {
+        "customers": _crud("customer", *EDIT)
+        + _crud("service", *VIEW)
+        + _crud("warranty", *VIEW)
+        + _crud("customerchange", *VIEW)
+        + _crud("message", *VIEW)
+        + _crud("datarequest", "view", "change"),
+        "consents": _crud("purpose", *VIEW) + _crud("consentevent", "view", "add"),
+    },
+    Role.TECH_SUPPORT: {
+        "customers": _crud("customer", *VIEW) + _crud("service", "view", "change"),
+    },
+    Role.ACCOUNTING: {
+        "customers": _crud("customer", *VIEW)
+        + _crud("accountingdocument", *EDIT)
+        + _crud("destructionlist", *VIEW),
+    },
+    Role.DPO: {
+        "customers": _crud("customer", *VIEW)
+        + ["export_customer"]
+        + _crud("accesslogentry", *VIEW)
+        + _crud("confidentialityagreement", "view", "add")
+        + _crud("agreementacceptance", *VIEW)
+        + _crud("datarequest", "view", "change")
+        + ["erase_customer"]
+        + _crud("retentionrule", "view", "change")
+        + _crud("legalhold", *EDIT)
+        + _crud("erasurecertificate", *VIEW)
+        + _crud("retentionrun", *VIEW)
+        + _crud("destructionlist", "view", "change")
+        + _crud("recipient", *EDIT)
+        + _crud("disclosure", "view", "add")
+        + _crud("legaldisclosurerequest", *EDIT)
+        + _crud("incident", *EDIT)
+        + _crud("incidentnotice", *VIEW)
+        + _crud("campaign", *VIEW)
+        + _crud("customerchange", *VIEW)
+        + _crud("submission", *VIEW)
+        + _crud("message", *VIEW),
+        "consents": _crud("purpose", *EDIT)
+        + _crud("policyversion", *EDIT)
+        + _crud("policysection", "view", "add", "change", "delete")
+        + _crud("consentevent", *VIEW)
+        + _crud("cookiecategory", *EDIT)
+        + _crud("cookie", "view", "add", "change", "delete")
+        + _crud("cookiepolicyversion", "view", "add")
+        + _crud("cookieconsent", *VIEW),
+        "django_celery_beat": _crud("periodictask", "view", "change"),
+    },
+}

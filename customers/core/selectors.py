@@ -1,0 +1,93 @@
+"""Reads that are more than a one-line filter."""
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from customers.core.crypto import blind_index
+from customers.core.personal_data import normalise_email, normalise_phone, normalise_tax_code
+from customers.models import Customer, Service, Warranty
+
+
+def customer_by_email(email: str, *, for_update: bool = False) -> Customer | None:
+    if not email:
+        return None
+    queryset = Customer.objects.filter(email_index=blind_index(normalise_email(email)))
+    if for_update:
+        queryset = queryset.select_for_update()
+    return queryset.first()
+
+
+def looks_like_identifier(term: str) -> bool:
+    """An email address, or something with enough digits to be a phone or a tax code."""
+    return "@" in term or sum(ch.isdigit() for ch in term) >= 8
+
+
+IDENTIFIER_FIELDS = ("email", "phone_mobile", "phone_home", "phone_office", "tax_code")
+
+
+def identifier_indexes(term: str, allowed=IDENTIFIER_FIELDS) -> list[tuple[str, str]]:
+    """The (blind-index column, value) pairs an email, phone or tax code could match."""
+    term = term.strip()
+    pairs = []
+    if "@" in term and "email" in allowed:
+        pairs.append(("email_index", blind_index(normalise_email(term))))
+    digits = "".join(ch for ch in term if ch.isdigit())
+    if len(digits) >= 8:
+        phone = blind_index(normalise_phone(term))
+        pairs += [(f"{name}_index", phone) for name in IDENTIFIER_FIELDS[1:4] if name in allowed]
+        if "tax_code" in allowed:
+            pairs.append(("tax_code_index", blind_index(normalise_tax_code(term))))
+    return pairs
+
+
+def customers_matching(term: str, *, fields=None):
+    """Customers whose email, phone or tax code equals ``term`` exactly (by blind index).
+
+    ``fields`` limits the search to those a role may see: searching by a value one cannot
+    see would reveal whose it is.
+    """
+    pairs = identifier_indexes(term, IDENTIFIER_FIELDS if fields is None else set(fields))
+    if not pairs:
+        return Customer.objects.none()
+    query = Q()
+    for column, value in pairs:
+        query |= Q(**{column: value})
+    return Customer.objects.filter(query)
+
+
+def customers_matching_each(terms, *, chunk: int = 500) -> list[set[int]]:
+    """For each term, the customers it names (as ``customers_matching``), in one query per
+    ``chunk`` terms rather than one per term."""
+    per_term = [identifier_indexes(term) for term in terms]
+    found: dict[tuple[str, str], set[int]] = {}
+    for start in range(0, len(per_term), chunk):
+        wanted: dict[str, set[str]] = {}
+        for column, value in (pair for pairs in per_term[start : start + chunk] for pair in pairs):
+            wanted.setdefault(column, set()).add(value)
+        if not wanted:
+            continue
+        query = Q()
+        for column, values in wanted.items():
+            query |= Q(**{f"{column}__in": values})
+        for row in Customer.objects.filter(query).values("pk", *wanted):
+            for column, values in wanted.items():
+                if row[column] in values:
+                    found.setdefault((column, row[column]), set()).add(row["pk"])
+    return [set().union(*(found.get(pair, set()) for pair in pairs)) for pairs in per_term]
+
+
+def active_service_exists():
+    return Exists(Service.objects.filter(customer=OuterRef("pk"), status=Service.Status.ACTIVE))
+
+
+def running_warranty_exists():
+    return Exists(
+        Warranty.objects.filter(customer=OuterRef("pk"), warranty_until__gte=timezone.localdate())
+    )
+
+
+def unconfirmed_web_customers():
+    return Customer.objects.filter(
+        source=Customer.Source.WEB_FORM,
+        contact_confirmed_at__isnull=True,
+    ).exclude(status=Customer.Status.ERASED)

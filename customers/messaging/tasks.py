@@ -1,0 +1,20 @@
+"""Messaging tasks: each takes ids and calls one service."""
+
+import logging
+
+from customers.core import jobs
+from customers.messaging import services
+
+logger = logging.getLogger(__name__)
+
+
+@jobs.task(jobs.MESSAGE_SEND, max_retries=services.MAX_SEND_ATTEMPTS, retry_backoff=60)
+def message_send(message_id):
+    services.message_send(message_id=message_id)
+
+
+@jobs.task(jobs.MESSAGES_RESEND_STUCK)
+def messages_resend_stuck():
+    count = services.messages_resend_stuck()
+    if count:
+        logger.info("message.resend_stuck count=%s", count)

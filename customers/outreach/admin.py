@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import CallTask, Campaign
+from customers.outreach import services as communications
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "purpose", "status", "started_at", "audience_size"]
+    readonly_fields = ["status", "created_by", "started_at", "audience_size"]
+    actions = ["send"]
+
+    def save_model(self, request, obj, form, change):
+        communications.campaign_save(campaign=obj, actor=request.user)
+
+    @admin.action(
+        description=_("Send now (audience computed from current consent)"), permissions=["change"]
+    )
+    def send(self, request, queryset):
+        for campaign in queryset:
+            count = communications.campaign_start(campaign=campaign)
+            self.message_user(request, _("%(count)s customers will receive it.") % {"count": count})
+
+
+@admin.register(CallTask)
+class CallTaskAdmin(admin.ModelAdmin):
+    list_display = ["customer", "purpose", "note", "due_on", "done_at"]
+    list_filter = [("done_at", admin.EmptyFieldListFilter)]
+    raw_id_fields = ["customer"]

@@ -1,0 +1,55 @@
+from django.contrib import admin
+
+from customers.audit.admin_base import LogsPersonalDataViews
+from customers.models import AccountingDocument, Service, Submission, Warranty
+from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin
+
+
+@admin.register(Service)
+class ServiceAdmin(LogsPersonalDataViews, admin.ModelAdmin):
+    list_display = ["product", "customer", "started_on", "ends_on", "status"]
+    list_filter = ["status"]
+    list_select_related = ["customer"]
+    raw_id_fields = ["customer"]
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+
+
+@admin.register(Warranty)
+class WarrantyAdmin(admin.ModelAdmin):
+    list_display = ["item", "customer", "installed_on", "warranty_until"]
+    list_select_related = ["customer"]
+    raw_id_fields = ["customer"]
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+
+
+@admin.register(AccountingDocument)
+class AccountingDocumentAdmin(LogsPersonalDataViews, admin.ModelAdmin):
+    list_display = ["__str__", "issued_on", "fiscal_year", "amount", "retention_class", "customer"]
+    list_filter = ["kind", "retention_class", "fiscal_year"]
+    list_select_related = ["customer"]
+    search_fields = ["number"]
+    raw_id_fields = ["customer"]
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(LogsPersonalDataViews, ReadOnlyAdmin):
+    list_display = [
+        "__str__",
+        "customer",
+        "language",
+        "policy_version",
+        "received_at",
+        "processed_at",
+        "problem",
+    ]
+    # "Processed at: none" lists what the workers have not processed yet (normally empty
+    # after a few seconds; a growing list means no worker or no beat is running).
+    list_filter = ["form", ("processed_at", admin.EmptyFieldListFilter)]
+    exclude = ["pending"]
+    list_select_related = ["customer", "policy_version"]
+    paginator = CappedCountPaginator
+    show_full_result_count = False

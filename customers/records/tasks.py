@@ -1,0 +1,15 @@
+"""Tasks of the customer records: each calls one service."""
+
+import logging
+
+from customers.core import jobs
+from customers.records import submissions
+
+logger = logging.getLogger(__name__)
+
+
+@jobs.task(jobs.SUBMISSIONS_PROCESS_PENDING)
+def submissions_process_pending():
+    count = submissions.submissions_process_pending()
+    if count:
+        logger.info("submission.processed_batch count=%s", count)

@@ -1,0 +1,104 @@
+"""Public collection pages: registration, service request, contact confirmation."""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views import View
+from django.views.generic import FormView, TemplateView
+from django_ratelimit.core import is_ratelimited
+
+from consents.models import ConsentEvent
+from consents.selectors import policy_current
+from customers.records.forms import RegistrationForm, ServiceRequestForm, raw_submission
+from customers.records.services import ConfirmationError, customer_confirm_contact
+from customers.records.submissions import submission_accept
+from privacysite.http import client_ip, too_many_requests
+
+logger = logging.getLogger(__name__)
+
+
+class WebFormView(FormView):
+    """A collection form: rate-limited per IP, a honeypot for bots, stored once per render."""
+
+    success_url_name = ""
+
+    def post(self, request, *args, **kwargs):
+        if is_ratelimited(
+            request,
+            group="web-forms",
+            key="ip",
+            rate=settings.FORM_RATE_LIMIT,
+            method="POST",
+            increment=True,
+        ):
+            logger.warning("form.rate_limited form=%s", self.form_class.form_name)
+            return too_many_requests(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        if form.is_bot:
+            logger.info("form.honeypot form=%s", form.form_name)
+            return redirect(self.success_url_name)
+        key = form.cleaned_data.get("submission_key")
+        marker = f"form-submitted:{key}"
+        marked = bool(key) and cache.add(marker, 1, timeout=24 * 3600)
+        if key and not marked and cache.get(marker) is not None:
+            # The same rendered form sent again (a double click): it was stored already.
+            # (Not added and not there means the cache is down: store it, never drop it.)
+            return redirect(self.success_url_name)
+        try:
+            submission_accept(
+                form=form.form_name,
+                data=form.customer_data(),
+                raw=raw_submission(form),
+                ip_address=client_ip(self.request),
+                user_agent=self.request.META.get("HTTP_USER_AGENT", ""),
+                language=get_language(),
+                policy_version=policy_current(),
+                consented=form.consented_purposes(),
+                consent_channel=ConsentEvent.Channel.WEB_FORM,
+            )
+        except Exception:
+            # Nothing was stored (the database failed): the customer is told to send the
+            # same form again, which must then be accepted.
+            if marked:
+                cache.delete(marker)
+            raise
+        return redirect(self.success_url_name)
+
+
+class RegistrationView(WebFormView):
+    form_class = RegistrationForm
+    template_name = "customers/register.html"
+    success_url_name = "customers:register_done"
+
+
+class ServiceRequestView(WebFormView):
+    form_class = ServiceRequestForm
+    template_name = "customers/service_request.html"
+    success_url_name = "customers:service_request_done"
+
+
+class SubmittedView(TemplateView):
+    template_name = "customers/submitted.html"
+
+
+class ConfirmContactView(View):
+    """GET shows a button, POST confirms: mail scanners that open links confirm nothing."""
+
+    template_name = "customers/confirm.html"
+
+    def get(self, request, token):
+        return render(request, self.template_name, {"token": token})
+
+    def post(self, request, token):
+        try:
+            customer_confirm_contact(token=token)
+        except ConfirmationError as exc:
+            return render(
+                request, "customers/confirm_failed.html", {"reason": str(exc)}, status=400
+            )
+        return render(request, "customers/confirmed.html")

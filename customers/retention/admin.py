@@ -1,0 +1,139 @@
+from django import forms
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import (
+    DestructionList,
+    ErasureCertificate,
+    LegalHold,
+    RetentionRule,
+    RetentionRun,
+)
+from customers.retention.services import destruction_approve
+from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin
+
+
+@admin.register(RetentionRule)
+class RetentionRuleAdmin(admin.ModelAdmin):
+    list_display = [
+        "category",
+        "period_months",
+        "anchor",
+        "action",
+        "minimum_months",
+        "notice_days",
+        "updated_at",
+    ]
+    readonly_fields = ["category", "minimum_months", "updated_at", "updated_by"]
+    fields = [
+        "category",
+        "period_months",
+        "anchor",
+        "action",
+        "legal_basis",
+        "notice_days",
+        "minimum_months",
+        "updated_at",
+        "updated_by",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # one rule per category, created by setup
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(LegalHold)
+class LegalHoldAdmin(admin.ModelAdmin):
+    list_display = ["customer", "reason", "placed_by", "placed_at", "released_at"]
+    list_filter = [("released_at", admin.EmptyFieldListFilter)]
+    raw_id_fields = ["customer"]
+    readonly_fields = ["placed_by", "placed_at"]
+    actions = ["release"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.placed_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Release the selected holds"), permissions=["change"])
+    def release(self, request, queryset):
+        count = queryset.filter(released_at__isnull=True).update(released_at=timezone.now())
+        self.message_user(request, _("%(count)s holds released.") % {"count": count})
+
+
+@admin.register(ErasureCertificate)
+class ErasureCertificateAdmin(ReadOnlyAdmin):
+    list_display = ["customer_id", "erased_at", "trigger", "rule", "actor_label"]
+    list_filter = ["trigger"]
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(ReadOnlyAdmin):
+    list_display = ["day", "scheduled", "dry_run", "started_at", "finished_at", "summary"]
+
+
+class ApproveForm(forms.Form):
+    council = forms.CharField(
+        label=_("Destruction council (names and titles)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+@admin.register(DestructionList)
+class DestructionListAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "status", "approved_by", "approved_at", "destroyed_at"]
+    readonly_fields = [
+        "proposed_at",
+        "status",
+        "description",
+        "approved_by",
+        "approved_at",
+        "minutes",
+        "destroyed_at",
+        "document_ids",
+    ]
+    fields = [
+        "proposed_at",
+        "status",
+        "description",
+        "council",
+        "approved_by",
+        "approved_at",
+        "minutes",
+        "destroyed_at",
+    ]
+    actions = ["approve"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(
+        description=_("Approve destruction (the council is recorded in the minutes)"),
+        permissions=["change"],
+    )
+    def approve(self, request, queryset):
+        for destruction_list in queryset:
+            council = destruction_list.council or request.POST.get("council", "")
+            try:
+                if destruction_approve(
+                    destruction_list=destruction_list, actor=request.user, council=council
+                ):
+                    self.message_user(request, _("Approved: the documents will be destroyed."))
+            except ValueError:
+                self.message_user(
+                    request, _("Enter the destruction council on the list first."), messages.ERROR
+                )

@@ -1,0 +1,182 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from customers.core.personal_data import CUSTOMER_FIELDS
+from customers.models import (
+    Disclosure,
+    LegalDisclosureRequest,
+    Recipient,
+)
+from customers.sharing import services as disclosures
+from privacysite.admin_utils import ReadOnlyAdmin, action_page
+
+
+@admin.register(Recipient)
+class RecipientAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "hosted_in",
+        "agreement_date",
+        "confidentiality_commitment",
+        "ended_on",
+        "deletion_confirmed_at",
+    ]
+    list_filter = ["kind", "hosted_in"]
+
+
+@admin.register(Disclosure)
+class DisclosureAdmin(ReadOnlyAdmin):
+    list_display = ["at", "recipient", "legal_basis", "actor", "fields"]
+    list_filter = ["legal_basis", "recipient"]
+
+
+class LegalStepForm(forms.Form):
+    STEPS = [
+        ("notify", _("Decide: the customers may be told (objection window opens)")),
+        ("gag", _("Decide: the customers may not be told")),
+        ("objection", _("The customer objected; a court will decide")),
+        ("upheld", _("The court upheld the objection: stop")),
+        ("dismissed", _("The court dismissed the objection: go ahead")),
+        ("disclose", _("Record what was given")),
+    ]
+    step = forms.ChoiceField(label=_("Step"), choices=STEPS)
+    reason = forms.CharField(label=_("Reason for the decision"), required=False)
+    objection_days = forms.IntegerField(
+        label=_("Objection window (days)"), initial=7, min_value=1, max_value=60
+    )
+    fields = forms.CharField(label=_("Fields given (comma-separated)"), required=False)
+    form = forms.CharField(label=_("Form given in"), required=False, max_length=100)
+
+
+@admin.register(LegalDisclosureRequest)
+class LegalDisclosureRequestAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "authority_name", "deadline", "status", "may_notify_customer"]
+    list_filter = ["status", "authority"]
+    readonly_fields = [
+        "status",
+        "may_notify_customer",
+        "notify_reason",
+        "objection_until",
+        "objection_received",
+        "decided_by",
+        "disclosed_at",
+        "disclosed_fields",
+        "disclosed_form",
+        "received_at",
+    ]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/step/",
+                self.admin_site.admin_view(self.step_view),
+                name="customers_legaldisclosurerequest_step",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "step_form": LegalStepForm()}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def step_view(self, request, object_id):
+        legal_request = get_object_or_404(LegalDisclosureRequest, pk=object_id)
+        if request.method != "POST" or not self.has_change_permission(request, legal_request):
+            raise PermissionDenied
+        form = LegalStepForm(request.POST)
+        back = redirect("admin:customers_legaldisclosurerequest_change", object_id)
+        if not form.is_valid():
+            self.message_user(request, _("Choose a step."), messages.ERROR)
+            return back
+        data = form.cleaned_data
+        try:
+            step = data["step"]
+            if step in ("notify", "gag"):
+                disclosures.legal_request_decide(
+                    request=legal_request,
+                    actor=request.user,
+                    may_notify=step == "notify",
+                    reason=data["reason"],
+                    objection_days=data["objection_days"],
+                )
+            elif step == "disclose":
+                fields = [f.strip() for f in data["fields"].split(",") if f.strip()]
+                disclosures.legal_request_disclose(
+                    request=legal_request, actor=request.user, fields=fields, form=data["form"]
+                )
+            else:
+                upheld = {"objection": None, "upheld": True, "dismissed": False}[step]
+                disclosures.legal_request_objection(request=legal_request, upheld_by_court=upheld)
+        except disclosures.DisclosureRefused as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return back
+        self.message_user(request, _("Recorded."), messages.SUCCESS)
+        return back
+
+
+# --- an action on the customer list: the changelist's filters and search are the query ---
+
+
+class ShareForm(forms.Form):
+    recipient = forms.ModelChoiceField(
+        label=_("Recipient"), queryset=Recipient.objects.filter(ended_on__isnull=True)
+    )
+    legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=Disclosure.Basis.choices)
+    fields = forms.MultipleChoiceField(
+        label=_("Fields shared"),
+        choices=[(f.name, f.label) for f in CUSTOMER_FIELDS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+@admin.action(
+    description=_("Record a sharing of the selected customers' data"),
+    permissions=["record_sharing"],
+)
+def record_sharing(modeladmin, request, queryset):
+    form = ShareForm(request.POST if "recipient" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            disclosure = disclosures.disclosure_record(
+                recipient=data["recipient"],
+                customer_ids=list(queryset.values_list("pk", flat=True)),
+                fields=data["fields"],
+                legal_basis=data["legal_basis"],
+                actor=request.user,
+                note=data["note"],
+            )
+        except disclosures.DisclosureRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            modeladmin.message_user(
+                request,
+                _("Sharing with %(recipient)s recorded for %(count)s customers.")
+                % {"recipient": disclosure.recipient, "count": len(disclosure.customer_ids)},
+                messages.SUCCESS,
+            )
+            return None
+    return action_page(
+        modeladmin,
+        request,
+        queryset,
+        action="record_sharing",
+        form=form,
+        title=_("Record a sharing"),
+        intro=_(
+            "Every sharing of customer data is recorded: to whom, whose, which fields and on"
+            " what basis. Sharing with a partner needs each customer's current consent."
+        ),
+        submit=_("Record the sharing"),
+    )

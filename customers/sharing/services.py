@@ -1,0 +1,164 @@
+"""Sharing customer data: partners only with current consent; mandatory legal disclosures
+decided by the data-protection role, with the customer told and able to object where allowed."""
+
+import datetime
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consents.models import ConsentState
+from consents.selectors import customer_ids_consenting
+from customers.audit.services import access_log
+from customers.messaging.services import message_queue
+from customers.models import (
+    AccessLogEntry,
+    Customer,
+    Disclosure,
+    LegalDisclosureRequest,
+    Recipient,
+    Service,
+)
+
+logger = logging.getLogger(__name__)
+L = LegalDisclosureRequest.Status
+
+
+class DisclosureRefused(Exception):
+    pass
+
+
+@transaction.atomic
+def disclosure_record(
+    *, recipient: Recipient, customer_ids, fields, legal_basis: str, actor, note: str = ""
+) -> Disclosure:
+    """Record a sharing. To a partner it is refused unless every customer's consent to
+    partner sharing is current."""
+    customer_ids = sorted(set(customer_ids))
+    if recipient.kind == Recipient.Kind.PARTNER:
+        consenting = set(
+            ConsentState.objects.filter(
+                customer_id__in=customer_ids, purpose__code="partner_sharing", granted=True
+            ).values_list("customer_id", flat=True)
+        )
+        missing = [i for i in customer_ids if i not in consenting]
+        if missing or legal_basis != Disclosure.Basis.CONSENT:
+            raise DisclosureRefused(
+                _("No current consent to partner sharing for customers %(ids)s.")
+                % {"ids": ", ".join(f"#{i}" for i in missing) or "-"}
+            )
+    disclosure = Disclosure.objects.create(
+        recipient=recipient,
+        customer_ids=customer_ids,
+        fields=sorted(fields),
+        legal_basis=legal_basis,
+        actor=actor,
+        note=note,
+    )
+    access_log(
+        actor=actor,
+        action=AccessLogEntry.Action.EXPORT,
+        customers=customer_ids,
+        fields=fields,
+        reason=f"disclosure to {recipient.pk}",
+    )
+    logger.info("disclosure.recorded disclosure_id=%s count=%s", disclosure.pk, len(customer_ids))
+    return disclosure
+
+
+@transaction.atomic
+def legal_request_decide(
+    *,
+    request: LegalDisclosureRequest,
+    actor,
+    may_notify: bool,
+    reason: str,
+    objection_days: int = 7,
+) -> LegalDisclosureRequest:
+    """Decide whether the customers may be told. If so they are, and get an objection window
+    before anything is disclosed; if not (the law forbids telling), it is ready at once."""
+    request = LegalDisclosureRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != L.RECEIVED:
+        return request
+    if not reason.strip():
+        raise DisclosureRefused(_("Give the reason for this decision."))
+    request.may_notify_customer, request.notify_reason = may_notify, reason.strip()
+    request.decided_by = actor
+    if may_notify:
+        request.objection_until = timezone.now() + datetime.timedelta(days=objection_days)
+        request.status = L.OBJECTION_WINDOW
+        for customer in Customer.objects.filter(pk__in=request.customer_ids).exclude(
+            status=Customer.Status.ERASED
+        ):
+            message_queue(
+                customer=customer,
+                purpose="service",
+                template="legal_disclosure",
+                context={
+                    "authority": request.get_authority_display(),
+                    "reference": request.document_reference,
+                    "data": request.data_requested,
+                    "until": timezone.localtime(request.objection_until).strftime("%d/%m/%Y"),
+                },
+            )
+    else:
+        request.status = L.READY
+    request.save()
+    return request
+
+
+@transaction.atomic
+def legal_request_objection(*, request: LegalDisclosureRequest, upheld_by_court: bool | None):
+    """The customer objected: disclosure waits (postponed); a court that upholds the
+    objection stops it, one that dismisses it lets it go ahead."""
+    request = LegalDisclosureRequest.objects.select_for_update().get(pk=request.pk)
+    request.objection_received = True
+    if upheld_by_court is None:
+        request.status = L.POSTPONED
+    else:
+        request.status = L.STOPPED if upheld_by_court else L.READY
+    request.save(update_fields=["objection_received", "status"])
+    return request
+
+
+@transaction.atomic
+def legal_request_disclose(*, request: LegalDisclosureRequest, actor, fields, form: str):
+    request = LegalDisclosureRequest.objects.select_for_update().get(pk=request.pk)
+    window_over = request.objection_until and timezone.now() >= request.objection_until
+    if request.status == L.OBJECTION_WINDOW and window_over and not request.objection_received:
+        request.status = L.READY
+    if request.status != L.READY:
+        raise DisclosureRefused(
+            _("This request cannot be disclosed now (%(status)s).")
+            % {"status": request.get_status_display()}
+        )
+    request.status = L.DISCLOSED
+    request.disclosed_at = timezone.now()
+    request.disclosed_fields, request.disclosed_form = sorted(fields), form
+    request.save()
+    access_log(
+        actor=actor,
+        action=AccessLogEntry.Action.EXPORT,
+        customers=request.customer_ids,
+        fields=fields,
+        reason=f"legal disclosure {request.document_reference}"[:255],
+    )
+    return request
+
+
+def references_public():
+    """Customers who consented to be a reference and did not ask never to be published."""
+    customers = (
+        Customer.objects.filter(
+            pk__in=customer_ids_consenting("reference"),
+            no_publication=False,
+            status=Customer.Status.ACTIVE,
+        )
+        .exclude(business_name="")
+        .order_by("business_name")
+    )
+    products = {}
+    for service in Service.objects.filter(customer__in=customers).order_by("started_on"):
+        products.setdefault(service.customer_id, service.product)
+    return [(c.business_name, products.get(c.pk, "")) for c in customers]

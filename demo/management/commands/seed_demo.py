@@ -1,0 +1,102 @@
+import random
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from customers.core.roles import Role
+from customers.models import Customer
+from customers.staff.services import roles_setup
+from demo.factories import (
+    AccountingDocumentFactory,
+    CustomerFactory,
+    ServiceFactory,
+    WarrantyFactory,
+)
+
+# Known passwords: acceptable only because this command refuses to run with DEBUG off.
+DEMO_PASSWORD = "demo-privacy-2026"  # noqa: S105  # nosec B105
+DEMO_STAFF = [
+    ("admin", None, "Quản trị hệ thống"),
+    ("giamdoc", Role.BOARD, "Nguyễn Văn Minh"),
+    ("kinhdoanh", Role.SALES, "Trần Thị Lan"),
+    ("cskh", Role.CUSTOMER_CARE, "Lê Hoàng Phúc"),
+    ("kythuat", Role.TECH_SUPPORT, "Phạm Quốc Bảo"),
+    ("ketoan", Role.ACCOUNTING, "Võ Thị Thu"),
+    ("baovedulieu", Role.DPO, "Đặng Minh Châu"),
+]
+
+
+class Command(BaseCommand):
+    help = "Add demo staff (one per role), Vietnamese demo customers and policy v1. Dev only."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--customers", type=int, default=40)
+
+    def handle(self, *args, customers, **options):
+        if not settings.DEBUG:
+            raise CommandError("seed_demo creates accounts with known passwords: DEBUG must be on.")
+        roles_setup()
+        with transaction.atomic():
+            self._staff()
+            created = self._customers(customers)
+            self._consents()
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new customers)."))
+        self.stdout.write(f"Demo staff logins (password for all: {DEMO_PASSWORD}):")
+        for username, role, _name in DEMO_STAFF:
+            label = role.label if role else "superuser"
+            self.stdout.write(f"  {username:<12} {label}")
+
+    def _staff(self):
+        User = get_user_model()
+        for username, role, name in DEMO_STAFF:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "is_staff": True,
+                    "is_superuser": role is None,
+                    "first_name": name,
+                    "email": f"{username}@antam.example.vn",
+                },
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+            if role:
+                user.groups.set([Group.objects.get(name=role.value)])
+
+    def _customers(self, count):
+        existing = Customer.objects.count()
+        if existing >= count:
+            return 0
+        rng = random.Random(2026)  # noqa: S311  # nosec B311 (repeatable demo data)
+        for i in range(existing, count):
+            business = i % 3 == 0
+            customer = CustomerFactory(business=business)
+            if i % 2 == 0:
+                ServiceFactory(customer=customer)
+            if i % 5 == 0:
+                WarrantyFactory(customer=customer)
+            if business:
+                AccountingDocumentFactory(customer=customer, amount=rng.randint(5, 500) * 100_000)
+        return count - existing
+
+    def _consents(self):
+        from consents.models import ConsentEvent, Purpose
+        from consents.services.ledger import consent_grant
+        from consents.services.seed import consents_seed
+
+        consents_seed()
+        if ConsentEvent.objects.exists():
+            return
+        purposes = {p.code: p for p in Purpose.objects.all()}
+        for i, customer in enumerate(Customer.objects.order_by("pk")):
+            codes = ["marketing_email"] if i % 3 == 0 else []
+            if customer.business_name and i % 2 == 0:
+                codes.append("reference")
+            for code in codes:
+                consent_grant(
+                    customer=customer, purpose=purposes[code], channel="web_form", language="vi"
+                )
