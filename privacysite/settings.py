@@ -233,7 +233,6 @@ else:
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
-CELERY_LONGEST_COUNTDOWN = 60 * 60
 # A message still queued this many seconds after it was accepted never reached the broker
 # (Redis was down): the resend sweep hands it over again.
 MESSAGE_RESEND_AFTER = env.int("MESSAGE_RESEND_AFTER", default=5 * 60)
@@ -290,7 +289,7 @@ PREFERENCES_LINK_DAYS = env.int("PREFERENCES_LINK_DAYS", default=30)
 UNSUBSCRIBE_LINK_DAYS = env.int("UNSUBSCRIBE_LINK_DAYS", default=365)
 
 # --- Customer requests: legal clocks ------------------------------------------------------
-# Decree 356/2025 Art 5 (LEGAL.md §3.5, §4): respond in 2 working days, then complete within
+# Decree 356/2025 Art 5 (docs/legal.md §3.5, §4): respond in 2 working days, then complete within
 # these calendar days; "processor_days" when a processor or third party must act too; one
 # extension of at most "extension_days". Complaints have no legal period: the company's
 # promise (here 15 days) stands in.

@@ -11,7 +11,7 @@ class ConsentEventQuerySet(AppendOnlyQuerySet):
     def redact_personal_evidence(self):
         """Erasure's one exception: blank the personal evidence, keep the anonymous facts.
 
-        Only the erasure service calls this (LEGAL.md §11.3); the granted/withdrawn facts,
+        Only the erasure service calls this (docs/legal.md §11.3); the granted/withdrawn facts,
         purpose, policy version, wording and time stay.
         """
         return self._privileged_update(ip_address="", user_agent="", call_reference="")

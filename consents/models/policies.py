@@ -65,7 +65,7 @@ class PolicySection(models.Model):
 
     class Key(models.TextChoices):
         # The headings Vietnamese e-commerce rules expect (Decree 52/2013 Art 69), the
-        # customary complaint section, and what Law 91/2025 adds (LEGAL.md §5).
+        # customary complaint section, and what Law 91/2025 adds (docs/legal.md §5).
         CONTROLLER = "controller", _("Who we are")
         PURPOSE_SCOPE = "purpose_scope", _("Purpose and scope of collection")
         SCOPE_OF_USE = "scope_of_use", _("Scope of use")

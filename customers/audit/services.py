@@ -8,10 +8,12 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
+from customers.core import masking
 from customers.core.actors import Actor
 from customers.core.roles import Role
 from customers.models import AccessLogEntry, AccessLogSubject, AuditChainHead
@@ -52,6 +54,26 @@ def access_log(
         ip_address=ip_address or None,
     )
     return entry
+
+
+def personal_data_reveal(*, customer, field: str, actor, reason: str, ip_address=None) -> str:
+    """One masked value shown to a staff member who gave a reason; refused (PermissionDenied)
+    unless the role may reveal that field of that customer. Every reveal is logged."""
+    actor = Actor.of(actor)
+    user = actor.user
+    if user is None or field not in masking.revealable_fields(user):
+        raise PermissionDenied(f"{actor} may not reveal {field}")
+    if not masking.in_scope(user, customer):
+        raise PermissionDenied(f"{actor} may not see customer {customer.pk}")
+    access_log(
+        actor=actor,
+        action=AccessLogEntry.Action.REVEAL,
+        customers=[customer],
+        fields=[field],
+        reason=reason,
+        ip_address=ip_address,
+    )
+    return getattr(customer, field)
 
 
 def _key() -> bytes:

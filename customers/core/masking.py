@@ -70,6 +70,13 @@ def restricted_to_active_service(user) -> bool:
     return not user.is_superuser and bool(roles) and roles <= ROW_RESTRICTED
 
 
+def in_scope(user, customer) -> bool:
+    """Whether this staff member may see this customer at all (the row-level rule)."""
+    if not restricted_to_active_service(user):
+        return True
+    return customer.services.filter(status="active").exists()
+
+
 def mask(value: str, style: str) -> str:
     if not value:
         return ""

@@ -15,7 +15,7 @@ from customers.audit.export import (
     RevealForm,
     export_customers_csv,
 )
-from customers.audit.services import access_log
+from customers.audit.services import access_log, personal_data_reveal
 from customers.core import masking
 from customers.core.selectors import (
     active_service_exists,
@@ -56,7 +56,6 @@ LISTED_FIELDS = {"full_name", "business_name", "email", "phone_mobile"}
 @admin.register(Customer)
 class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
     form = CustomerAdminForm
-    list_display = ["__str__", "kind", "source", "status", "is_confirmed", "last_activity_at"]
     list_filter = [
         "status",
         "source",
@@ -72,7 +71,6 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
     show_full_result_count = False
     paginator = CappedCountPaginator
     list_per_page = 50
-    date_hierarchy = None
     readonly_fields = [
         "status",
         "created_at",
@@ -200,12 +198,10 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
         form = RevealForm(request.POST or None)
         value = None
         if request.method == "POST" and form.is_valid():
-            value = getattr(customer, field)
-            access_log(
+            value = personal_data_reveal(
+                customer=customer,
+                field=field,
                 actor=request.user,
-                action=AccessLogEntry.Action.REVEAL,
-                customers=[customer],
-                fields=[field],
                 reason=form.cleaned_data["reason"],
                 ip_address=client_ip(request),
             )
@@ -336,7 +332,7 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
         ]
 
     def consent_proof_view(self, request, object_id):
-        """A printable proof of who agreed to what text, when and how (LEGAL.md §2.6)."""
+        """A printable proof of who agreed to what text, when and how (docs/legal.md §2.6)."""
         customer = get_object_or_404(self.get_queryset(request), pk=object_id)
         if not request.user.has_perm("consents.view_consentevent"):
             raise PermissionDenied

@@ -5,7 +5,7 @@ from customers.core.fields import EncryptedTextField
 
 
 class AccountingDocument(models.Model):
-    """An accounting document naming a customer, kept for its legal period (LEGAL.md §12).
+    """An accounting document naming a customer, kept for its legal period (docs/legal.md §12).
 
     The buyer's details are stored as printed on the document: they stay with the document
     for its own retention period even after the customer profile is erased.

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Recipient(models.Model):
-    """Who receives customer data: processors, partners, authorities (LEGAL.md §7.11)."""
+    """Who receives customer data: processors, partners, authorities (docs/legal.md §7.11)."""
 
     class Kind(models.TextChoices):
         PROCESSOR = "processor", _("Processor (acts on our behalf)")

@@ -39,8 +39,14 @@ def _record_change(*, customer, actor, before: dict, after: dict, reason: str = 
     )
 
 
-@transaction.atomic(savepoint=False)
 def customer_create(*, actor, source: str, data: dict, reason: str = "") -> Customer:
+    # The permission is checked before the transaction: a refusal leaves the caller's intact.
+    Actor.of(actor).require("customers.add_customer")
+    return _customer_create(actor=actor, source=source, data=data, reason=reason)
+
+
+@transaction.atomic(savepoint=False)
+def _customer_create(*, actor, source: str, data: dict, reason: str) -> Customer:
     values = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
     customer = Customer(source=source, last_activity_at=timezone.now(), **values)
     customer.__dict__.update(blind_indexes(values))
@@ -58,7 +64,6 @@ def customer_create(*, actor, source: str, data: dict, reason: str = "") -> Cust
     return customer
 
 
-@transaction.atomic(savepoint=False)
 def customer_update(
     *, customer: Customer, actor, data: dict, reason: str = "", keep_blank: bool = False
 ) -> list[str]:
@@ -67,6 +72,14 @@ def customer_update(
     With ``keep_blank`` an empty new value does not erase a known one (merging a second
     web submission into an existing customer).
     """
+    Actor.of(actor).require("customers.change_customer")
+    return _customer_update(
+        customer=customer, actor=actor, data=data, reason=reason, keep_blank=keep_blank
+    )
+
+
+@transaction.atomic(savepoint=False)
+def _customer_update(*, customer: Customer, actor, data: dict, reason: str, keep_blank: bool):
     if customer.is_erased:
         return []
     before, after = {}, {}

@@ -1,4 +1,4 @@
-"""Legal clocks for customer requests (Decree 356/2025 Art 5; LEGAL.md §3.5 and §4).
+"""Legal clocks for customer requests (Decree 356/2025 Art 5; docs/legal.md §3.5 and §4).
 
 "02 ngày làm việc" counts working days: Monday to Friday, without Vietnamese public
 holidays (the ``holidays`` package, Tết included). The other periods are calendar days.

@@ -200,6 +200,7 @@ def request_extend(*, request: DataRequest, actor, reason: str) -> DataRequest:
 @transaction.atomic
 def request_apply_correction(*, request: DataRequest, actor) -> DataRequest:
     """Apply the proposed changes through the customers' service (with history), then answer."""
+    Actor.of(actor).require("customers.change_datarequest", "customers.change_customer")
     if request.kind != DataRequest.Kind.CORRECTION or not request.is_open:
         raise RequestError(_("Only an open correction request can be applied."))
     changes = json.loads(request.proposed_changes or "{}")
@@ -273,6 +274,7 @@ def requests_send_reminders(*, today=None) -> tuple[int, int]:
 
 def request_carry_out_deletion(*, request: DataRequest, actor) -> DataRequest:
     """A deletion request handed to erasure; the answer lists what is kept, why and until when."""
+    Actor.of(actor).require("customers.change_datarequest", "customers.erase_customer")
     if request.kind != DataRequest.Kind.DELETION or not request.is_open:
         raise RequestError(_("Only an open deletion request can be carried out."))
     try:

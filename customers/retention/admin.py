@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +11,7 @@ from customers.models import (
     RetentionRun,
 )
 from customers.retention.services import destruction_approve
-from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin
+from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin, action_page
 
 
 @admin.register(RetentionRule)
@@ -126,14 +126,27 @@ class DestructionListAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def approve(self, request, queryset):
+        """Asks for the council on an intermediate page, then approves each list."""
+        form = ApproveForm(request.POST if "council" in request.POST else None)
+        if not (form.is_bound and form.is_valid()):
+            return action_page(
+                self,
+                request,
+                queryset,
+                action="approve",
+                form=form,
+                title=_("Approve destruction"),
+                intro=_(
+                    "The council that decided the destruction is written into the minutes"
+                    " (biên bản) of each list."
+                ),
+                submit=_("Approve destruction"),
+            )
         for destruction_list in queryset:
-            council = destruction_list.council or request.POST.get("council", "")
-            try:
-                if destruction_approve(
-                    destruction_list=destruction_list, actor=request.user, council=council
-                ):
-                    self.message_user(request, _("Approved: the documents will be destroyed."))
-            except ValueError:
-                self.message_user(
-                    request, _("Enter the destruction council on the list first."), messages.ERROR
-                )
+            if destruction_approve(
+                destruction_list=destruction_list,
+                actor=request.user,
+                council=form.cleaned_data["council"],
+            ):
+                self.message_user(request, _("Approved: the documents will be destroyed."))
+        return None

@@ -127,6 +127,7 @@ def customers_erase(
     sweep) lets PostgreSQL acknowledge the commit before its WAL reaches the disk: a batch
     lost in a crash is whole (one transaction) and the next sweep plans it again.
     """
+    Actor.of(actor).require("customers.erase_customer")
     with transaction.atomic():
         if not durable and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -273,12 +274,6 @@ class ErasureBlocked(Exception):
 
 
 # --- The inactivity sweep -------------------------------------------------------------------
-
-
-def _last_service_end():
-    return (
-        Service.objects.filter(customer=OuterRef("pk")).order_by("-ends_on").values("ends_on")[:1]
-    )
 
 
 def _inactive(cutoff) -> Q:

@@ -228,6 +228,7 @@ def destruction_propose(*, document_ids) -> DestructionList | None:
 @transaction.atomic
 def destruction_approve(*, destruction_list: DestructionList, actor, council: str) -> bool:
     """A person with the right role approves; the minutes (biên bản) are produced."""
+    actor = Actor.of(actor).require("customers.change_destructionlist")
     destruction_list = DestructionList.objects.select_for_update().get(pk=destruction_list.pk)
     if destruction_list.status != DestructionList.Status.PROPOSED:
         return False
@@ -244,7 +245,7 @@ def destruction_approve(*, destruction_list: DestructionList, actor, council: st
             "BIÊN BẢN TIÊU HỦY TÀI LIỆU KẾ TOÁN / MINUTES OF DESTRUCTION OF ACCOUNTING DOCUMENTS",
             f"{settings.ORGANISATION['name']} — {settings.ORGANISATION['tax_code']}",
             f"Date: {timezone.localtime(now):%d/%m/%Y %H:%M}",
-            f"Approved by: {actor.get_username()}",
+            f"Approved by: {actor.label}",
             f"Council: {council.strip()}",
             f"Documents ({len(lines)}):",
             *lines,
@@ -252,7 +253,7 @@ def destruction_approve(*, destruction_list: DestructionList, actor, council: st
         ]
     )
     destruction_list.status = DestructionList.Status.APPROVED
-    destruction_list.approved_by, destruction_list.approved_at = actor, now
+    destruction_list.approved_by, destruction_list.approved_at = actor.user, now
     destruction_list.council = council.strip()
     destruction_list.save()
     transaction.on_commit(lambda: jobs.enqueue(jobs.DESTRUCTION_EXECUTE, destruction_list.pk))

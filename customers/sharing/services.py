@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from consents.models import ConsentState
 from consents.selectors import customer_ids_consenting
 from customers.audit.services import access_log
+from customers.core.actors import Actor
 from customers.messaging.services import message_queue
 from customers.models import (
     AccessLogEntry,
@@ -35,6 +36,7 @@ def disclosure_record(
 ) -> Disclosure:
     """Record a sharing. To a partner it is refused unless every customer's consent to
     partner sharing is current."""
+    actor = Actor.of(actor).require("customers.add_disclosure")
     customer_ids = sorted(set(customer_ids))
     if recipient.kind == Recipient.Kind.PARTNER:
         consenting = set(
@@ -53,7 +55,7 @@ def disclosure_record(
         customer_ids=customer_ids,
         fields=sorted(fields),
         legal_basis=legal_basis,
-        actor=actor,
+        actor=actor.user,
         note=note,
     )
     access_log(
@@ -78,13 +80,14 @@ def legal_request_decide(
 ) -> LegalDisclosureRequest:
     """Decide whether the customers may be told. If so they are, and get an objection window
     before anything is disclosed; if not (the law forbids telling), it is ready at once."""
+    actor = Actor.of(actor).require("customers.change_legaldisclosurerequest")
     request = LegalDisclosureRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != L.RECEIVED:
         return request
     if not reason.strip():
         raise DisclosureRefused(_("Give the reason for this decision."))
     request.may_notify_customer, request.notify_reason = may_notify, reason.strip()
-    request.decided_by = actor
+    request.decided_by = actor.user
     if may_notify:
         request.objection_until = timezone.now() + datetime.timedelta(days=objection_days)
         request.status = L.OBJECTION_WINDOW
@@ -124,6 +127,7 @@ def legal_request_objection(*, request: LegalDisclosureRequest, upheld_by_court:
 
 @transaction.atomic
 def legal_request_disclose(*, request: LegalDisclosureRequest, actor, fields, form: str):
+    actor = Actor.of(actor).require("customers.change_legaldisclosurerequest")
     request = LegalDisclosureRequest.objects.select_for_update().get(pk=request.pk)
     window_over = request.objection_until and timezone.now() >= request.objection_until
     if request.status == L.OBJECTION_WINDOW and window_over and not request.objection_received:

@@ -142,3 +142,25 @@ def inline_management_forms():
     for prefix in ["services", "warranties", "consent_states", "messages", "changes"]:
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     return data
+
+
+def test_destruction_is_approved_with_the_council_asked_on_an_intermediate_page(staff_client):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    from customers.core.roles import Role
+    from customers.models import DestructionList
+
+    listing = DestructionList.objects.create(document_ids=[], description=[])
+    client = staff_client(role=Role.DPO)
+    url = reverse("admin:customers_destructionlist_changelist")
+    selection = {"action": "approve", ACTION_CHECKBOX_NAME: [listing.pk]}
+    page = client.post(url, selection)
+    assert page.status_code == 200
+    assert "council" in page.content.decode()
+    listing.refresh_from_db()
+    assert listing.status == DestructionList.Status.PROPOSED  # nothing yet without a council
+    done = client.post(url, {**selection, "council": "Ông A (Giám đốc), Bà B (Kế toán trưởng)"})
+    assert done.status_code == 302
+    listing.refresh_from_db()
+    assert listing.status != DestructionList.Status.PROPOSED
+    assert "Ông A (Giám đốc)" in listing.minutes

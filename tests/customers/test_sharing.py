@@ -40,14 +40,14 @@ def test_partner_sharing_needs_current_consent(seeded, staff_user):
         name="Đối tác A", kind="partner", purpose="Giới thiệu", data_categories="họ tên, email"
     )
     customer = CustomerFactory()
-    sales = staff_user(role=Role.SALES.value)
+    dpo = staff_user(role=Role.DPO.value)  # the role that records sharings
     with pytest.raises(disclosures.DisclosureRefused):
         disclosures.disclosure_record(
             recipient=partner,
             customer_ids=[customer.pk],
             fields=["full_name", "email"],
             legal_basis="consent",
-            actor=sales,
+            actor=dpo,
         )
     grant(customer, "partner_sharing")
     record = disclosures.disclosure_record(
@@ -55,7 +55,7 @@ def test_partner_sharing_needs_current_consent(seeded, staff_user):
         customer_ids=[customer.pk],
         fields=["full_name", "email"],
         legal_basis="consent",
-        actor=sales,
+        actor=dpo,
     )
     assert record.customer_ids == [customer.pk]
     consent_withdraw(
@@ -69,7 +69,7 @@ def test_partner_sharing_needs_current_consent(seeded, staff_user):
             customer_ids=[customer.pk],
             fields=["email"],
             legal_basis="consent",
-            actor=sales,
+            actor=dpo,
         )
 
 
@@ -135,7 +135,7 @@ def test_gagged_request_tells_nobody_and_is_ready_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         request = disclosures.legal_request_decide(
             request=request,
-            actor=staff_user(),
+            actor=staff_user(role=Role.DPO.value),
             may_notify=False,
             reason="Điều tra hình sự: không được thông báo",
         )
@@ -263,7 +263,11 @@ def test_email_change_tells_the_old_address(seeded, staff_user, django_capture_o
 
     customer = CustomerFactory(email="cu@example.vn")
     with django_capture_on_commit_callbacks(execute=True):
-        customer_update(customer=customer, actor=staff_user(), data={"email": "moi@example.vn"})
+        customer_update(
+            customer=customer,
+            actor=staff_user(role=Role.CUSTOMER_CARE.value),
+            data={"email": "moi@example.vn"},
+        )
     assert [m.to for m in mail.outbox] == [["cu@example.vn"]]
 
 
