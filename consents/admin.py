@@ -21,6 +21,7 @@ from consents.services.policies import (
     policy_draft_from_current,
     policy_publish,
 )
+from customers.audit.admin_base import PersonalDataAdmin
 from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin
 
 
@@ -110,7 +111,7 @@ class PolicyVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsentEvent)
-class ConsentEventAdmin(ReadOnlyAdmin):
+class ConsentEventAdmin(PersonalDataAdmin, ReadOnlyAdmin):
     """The consent ledger: evidence, so it can be read and never edited or deleted here."""
 
     list_display = ["created_at", "customer", "purpose", "action", "channel", "policy_version"]

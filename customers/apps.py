@@ -24,6 +24,7 @@ class CustomersConfig(AppConfig):
         # Registers the system check, the ``__any`` lookup and every domain's Celery tasks
         # (services enqueue tasks by name, through customers.core.jobs).
         from customers import tasks  # noqa: F401
+        from customers.audit import checks  # noqa: F401
         from customers.core import lookups, personal_data  # noqa: F401
 
         post_migrate.connect(_setup_roles_after_migrate, weak=False)

@@ -19,6 +19,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
+from customers.audit.admin_base import LoggedAutocompleteJsonView
 from customers.staff.services import agreement_accept, agreement_accepted, agreement_current
 
 
@@ -62,6 +63,10 @@ class PrivacyAdminSite(admin.AdminSite):
     def _redirect(request, name):
         query = urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
         return redirect(f"{reverse(name)}?{query}")
+
+    def autocomplete_view(self, request):
+        # Scoped by the target admin's queryset, masked and logged (customers.audit).
+        return LoggedAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def get_urls(self):
         return [

@@ -6,6 +6,7 @@ not see it. The field list comes from ``customers.core.personal_data``.
 
 from customers.core.personal_data import CUSTOMER_FIELDS
 from customers.core.roles import Role
+from customers.models import Customer, Service
 
 ALL = frozenset(f.name for f in CUSTOMER_FIELDS)
 CONTACT = frozenset(
@@ -28,9 +29,19 @@ VISIBLE = {
     Role.DPO: ALL,
     # Technical support works on a service: the contact, not the tax code or the addresses.
     Role.TECH_SUPPORT: CONTACT,
+    # Accounting works on invoices: the buyer's name, tax code and address. For a business
+    # that is the business, not the person behind it (``VISIBLE_BY_KIND``).
     Role.ACCOUNTING: frozenset(
         {"full_name", "business_name", "tax_code", "address_home", "address_office"}
     ),
+}
+# Where a role sees less of a business customer than of an individual, or the other way round:
+# the person named on a business customer (full name, contact person) is not the buyer.
+VISIBLE_BY_KIND = {
+    Role.ACCOUNTING: {
+        "business": frozenset({"business_name", "tax_code", "address_office"}),
+        "individual": frozenset({"full_name", "tax_code", "address_home"}),
+    },
 }
 # Masked fields a role may reveal one at a time, with a reason, each reveal logged.
 REVEALABLE = {
@@ -49,20 +60,26 @@ def roles_of(user) -> set[str]:
     return user._privacysite_roles
 
 
-def visible_fields(user) -> frozenset:
+def visible_fields(user, customer=None) -> frozenset:
+    """The customer fields this user sees in clear; of this ``customer`` when one is given
+    (some roles see less of one kind of customer)."""
     if user.is_superuser:
         return ALL
     fields = set()
     for role in roles_of(user):
-        fields |= VISIBLE.get(role, frozenset())
+        by_kind = VISIBLE_BY_KIND.get(role)
+        if by_kind and customer is not None:
+            fields |= by_kind.get(customer.kind, frozenset())
+        else:
+            fields |= VISIBLE.get(role, frozenset())
     return frozenset(fields)
 
 
-def revealable_fields(user) -> frozenset:
+def revealable_fields(user, customer=None) -> frozenset:
     fields = set()
     for role in roles_of(user):
         fields |= REVEALABLE.get(role, frozenset())
-    return frozenset(fields) - visible_fields(user)
+    return frozenset(fields) - visible_fields(user, customer)
 
 
 def restricted_to_active_service(user) -> bool:
@@ -74,7 +91,16 @@ def in_scope(user, customer) -> bool:
     """Whether this staff member may see this customer at all (the row-level rule)."""
     if not restricted_to_active_service(user):
         return True
-    return customer.services.filter(status="active").exists()
+    return customer.services.filter(status=Service.Status.ACTIVE).exists()
+
+
+def scope(queryset, user, path: str = ""):
+    """``queryset`` limited to the rows this user may see: the customers themselves
+    (``path=""``) or rows reaching a customer through ``path`` (e.g. ``"customer"``)."""
+    if not restricted_to_active_service(user):
+        return queryset
+    served = Customer.objects.filter(services__status=Service.Status.ACTIVE).values("pk")
+    return queryset.filter(**{f"{path}__in" if path else "pk__in": served})
 
 
 def mask(value: str, style: str) -> str:
@@ -99,6 +125,21 @@ STYLES = {f.name: f.mask for f in CUSTOMER_FIELDS}
 def shown(user, customer, field: str) -> str:
     """The value of ``field`` as this user may see it."""
     value = getattr(customer, field) or ""
-    if field in visible_fields(user):
+    if field in visible_fields(user, customer):
         return value
     return mask(value, STYLES[field])
+
+
+def display_name(user, customer) -> str:
+    """How a customer is named on a screen of this user (lists, links, page titles): the
+    name field of its kind, masked where the user may not see it."""
+    if customer is None:
+        return ""
+    if customer.status == Customer.Status.ERASED:
+        return str(customer)
+    field = "business_name" if customer.business_name else "full_name"
+    return shown(user, customer, field)
+
+
+def name_field(customer) -> str:
+    return "business_name" if customer.business_name else "full_name"

@@ -6,7 +6,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from consents.selectors import consent_proof
-from customers.audit.admin_base import LogsPersonalDataViews
+from customers.audit.admin_base import PersonalDataAdmin, log_shown
 from customers.audit.export import (
     EXPORT_ROW_CAP,
     EmailChannelForm,
@@ -15,10 +15,9 @@ from customers.audit.export import (
     RevealForm,
     export_customers_csv,
 )
-from customers.audit.services import access_log, personal_data_reveal
+from customers.audit.services import personal_data_reveal
 from customers.core import masking
 from customers.core.selectors import (
-    active_service_exists,
     customers_matching,
     looks_like_identifier,
 )
@@ -35,7 +34,6 @@ from customers.desk.lists import (
 )
 from customers.incidents.admin import add_to_incident
 from customers.models import (
-    AccessLogEntry,
     Customer,
     ErasureCertificate,
 )
@@ -54,7 +52,8 @@ LISTED_FIELDS = {"full_name", "business_name", "email", "phone_mobile"}
 
 
 @admin.register(Customer)
-class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
+class CustomerAdmin(PersonalDataAdmin):
+    customer_path = ""
     form = CustomerAdminForm
     list_filter = [
         "status",
@@ -90,14 +89,11 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
 
     # --- who sees what -------------------------------------------------------------------
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if masking.restricted_to_active_service(request.user):
-            queryset = queryset.filter(active_service_exists())
-        return queryset
-
     def get_list_display(self, request):
         user = request.user
+
+        def name(obj):
+            return masking.display_name(user, obj)
 
         def email(obj):
             return masking.shown(user, obj, "email")
@@ -105,10 +101,11 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
         def phone(obj):
             return masking.shown(user, obj, "phone_mobile")
 
+        name.short_description = _("customer")
         email.short_description = _("email")
         phone.short_description = _("mobile phone")
         return [
-            "__str__",
+            name,
             email,
             phone,
             "kind",
@@ -118,11 +115,11 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
             "last_activity_at",
         ]
 
-    def _masked(self, request):
-        return masking.ALL - masking.visible_fields(request.user)
+    def _masked(self, request, obj=None):
+        return masking.ALL - masking.visible_fields(request.user, obj)
 
     def get_fieldsets(self, request, obj=None):
-        masked = self._masked(request)
+        masked = self._masked(request, obj)
 
         def fields(*names):
             return [f"masked_{n}" if n in masked else n for n in names]
@@ -156,30 +153,24 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
         ]
 
     def get_readonly_fields(self, request, obj=None):
-        return [*self.readonly_fields, *(f"masked_{n}" for n in self._masked(request))]
+        return [*self.readonly_fields, *(f"masked_{n}" for n in self._masked(request, obj))]
 
     def get_exclude(self, request, obj=None):
         # Masked fields are not in the form at all: they can neither leak nor be blanked.
-        return sorted(self._masked(request))
+        return sorted(self._masked(request, obj))
 
     # --- the access log ---------------------------------------------------------------------
 
-    def customers_of(self, obj):
-        return [obj.pk]
+    def listed_fields(self, request, rows):
+        return {
+            name
+            for row in rows
+            for name in masking.visible_fields(request.user, row) & LISTED_FIELDS
+            if name == masking.name_field(row) or name not in ("full_name", "business_name")
+        }
 
-    def changelist_view(self, request, extra_context=None):
-        response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", {}).get("cl")
-        if changelist is not None and changelist.result_list:
-            searched = bool(changelist.query)
-            access_log(
-                actor=request.user,
-                action=AccessLogEntry.Action.SEARCH if searched else AccessLogEntry.Action.LIST,
-                customers=[c.pk for c in changelist.result_list],
-                fields=sorted(masking.visible_fields(request.user) & LISTED_FIELDS),
-                ip_address=client_ip(request),
-            )
-        return response
+    def shown_fields(self, request, obj):
+        return set(masking.visible_fields(request.user, obj))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
@@ -205,12 +196,14 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
                 reason=form.cleaned_data["reason"],
                 ip_address=client_ip(request),
             )
+        log_shown(request, customers=[customer], fields=self.name_shown(request, customer))
         return admin_page(
             self,
             request,
             "admin/customers/customer/reveal.html",
             _("Reveal a masked value"),
             customer=customer,
+            customer_name=masking.display_name(request.user, customer),
             field_label=Customer._meta.get_field(field).verbose_name,
             form=form,
             value=value,
@@ -246,6 +239,12 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
                     messages.WARNING,
                 )
             return None
+        chosen = list(queryset)
+        log_shown(
+            request,
+            customers=chosen,
+            fields=set().union(*(self.name_shown(request, c) for c in chosen)),
+        )
         return admin_page(
             self,
             request,
@@ -253,6 +252,7 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
             _("Erase customers"),
             form=form,
             queryset=queryset,
+            names=[masking.display_name(request.user, c) for c in chosen],
         )
 
     def has_export_permission(self, request):
@@ -302,12 +302,14 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
                 customer_suspend_email(customer=customer, actor=request.user, reason=text)
                 self.message_user(request, _("The email channel is suspended."))
             return redirect("admin:customers_customer_change", customer.pk)
+        log_shown(request, customers=[customer], fields=self.name_shown(request, customer))
         return admin_page(
             self,
             request,
             "admin/customers/customer/email_channel.html",
             _("Email channel"),
             customer=customer,
+            customer_name=masking.display_name(request.user, customer),
             form=form,
         )
 
@@ -336,12 +338,10 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
         customer = get_object_or_404(self.get_queryset(request), pk=object_id)
         if not request.user.has_perm("consents.view_consentevent"):
             raise PermissionDenied
-        access_log(
-            actor=request.user,
-            action=AccessLogEntry.Action.VIEW,
+        log_shown(
+            request,
             customers=[customer],
-            fields=["consent_events"],
-            ip_address=client_ip(request),
+            fields={"consent_events"} | self.name_shown(request, customer),
         )
         return admin_page(
             self,
@@ -349,6 +349,7 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
             "admin/customers/customer/consent_proof.html",
             _("Consent proof"),
             customer=customer,
+            customer_name=masking.display_name(request.user, customer),
             events=consent_proof(customer),
         )
 

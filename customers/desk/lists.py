@@ -1,7 +1,6 @@
-"""The customer list's filters and inlines, and the follow-up list of unconfirmed
-registrations."""
+"""The customer list's filters and inlines."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -9,11 +8,9 @@ from consents.models import ConsentState
 from customers.core.selectors import (
     active_service_exists,
     running_warranty_exists,
-    unconfirmed_web_customers,
 )
-from customers.models import CustomerChange, Message, Service, UnconfirmedRegistration, Warranty
-from customers.records.services import customer_send_confirmation
-from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin, ReadOnlyInline
+from customers.models import CustomerChange, Message, Service, Warranty
+from privacysite.admin_utils import ReadOnlyInline
 
 
 class YesNoFilter(admin.SimpleListFilter):
@@ -85,30 +82,3 @@ class MessageInline(ReadOnlyInline):
     readonly_fields = fields
     verbose_name_plural = _("messages to this customer")
     ordering = ["-created_at"]
-
-
-@admin.register(UnconfirmedRegistration)
-class UnconfirmedRegistrationAdmin(ReadOnlyAdmin):
-    """Web registrations whose contact was never confirmed: staff follow them up."""
-
-    list_display = ["__str__", "created_at", "last_activity_at"]
-    ordering = ["created_at"]
-    paginator = CappedCountPaginator
-    show_full_result_count = False
-    actions = ["resend_confirmation"]
-
-    def get_queryset(self, request):
-        return unconfirmed_web_customers()
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("customers.view_customer")
-
-    @admin.action(description=_("Send the confirmation email again"))
-    def resend_confirmation(self, request, queryset):
-        count = sum(1 for customer in queryset if customer_send_confirmation(customer=customer))
-        self.message_user(
-            request, _("%(count)s confirmation emails queued.") % {"count": count}, messages.SUCCESS
-        )
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("customers.change_customer")

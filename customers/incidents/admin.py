@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from customers.audit.admin_base import PersonalDataAdmin
 from customers.incidents import services as incidents
 from customers.models import Incident, IncidentNotice
 from privacysite.admin_utils import ReadOnlyInline, action_page, admin_page
@@ -34,7 +35,8 @@ class NoticeInline(ReadOnlyInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(PersonalDataAdmin):
+    customer_path = None
     list_display = [
         "__str__",
         "status",

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from customers.audit.admin_base import PersonalDataAdmin
 from customers.models import CallTask, Campaign
 from customers.outreach import services as communications
 
@@ -24,7 +25,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(CallTask)
-class CallTaskAdmin(admin.ModelAdmin):
+class CallTaskAdmin(PersonalDataAdmin):
     list_display = ["customer", "purpose", "note", "due_on", "done_at"]
     list_filter = [("done_at", admin.EmptyFieldListFilter)]
     raw_id_fields = ["customer"]

@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from customers.audit.admin_base import LogsPersonalDataViews
+from customers.audit.admin_base import PersonalDataAdmin
 from customers.models import AccountingDocument, Service, Submission, Warranty
 from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin
 
 
 @admin.register(Service)
-class ServiceAdmin(LogsPersonalDataViews, admin.ModelAdmin):
+class ServiceAdmin(PersonalDataAdmin):
     list_display = ["product", "customer", "started_on", "ends_on", "status"]
     list_filter = ["status"]
     list_select_related = ["customer"]
@@ -16,7 +16,7 @@ class ServiceAdmin(LogsPersonalDataViews, admin.ModelAdmin):
 
 
 @admin.register(Warranty)
-class WarrantyAdmin(admin.ModelAdmin):
+class WarrantyAdmin(PersonalDataAdmin):
     list_display = ["item", "customer", "installed_on", "warranty_until"]
     list_select_related = ["customer"]
     raw_id_fields = ["customer"]
@@ -25,7 +25,7 @@ class WarrantyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccountingDocument)
-class AccountingDocumentAdmin(LogsPersonalDataViews, admin.ModelAdmin):
+class AccountingDocumentAdmin(PersonalDataAdmin):
     list_display = ["__str__", "issued_on", "fiscal_year", "amount", "retention_class", "customer"]
     list_filter = ["kind", "retention_class", "fiscal_year"]
     list_select_related = ["customer"]
@@ -36,7 +36,7 @@ class AccountingDocumentAdmin(LogsPersonalDataViews, admin.ModelAdmin):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(LogsPersonalDataViews, ReadOnlyAdmin):
+class SubmissionAdmin(PersonalDataAdmin, ReadOnlyAdmin):
     list_display = [
         "__str__",
         "customer",

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from customers.audit.admin_base import LogsPersonalDataViews
+from customers.audit.admin_base import PersonalDataAdmin
 from customers.models import DataRequest, DataRequestEvent
 from customers.requests import services
 from privacysite.admin_utils import CappedCountPaginator, ReadOnlyInline
@@ -66,7 +66,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(DataRequest)
-class DataRequestAdmin(LogsPersonalDataViews, admin.ModelAdmin):
+class DataRequestAdmin(PersonalDataAdmin):
     list_display = [
         "reference",
         "kind",

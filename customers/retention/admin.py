@@ -1,8 +1,8 @@
 from django import forms
 from django.contrib import admin
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from customers.audit.admin_base import PersonalDataAdmin
 from customers.models import (
     DestructionList,
     ErasureCertificate,
@@ -10,7 +10,11 @@ from customers.models import (
     RetentionRule,
     RetentionRun,
 )
-from customers.retention.services import destruction_approve
+from customers.retention.services import (
+    destruction_approve,
+    legal_hold_save,
+    legal_holds_release,
+)
 from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin, action_page
 
 
@@ -50,7 +54,7 @@ class RetentionRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(LegalHold)
-class LegalHoldAdmin(admin.ModelAdmin):
+class LegalHoldAdmin(PersonalDataAdmin):
     list_display = ["customer", "reason", "placed_by", "placed_at", "released_at"]
     list_filter = [("released_at", admin.EmptyFieldListFilter)]
     raw_id_fields = ["customer"]
@@ -61,18 +65,16 @@ class LegalHoldAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.placed_by = request.user
-        super().save_model(request, obj, form, change)
+        legal_hold_save(hold=obj, actor=request.user)
 
     @admin.action(description=_("Release the selected holds"), permissions=["change"])
     def release(self, request, queryset):
-        count = queryset.filter(released_at__isnull=True).update(released_at=timezone.now())
+        count = legal_holds_release(holds=queryset, actor=request.user)
         self.message_user(request, _("%(count)s holds released.") % {"count": count})
 
 
 @admin.register(ErasureCertificate)
-class ErasureCertificateAdmin(ReadOnlyAdmin):
+class ErasureCertificateAdmin(PersonalDataAdmin, ReadOnlyAdmin):
     list_display = ["customer_id", "erased_at", "trigger", "rule", "actor_label"]
     list_filter = ["trigger"]
     paginator = CappedCountPaginator

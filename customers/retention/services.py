@@ -277,3 +277,20 @@ def destruction_execute(*, destruction_list_id: int, batch: int = 500) -> int:
         status=DestructionList.Status.DESTROYED, destroyed_at=timezone.now()
     )
     return total
+
+
+def legal_hold_save(*, hold: LegalHold, actor) -> LegalHold:
+    """Place (or edit) a legal hold: while it stands, the customer is not erased and their
+    documents are not destroyed. Who placed it is recorded once, on creation."""
+    actor = Actor.of(actor).require(
+        "customers.add_legalhold" if hold.pk is None else "customers.change_legalhold"
+    )
+    if hold.pk is None:
+        hold.placed_by = actor.user
+    hold.save()
+    return hold
+
+
+def legal_holds_release(*, holds, actor) -> int:
+    Actor.of(actor).require("customers.change_legalhold")
+    return holds.filter(released_at__isnull=True).update(released_at=timezone.now())
