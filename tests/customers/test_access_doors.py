@@ -142,3 +142,23 @@ def test_a_personal_data_admin_outside_the_choke_point_fails_the_system_check():
     site.register(Service, FreeChoice)  # technical support may change services
     assert [e.id for e in check_personal_data_admins(site=site)] == ["customers.E003"]
     assert check_personal_data_admins() == []  # the real site is clean
+
+
+READ_ONLY_ACTIONS = {"print_form_08"}  # prints what the page already shows; changes nothing
+
+
+def test_every_admin_action_declares_the_permissions_it_needs(rf, staff_user):
+    """An action without ``permissions=`` is offered to every role that can see the list,
+    including view-only ones; only actions that change and send nothing may go without."""
+    from django.contrib import admin
+
+    request = rf.get("/")
+    request.user = staff_user(superuser=True)
+    undeclared = [
+        f"{model._meta.label}.{name}"
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in ("customers", "consents")  # ours; libraries' are staff-only
+        for name, (func, _name, _desc) in model_admin.get_actions(request).items()
+        if name not in READ_ONLY_ACTIONS and not getattr(func, "allowed_permissions", None)
+    ]
+    assert undeclared == []
