@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "privacysite.context_processors.organisation",
+                "privacysite.context_processors.language_switch",
                 "consents.context_processors.cookie_consent",
             ],
         },
