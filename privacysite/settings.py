@@ -326,7 +326,9 @@ MY_DATA_RATE_LIMIT = env.str("MY_DATA_RATE_LIMIT", default="5/10m")
 
 # --- Abuse limits --------------------------------------------------------------------------
 # https://django-ratelimit.readthedocs.io/  (counts live in the cache: Redis in production)
+# Accepted submissions per address (corrected mistakes do not count), and every post.
 FORM_RATE_LIMIT = env.str("FORM_RATE_LIMIT", default="10/10m")
+FORM_POST_RATE_LIMIT = env.str("FORM_POST_RATE_LIMIT", default="60/10m")
 # How many reverse proxies of ours stand in front of gunicorn (1 behind one nginx): the
 # client's address is then read from X-Forwarded-For (privacysite.http.client_ip).
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)

@@ -26,7 +26,7 @@ REGISTRATION = {
 
 @pytest.fixture(autouse=True)
 def _generous_rate_limit(settings):
-    settings.FORM_RATE_LIMIT = "1000/m"
+    settings.FORM_RATE_LIMIT = settings.FORM_POST_RATE_LIMIT = "1000/m"
 
 
 def submit(client, url, data, **extra):
