@@ -165,6 +165,8 @@ LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
+# Dates, times and numbers as written in Vietnam (privacysite/formats/vi/formats.py).
+FORMAT_MODULE_PATH = ["privacysite.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -18,6 +18,15 @@ from customers.admin.export import (
 from customers.admin.mixins import LogsPersonalDataViews
 from customers.admin.sharing import add_to_incident, record_sharing
 from customers.admin_forms import CustomerAdminForm
+from customers.labels import (
+    actor_column,
+    change_reason_column,
+    consent_granted_column,
+    consent_since_column,
+    fields_column,
+    purpose_column,
+    template_column,
+)
 from customers.models import (
     AccessLogEntry,
     Customer,
@@ -100,23 +109,38 @@ class WarrantyInline(admin.TabularInline):
 
 class ConsentStateInline(ReadOnlyInline):
     model = ConsentState
-    fields = ["purpose", "granted", "since"]
+    fields = ["purpose", "granted_shown", "since_shown"]
     readonly_fields = fields
+    granted_shown = staticmethod(consent_granted_column)
+    since_shown = staticmethod(consent_since_column)
     verbose_name_plural = _("current consents")
 
 
 class CustomerChangeInline(ReadOnlyInline):
     model = CustomerChange
-    fields = ["changed_at", "actor_label", "fields", "reason"]
+    fields = ["changed_at", "actor_shown", "fields_shown", "reason_shown"]
     readonly_fields = fields
+    actor_shown = staticmethod(actor_column)
+    fields_shown = staticmethod(fields_column)
+    reason_shown = staticmethod(change_reason_column)
     verbose_name_plural = _("change history")
     ordering = ["-changed_at"]
 
 
 class MessageInline(ReadOnlyInline):
     model = Message
-    fields = ["created_at", "channel", "purpose", "template", "status", "status_reason", "sent_at"]
+    fields = [
+        "created_at",
+        "channel",
+        "purpose_shown",
+        "template_shown",
+        "status",
+        "status_reason",
+        "sent_at",
+    ]
     readonly_fields = fields
+    purpose_shown = staticmethod(purpose_column)
+    template_shown = staticmethod(template_column)
     verbose_name_plural = _("messages to this customer")
     ordering = ["-created_at"]
 
@@ -221,7 +245,12 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
                 },
             ),
             (_("Notes and options"), {"fields": fields("notes")}),
-            (_("Phone intake"), {"fields": ["source", "consents_given", "call_reference"]}),
+            # Consents taken on a call are recorded through the form: not for view-only roles.
+            *(
+                [(_("Phone intake"), {"fields": ["source", "consents_given", "call_reference"]})]
+                if self.has_change_permission(request, obj)
+                else []
+            ),
             (_("Lifecycle"), {"fields": self.readonly_fields}),
         ]
 

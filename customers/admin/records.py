@@ -1,8 +1,11 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from customers.admin.mixins import LogsPersonalDataViews
+from customers.labels import PurposeFilter, purpose_column, template_column
 from customers.models import AccountingDocument, Message, Service, Submission, Warranty
 from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin
+from privacysite.display import money
 
 
 @admin.register(Service)
@@ -26,7 +29,19 @@ class WarrantyAdmin(admin.ModelAdmin):
 
 @admin.register(AccountingDocument)
 class AccountingDocumentAdmin(LogsPersonalDataViews, admin.ModelAdmin):
-    list_display = ["__str__", "issued_on", "fiscal_year", "amount", "retention_class", "customer"]
+    list_display = [
+        "__str__",
+        "issued_on",
+        "fiscal_year",
+        "amount_shown",
+        "retention_class",
+        "customer",
+    ]
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_shown(self, obj):
+        return money(obj.amount)
+
     list_filter = ["kind", "retention_class", "fiscal_year"]
     list_select_related = ["customer"]
     search_fields = ["number"]
@@ -57,9 +72,19 @@ class SubmissionAdmin(LogsPersonalDataViews, ReadOnlyAdmin):
 
 @admin.register(Message)
 class MessageAdmin(LogsPersonalDataViews, ReadOnlyAdmin):
-    list_display = ["__str__", "customer", "purpose", "template", "created_at", "sent_at"]
-    list_filter = ["status", "channel", "purpose"]
+    list_display = [
+        "__str__",
+        "customer",
+        "purpose_shown",
+        "template_shown",
+        "created_at",
+        "sent_at",
+    ]
+    list_filter = ["status", "channel", PurposeFilter]
     list_select_related = ["customer"]
-    exclude = ["html_body", "context"]
+    exclude = ["html_body", "context", "purpose", "template"]
+    readonly_fields = ["purpose_shown", "template_shown"]
+    purpose_shown = staticmethod(purpose_column)
+    template_shown = staticmethod(template_column)
     paginator = CappedCountPaginator
     show_full_result_count = False

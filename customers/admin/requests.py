@@ -8,6 +8,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from customers.admin.mixins import LogsPersonalDataViews
+from customers.labels import (
+    actor_column,
+    from_status_column,
+    proposed_changes_column,
+    to_status_column,
+)
 from customers.models import DataRequest, DataRequestEvent
 from customers.services import requests as services
 from privacysite.admin_utils import CappedCountPaginator, ReadOnlyInline
@@ -61,8 +67,11 @@ class OverdueFilter(admin.SimpleListFilter):
 
 class EventInline(ReadOnlyInline):
     model = DataRequestEvent
-    fields = ["at", "actor_label", "from_status", "to_status", "note", "internal"]
+    fields = ["at", "actor_shown", "from_shown", "to_shown", "note", "internal"]
     readonly_fields = fields
+    actor_shown = staticmethod(actor_column)
+    from_shown = staticmethod(from_status_column)
+    to_shown = staticmethod(to_status_column)
 
 
 @admin.register(DataRequest)
@@ -88,7 +97,7 @@ class DataRequestAdmin(LogsPersonalDataViews, admin.ModelAdmin):
         "status",
         "complaint_category",
         "details",
-        "proposed_changes",
+        "proposed_changes_shown",
         "attachment",
         "received_at",
         "acknowledge_by",
@@ -103,6 +112,7 @@ class DataRequestAdmin(LogsPersonalDataViews, admin.ModelAdmin):
     ]
     readonly_fields = [f for f in fields if f not in ("assignee", "processor_involved")]
     inlines = [EventInline]
+    proposed_changes_shown = staticmethod(proposed_changes_column)
 
     def has_add_permission(self, request):
         return False  # requests come from customers (my-data) or staff on their behalf later

@@ -136,4 +136,6 @@ class DataRequestEvent(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.request_id} {self.from_status}→{self.to_status}"
+        from customers.labels import request_status_label
+
+        return f"{request_status_label(self.from_status)} → {request_status_label(self.to_status)}"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.deadlines import request_deadlines
+from customers.labels import field_labels_in
 from customers.models import Customer, DataRequest, DataRequestEvent
 from customers.services.customers import actor_label, customer_touch, customer_update
 from customers.services.messages import message_queue
@@ -206,7 +207,7 @@ def request_apply_correction(*, request: DataRequest, actor) -> DataRequest:
         actor=actor,
         to_status=S.ANSWERED,
         reason=_("Your data was corrected as you asked."),
-        remedy=", ".join(changed),
+        remedy=field_labels_in(changed, request.language),
     )
 
 
