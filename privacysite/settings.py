@@ -163,7 +163,8 @@ OTP_TOTP_ISSUER = env.str("ORG_NAME", default="privacysite")
 LANGUAGE_CODE = "vi"
 # Each language is named in itself, as a switcher should show it.
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first; then Vietnamese for third-party admin screens that ship none.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_thirdparty"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 # Dates, times and numbers as written in Vietnam (privacysite/formats/vi/formats.py).
 FORMAT_MODULE_PATH = ["privacysite.formats"]

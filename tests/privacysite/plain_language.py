@@ -96,7 +96,7 @@ def demo_data(settings):
     from customers.models import Customer
     from customers.services.access_log import access_log
     from customers.services.customers import customer_update
-    from customers.services.requests import request_open
+    from customers.services.requests import request_apply_correction, request_open
 
     debug, settings.DEBUG = settings.DEBUG, True
     call_command("seed_demo", customers=6, stdout=io.StringIO())
@@ -104,7 +104,7 @@ def demo_data(settings):
     staff = get_user_model().objects.get(username="cskh")
     customer = Customer.objects.filter(business_name="").order_by("pk").first()
     business = Customer.objects.exclude(business_name="").order_by("pk").first()
-    request_open(
+    correction = request_open(
         customer=customer,
         kind="correction",
         details="Tôi đã chuyển văn phòng.",
@@ -120,6 +120,13 @@ def demo_data(settings):
     access_log(
         actor=staff, action="view", customers=[customer], fields=["address_home", "tax_code"]
     )
+    request_open(
+        customer=customer,
+        kind="correction",
+        details="Số di động mới.",
+        proposed_changes={"phone_mobile": "0988 777 666"},
+    )
+    request_apply_correction(request=correction, actor=staff)
     cookie_consent_record(
         accepted={"analytics"}, ip_truncated="203.0.113.0", user_agent="Chrome", given_at=0
     )

@@ -4,6 +4,7 @@ plain_language.py says which)."""
 
 import pytest
 from django.contrib import admin
+from django.test import TestCase
 from django.urls import reverse
 
 from customers.roles import Role
@@ -62,6 +63,26 @@ def test_public_pages_speak_plainly(client, seeded, settings):
     found = {}
     for url in PUBLIC:
         check(client, url, found)
+    assert not found, "\n".join(f"{url}: {p}" for p, url in sorted(found.items()))
+
+
+def test_a_customers_data_page_and_emails_speak_plainly(client, seeded, settings):
+    """The customer's own page (after a correction was applied) and every email sent."""
+    from customers import my_data
+    from customers.models import Message
+
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the worker renders and sends
+        customer = demo_data(settings)
+    response = client.get(reverse("customers:my_data_open", args=[my_data.link_token(customer)]))
+    assert response.status_code == 302
+    found = {}
+    check(client, reverse("customers:my_data_overview"), found)
+    sent = [m for m in Message.objects.filter(language="vi") if m.body]
+    for message in sent:
+        for problem in problems(message.subject + "\n" + message.body):
+            found.setdefault(problem, f"email {message.template}")
+    answered = [m.body for m in sent if m.template == "request_answered"]
+    assert any("Điện thoại di động" in body for body in answered)  # the field, by its label
     assert not found, "\n".join(f"{url}: {p}" for p, url in sorted(found.items()))
 
 
