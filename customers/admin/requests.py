@@ -15,6 +15,7 @@ from customers.labels import (
     to_status_column,
 )
 from customers.models import DataRequest, DataRequestEvent
+from customers.request_actions import request_actions
 from customers.services import requests as services
 from privacysite.admin_utils import CappedCountPaginator, ReadOnlyInline
 
@@ -44,6 +45,12 @@ class HandleForm(forms.Form):
     note = forms.CharField(
         label=_("Internal note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, data_request=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if data_request is not None:
+            # Only what applies to this request's type and status, for this staff member.
+            self.fields["action"].choices = request_actions(data_request, user, self.ACTIONS)
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -137,17 +144,23 @@ class DataRequestAdmin(LogsPersonalDataViews, admin.ModelAdmin):
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "handle_form": HandleForm()}
+        data_request = DataRequest.objects.filter(pk=object_id).first()
+        form = HandleForm(data_request=data_request, user=request.user) if data_request else None
+        extra_context = {**(extra_context or {}), "handle_form": form}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def handle_view(self, request, object_id):
         data_request = get_object_or_404(DataRequest, pk=object_id)
         if request.method != "POST" or not self.has_change_permission(request, data_request):
             raise PermissionDenied
-        form = HandleForm(request.POST)
+        form = HandleForm(request.POST, data_request=data_request, user=request.user)
         back = redirect(reverse("admin:customers_datarequest_change", args=[object_id]))
         if not form.is_valid():
-            self.message_user(request, _("Choose an action."), messages.ERROR)
+            self.message_user(
+                request,
+                _("This action does not apply to the request as it is now. Choose another."),
+                messages.ERROR,
+            )
             return back
         data = form.cleaned_data
         try:
