@@ -6,7 +6,7 @@ import logging
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
@@ -204,6 +204,12 @@ def complain(request, customer):
 
 
 def sign_out(request):
-    response = redirect("home")
+    from django.contrib import messages
+
+    messages.info(
+        request,
+        gettext("You have signed out of your data page. To see it again, ask for a new link."),
+    )
+    response = redirect("customers:my_data")
     response.delete_cookie(my_data.COOKIE)
     return response
