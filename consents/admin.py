@@ -22,13 +22,13 @@ from consents.services.policies import (
     policy_publish,
 )
 from customers.audit.admin_base import PersonalDataAdmin
+from customers.core.labels import cookie_categories_column, cookie_categories_label
 from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin
 
 
 @admin.register(Purpose)
 class PurposeAdmin(admin.ModelAdmin):
     list_display = [
-        "code",
         "name_vi",
         "legal_basis",
         "optional",
@@ -45,6 +45,10 @@ class PurposeAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .annotate(granted_count=Count("states", filter=Q(states__granted=True)))
         )
+
+    def get_exclude(self, request, obj=None):
+        # The code is for the program; who only reads a purpose reads its name.
+        return [] if self.has_change_permission(request, obj) else ["code"]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -130,7 +134,7 @@ class CookieInline(admin.TabularInline):
 
 @admin.register(CookieCategory)
 class CookieCategoryAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_vi", "required", "order"]
+    list_display = ["name_vi", "required", "order"]
     inlines = [CookieInline]
 
     def save_related(self, request, form, formsets, change):
@@ -157,8 +161,17 @@ class CookiePolicyVersionAdmin(admin.ModelAdmin):
 
 @admin.register(CookieConsent)
 class CookieConsentAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "consent_id", "categories", "policy_version", "ip_truncated"]
+    list_display = [
+        "created_at",
+        "consent_id",
+        "categories_shown",
+        "policy_version",
+        "ip_truncated",
+    ]
     list_filter = ["policy_version"]
+    exclude = ["categories"]
+    readonly_fields = ["categories_shown"]
+    categories_shown = staticmethod(cookie_categories_column)
     paginator = CappedCountPaginator
     show_full_result_count = False
 
@@ -168,5 +181,9 @@ class CookieConsentAdmin(ReadOnlyAdmin):
             .annotate(count=Count("id"))
             .order_by("-count")[:20]
         )
+        choices = [
+            {"categories": cookie_categories_label(row["categories"]), "count": row["count"]}
+            for row in choices
+        ]
         extra_context = {**(extra_context or {}), "choice_counts": choices}
         return super().changelist_view(request, extra_context)

@@ -27,6 +27,20 @@ def vn_mobile(rng=random):
     return f"{rng.choice(MOBILE_PREFIXES)}{rng.randint(1_000_000, 9_999_999)}"
 
 
+# Faker's Vietnamese companies read "Bùi Công ty Trách nhiệm hữu hạn": these read like the
+# firms on a Vietnamese street.
+COMPANY_FORMS = ["Công ty TNHH", "Công ty Cổ phần", "Công ty TNHH MTV"]
+COMPANY_TRADES = ["Thương mại", "Kỹ thuật", "Dịch vụ", "Xây dựng", "Công nghệ", "Vận tải"]
+COMPANY_NAMES = [
+    "Bình Minh", "Hòa Phát", "Sao Việt", "Tân Phú", "Đông Á", "Nam Long", "Phú Gia",
+    "Hưng Thịnh", "An Khang", "Minh Long", "Trường Sơn", "Thiên Phúc", "Việt Hưng",
+]  # fmt: skip
+
+
+def company_name(rng=random):
+    return f"{rng.choice(COMPANY_FORMS)} {rng.choice(COMPANY_TRADES)} {rng.choice(COMPANY_NAMES)}"
+
+
 class CustomerFactory(DjangoModelFactory):
     class Meta:
         model = Customer
@@ -42,7 +56,7 @@ class CustomerFactory(DjangoModelFactory):
     class Params:
         business = factory.Trait(
             kind=Customer.Kind.BUSINESS,
-            business_name=factory.Faker("company", locale="vi_VN"),
+            business_name=factory.LazyFunction(company_name),
             contact_person=factory.Faker("name", locale="vi_VN"),
             tax_code=factory.LazyFunction(valid_tax_code),
             address_office=factory.Faker("address", locale="vi_VN"),

@@ -3,3 +3,13 @@ from django.contrib.admin.apps import AdminConfig
 
 class PrivacyAdminConfig(AdminConfig):
     default_site = "privacysite.admin_site.PrivacyAdminSite"
+
+    def ready(self):
+        super().ready()  # autodiscover: every app's admin is registered now
+        from django.contrib import admin
+
+        from privacysite import beat_admin, otp_admin, permission_labels
+
+        permission_labels.register(admin.site)
+        otp_admin.register(admin.site)
+        beat_admin.register(admin.site)

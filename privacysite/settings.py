@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "privacysite.context_processors.organisation",
+                "privacysite.context_processors.language_switch",
                 "consents.context_processors.cookie_consent",
             ],
         },
@@ -164,8 +165,11 @@ OTP_TOTP_ISSUER = env.str("ORG_NAME", default="privacysite")
 LANGUAGE_CODE = "vi"
 # Each language is named in itself, as a switcher should show it.
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first; then Vietnamese for third-party admin screens that ship none.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_thirdparty"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
+# Dates, times and numbers as written in Vietnam (privacysite/formats/vi/formats.py).
+FORMAT_MODULE_PATH = ["privacysite.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -326,7 +330,9 @@ MY_DATA_RATE_LIMIT = env.str("MY_DATA_RATE_LIMIT", default="5/10m")
 
 # --- Abuse limits --------------------------------------------------------------------------
 # https://django-ratelimit.readthedocs.io/  (counts live in the cache: Redis in production)
+# Accepted submissions per address (corrected mistakes do not count), and every post.
 FORM_RATE_LIMIT = env.str("FORM_RATE_LIMIT", default="10/10m")
+FORM_POST_RATE_LIMIT = env.str("FORM_POST_RATE_LIMIT", default="60/10m")
 # How many reverse proxies of ours stand in front of gunicorn (1 behind one nginx): the
 # client's address is then read from X-Forwarded-For (privacysite.http.client_ip).
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)

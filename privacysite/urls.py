@@ -3,11 +3,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from privacysite.favicon import favicon
 from privacysite.health import healthz
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 # Vietnamese is served unprefixed at /, English under /en/.

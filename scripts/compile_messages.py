@@ -1,4 +1,4 @@
-"""Compile every locale/*/LC_MESSAGES/*.po into .mo with polib (no gettext install needed)."""
+"""Compile every locale*/*/LC_MESSAGES/*.po into .mo with polib (no gettext install needed)."""
 
 from pathlib import Path
 
@@ -6,7 +6,7 @@ import polib
 
 ROOT = Path(__file__).resolve().parent.parent
 
-for po_path in sorted(ROOT.glob("locale/*/LC_MESSAGES/*.po")):
+for po_path in sorted(ROOT.glob("locale*/*/LC_MESSAGES/*.po")):
     po = polib.pofile(str(po_path))
     po.save_as_mofile(str(po_path.with_suffix(".mo")))
     print(f"compiled {po_path.relative_to(ROOT)}: {po.percent_translated()}% translated")

@@ -58,6 +58,11 @@ class Cookie(models.Model):
     def purpose(self):
         return self.purpose_en if get_language() == "en" else self.purpose_vi
 
+    def duration_shown(self):
+        """The duration in the reader's language ("90 ngày / 90 days" holds both)."""
+        vi, _sep, en = self.duration.partition(" / ")
+        return (en or vi) if get_language() == "en" else vi
+
 
 class CookiePolicyVersion(models.Model):
     """Publishing a new version asks every visitor to choose again."""

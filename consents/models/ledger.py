@@ -108,4 +108,4 @@ class ConsentState(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.customer_id}/{self.purpose_id}: {self.granted}"
+        return f"{self.purpose}: {_('given') if self.granted else _('not given')}"

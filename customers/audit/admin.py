@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from customers.core.labels import fields_column
 from customers.models import AccessLogEntry
 from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin
 
@@ -14,7 +15,7 @@ class AccessLogEntryAdmin(ReadOnlyAdmin):
         "actor_label",
         "action",
         "customer_list",
-        "fields",
+        "fields_shown",
         "reason",
         "ip_address",
         "seal_seq",
@@ -26,6 +27,10 @@ class AccessLogEntryAdmin(ReadOnlyAdmin):
     paginator = CappedCountPaginator
     show_full_result_count = False
     list_per_page = 100
+    # Field lists as labels in people's language, not the stored names.
+    exclude = ["customer_ids", "fields"]
+    readonly_fields = ["customer_list", "fields_shown"]
+    fields_shown = staticmethod(fields_column)
 
     @admin.display(description=_("customers"))
     def customer_list(self, obj):

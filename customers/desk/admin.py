@@ -148,7 +148,12 @@ class CustomerAdmin(PersonalDataAdmin):
                 },
             ),
             (_("Notes and options"), {"fields": fields("notes")}),
-            (_("Phone intake"), {"fields": ["source", "consents_given", "call_reference"]}),
+            # Consents taken on a call are recorded through the form: not for view-only roles.
+            *(
+                [(_("Phone intake"), {"fields": ["source", "consents_given", "call_reference"]})]
+                if self.has_change_permission(request, obj)
+                else []
+            ),
             (_("Lifecycle"), {"fields": self.readonly_fields}),
         ]
 

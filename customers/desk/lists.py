@@ -5,6 +5,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from consents.models import ConsentState
+from customers.core.labels import (
+    actor_column,
+    change_reason_column,
+    consent_granted_column,
+    consent_since_column,
+    fields_column,
+    purpose_column,
+    template_column,
+)
 from customers.core.selectors import (
     active_service_exists,
     running_warranty_exists,
@@ -63,22 +72,37 @@ class WarrantyInline(admin.TabularInline):
 
 class ConsentStateInline(ReadOnlyInline):
     model = ConsentState
-    fields = ["purpose", "granted", "since"]
+    fields = ["purpose", "granted_shown", "since_shown"]
     readonly_fields = fields
+    granted_shown = staticmethod(consent_granted_column)
+    since_shown = staticmethod(consent_since_column)
     verbose_name_plural = _("current consents")
 
 
 class CustomerChangeInline(ReadOnlyInline):
     model = CustomerChange
-    fields = ["changed_at", "actor_label", "fields", "reason"]
+    fields = ["changed_at", "actor_shown", "fields_shown", "reason_shown"]
     readonly_fields = fields
+    actor_shown = staticmethod(actor_column)
+    fields_shown = staticmethod(fields_column)
+    reason_shown = staticmethod(change_reason_column)
     verbose_name_plural = _("change history")
     ordering = ["-changed_at"]
 
 
 class MessageInline(ReadOnlyInline):
     model = Message
-    fields = ["created_at", "channel", "purpose", "template", "status", "status_reason", "sent_at"]
+    fields = [
+        "created_at",
+        "channel",
+        "purpose_shown",
+        "template_shown",
+        "status",
+        "status_reason",
+        "sent_at",
+    ]
     readonly_fields = fields
+    purpose_shown = staticmethod(purpose_column)
+    template_shown = staticmethod(template_column)
     verbose_name_plural = _("messages to this customer")
     ordering = ["-created_at"]

@@ -162,7 +162,10 @@ class CustomerChange(models.Model):
         ordering = ["-changed_at", "-id"]
 
     def __str__(self):
-        return f"{self.actor_label} {self.changed_at:%Y-%m-%d %H:%M}"
+        from django.utils import formats, timezone
+
+        when = formats.date_format(timezone.localtime(self.changed_at), "SHORT_DATETIME_FORMAT")
+        return f"{self.actor_label} {when}"
 
 
 class UnconfirmedRegistration(Customer):

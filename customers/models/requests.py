@@ -136,4 +136,9 @@ class DataRequestEvent(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.request_id} {self.from_status}→{self.to_status}"
+        def label(code):
+            if code in DataRequest.Status.values:
+                return str(DataRequest.Status(code).label)
+            return code or "–"
+
+        return f"{label(self.from_status)} → {label(self.to_status)}"

@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from customers.audit.admin_base import PersonalDataAdmin
 from customers.models import AccountingDocument, Service, Submission, Warranty
 from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin
+from privacysite.display import money
 
 
 @admin.register(Service)
@@ -26,7 +28,19 @@ class WarrantyAdmin(PersonalDataAdmin):
 
 @admin.register(AccountingDocument)
 class AccountingDocumentAdmin(PersonalDataAdmin):
-    list_display = ["__str__", "issued_on", "fiscal_year", "amount", "retention_class", "customer"]
+    list_display = [
+        "__str__",
+        "issued_on",
+        "fiscal_year",
+        "amount_shown",
+        "retention_class",
+        "customer",
+    ]
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_shown(self, obj):
+        return money(obj.amount)
+
     list_filter = ["kind", "retention_class", "fiscal_year"]
     list_select_related = ["customer"]
     search_fields = ["number"]

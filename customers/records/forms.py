@@ -36,15 +36,30 @@ class PurposeConsentMixin(forms.Form):
     Each box's label is the exact wording that is stored in the ledger when ticked.
     """
 
+    # Purposes only a business can agree to (listing its name as a reference), and whether
+    # this form registers businesses at all.
+    BUSINESS_ONLY = frozenset({"reference"})
+    offers_business_purposes = False
+
     def add_purpose_fields(self):
-        self.purposes = list(purposes_optional())
+        self.purposes = [
+            p
+            for p in purposes_optional()
+            if self.offers_business_purposes or p.code not in self.BUSINESS_ONLY
+        ]
         for purpose in self.purposes:
             self.fields[f"purpose_{purpose.code}"] = forms.BooleanField(
                 label=purpose.description(), required=False, initial=False
             )
 
     def consented_purposes(self):
-        return [p for p in self.purposes if self.cleaned_data.get(f"purpose_{p.code}")]
+        business = self.cleaned_data.get("kind") == Customer.Kind.BUSINESS
+        return [
+            p
+            for p in self.purposes
+            if self.cleaned_data.get(f"purpose_{p.code}")
+            and (business or p.code not in self.BUSINESS_ONLY)
+        ]
 
     def consent_layout(self):
         policy_link = format_html(
@@ -55,7 +70,12 @@ class PurposeConsentMixin(forms.Form):
         )
         return Fieldset(
             _("Optional: what else you agree to (each box separately; you can change it later)"),
-            *[f"purpose_{p.code}" for p in self.purposes],
+            *[
+                Div(f"purpose_{p.code}", css_class="business-fields")
+                if p.code in self.BUSINESS_ONLY
+                else f"purpose_{p.code}"
+                for p in self.purposes
+            ],
             HTML(policy_link),
             css_class="border rounded p-3 mb-3",
         )
@@ -144,6 +164,7 @@ class RegistrationForm(CollectionForm):
 
     form_name = "register"
     form_id = "registration-form"
+    offers_business_purposes = True
     submit_label = _("Register")
 
     def layout_fields(self):

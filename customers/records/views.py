@@ -2,20 +2,19 @@
 
 import logging
 
-from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views import View
 from django.views.generic import FormView, TemplateView
-from django_ratelimit.core import is_ratelimited
 
 from consents.models import ConsentEvent
 from consents.selectors import policy_current
+from customers.records.form_limits import form_accepted_count, form_post_refused
 from customers.records.forms import RegistrationForm, ServiceRequestForm, raw_submission
 from customers.records.services import ConfirmationError, customer_confirm_contact
 from customers.records.submissions import submission_accept
-from privacysite.http import client_ip, too_many_requests
+from privacysite.http import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -26,19 +25,17 @@ class WebFormView(FormView):
     success_url_name = ""
 
     def post(self, request, *args, **kwargs):
-        if is_ratelimited(
-            request,
-            group="web-forms",
-            key="ip",
-            rate=settings.FORM_RATE_LIMIT,
-            method="POST",
-            increment=True,
-        ):
+        if form_post_refused(request):
             logger.warning("form.rate_limited form=%s", self.form_class.form_name)
-            return too_many_requests(request)
+            # The form again, as typed (not validated), with the reason: nothing is lost.
+            context = self.get_context_data(form=self.get_form(), rate_limited=True)
+            response = self.render_to_response(context, status=429)
+            response["Retry-After"] = "600"
+            return response
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
+        form_accepted_count(self.request)
         if form.is_bot:
             logger.info("form.honeypot form=%s", form.form_name)
             return redirect(self.success_url_name)

@@ -8,8 +8,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from customers.audit.admin_base import PersonalDataAdmin
+from customers.core.labels import (
+    actor_column,
+    from_status_column,
+    proposed_changes_column,
+    to_status_column,
+)
 from customers.models import DataRequest, DataRequestEvent
 from customers.requests import services
+from customers.requests.actions import request_actions
 from privacysite.admin_utils import CappedCountPaginator, ReadOnlyInline
 
 
@@ -39,6 +46,12 @@ class HandleForm(forms.Form):
         label=_("Internal note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def __init__(self, *args, data_request=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if data_request is not None:
+            # Only what applies to this request's type and status, for this staff member.
+            self.fields["action"].choices = request_actions(data_request, user, self.ACTIONS)
+
 
 class OverdueFilter(admin.SimpleListFilter):
     title = _("deadline")
@@ -61,8 +74,11 @@ class OverdueFilter(admin.SimpleListFilter):
 
 class EventInline(ReadOnlyInline):
     model = DataRequestEvent
-    fields = ["at", "actor_label", "from_status", "to_status", "note", "internal"]
+    fields = ["at", "actor_shown", "from_shown", "to_shown", "note", "internal"]
     readonly_fields = fields
+    actor_shown = staticmethod(actor_column)
+    from_shown = staticmethod(from_status_column)
+    to_shown = staticmethod(to_status_column)
 
 
 @admin.register(DataRequest)
@@ -88,7 +104,7 @@ class DataRequestAdmin(PersonalDataAdmin):
         "status",
         "complaint_category",
         "details",
-        "proposed_changes",
+        "proposed_changes_shown",
         "attachment",
         "received_at",
         "acknowledge_by",
@@ -103,6 +119,7 @@ class DataRequestAdmin(PersonalDataAdmin):
     ]
     readonly_fields = [f for f in fields if f not in ("assignee", "processor_involved")]
     inlines = [EventInline]
+    proposed_changes_shown = staticmethod(proposed_changes_column)
 
     def has_add_permission(self, request):
         return False  # requests come from customers (my-data) or staff on their behalf later
@@ -127,17 +144,23 @@ class DataRequestAdmin(PersonalDataAdmin):
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "handle_form": HandleForm()}
+        data_request = DataRequest.objects.filter(pk=object_id).first()
+        form = HandleForm(data_request=data_request, user=request.user) if data_request else None
+        extra_context = {**(extra_context or {}), "handle_form": form}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def handle_view(self, request, object_id):
         data_request = get_object_or_404(DataRequest, pk=object_id)
         if request.method != "POST" or not self.has_change_permission(request, data_request):
             raise PermissionDenied
-        form = HandleForm(request.POST)
+        form = HandleForm(request.POST, data_request=data_request, user=request.user)
         back = redirect(reverse("admin:customers_datarequest_change", args=[object_id]))
         if not form.is_valid():
-            self.message_user(request, _("Choose an action."), messages.ERROR)
+            self.message_user(
+                request,
+                _("This action does not apply to the request as it is now. Choose another."),
+                messages.ERROR,
+            )
             return back
         data = form.cleaned_data
         try:

@@ -206,6 +206,12 @@ def complain(request, customer):
 
 
 def sign_out(request):
-    response = redirect("home")
+    from django.contrib import messages
+
+    messages.info(
+        request,
+        gettext("You have signed out of your data page. To see it again, ask for a new link."),
+    )
+    response = redirect("customers:my_data")
     response.delete_cookie(my_data.COOKIE)
     return response

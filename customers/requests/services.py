@@ -12,11 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.core.actors import Actor
+from customers.core.labels import field_labels_in
 from customers.core.roles import Role
 from customers.incidents.services import incident_open_from_complaint
 from customers.messaging.services import message_queue
 from customers.models import Customer, DataRequest, DataRequestEvent, ErasureCertificate
-from customers.records.services import customer_email_restore, customer_touch, customer_update
+from customers.records.services import (
+    customer_email_restore,
+    customer_touch,
+    customer_update,
+)
 from customers.requests.deadlines import request_deadlines
 from customers.retention.erasure import ErasureBlocked, customer_erase
 from customers.staff.services import staff_emails
@@ -212,7 +217,7 @@ def request_apply_correction(*, request: DataRequest, actor) -> DataRequest:
         actor=actor,
         to_status=S.ANSWERED,
         reason=_("Your data was corrected as you asked."),
-        remedy=", ".join(changed),
+        remedy=field_labels_in(changed, request.language),
     )
 
 

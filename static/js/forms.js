@@ -15,12 +15,14 @@
       });
     });
   });
-  // Business fields are shown only for a business registration.
-  var business = document.querySelector(".business-fields");
+  // Business fields (and the business-only consent) are shown only for a business.
+  var business = document.querySelectorAll(".business-fields");
   var kinds = document.querySelectorAll("input[name=kind]");
   function toggle() {
     var checked = document.querySelector("input[name=kind]:checked");
-    if (business) business.hidden = !checked || checked.value !== "business";
+    business.forEach(function (part) {
+      part.hidden = !checked || checked.value !== "business";
+    });
   }
   kinds.forEach(function (radio) { radio.addEventListener("change", toggle); });
   toggle();

@@ -26,7 +26,7 @@ REGISTRATION = {
 
 @pytest.fixture(autouse=True)
 def _generous_rate_limit(settings):
-    settings.FORM_RATE_LIMIT = "1000/m"
+    settings.FORM_RATE_LIMIT = settings.FORM_POST_RATE_LIMIT = "1000/m"
 
 
 def submit(client, url, data, **extra):
@@ -163,7 +163,7 @@ def test_invalid_input_is_explained_in_vietnamese_and_every_value_is_kept(client
     html = response.content.decode()
     assert "Mã số thuế không hợp lệ: chữ số kiểm tra bị sai." in html
     assert "Số điện thoại không hợp lệ." in html
-    assert "Nhập địa chỉ email." in html
+    assert "Nhập một địa chỉ email hợp lệ." in html
     assert 'value="Công ty &lt;b&gt;Sao Mai&lt;/b&gt;"' in html
     assert 'value="0312345674"' in html
     assert re.search(r'name="purpose_surveys"[^>]*checked', html)

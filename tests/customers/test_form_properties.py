@@ -49,7 +49,7 @@ def form_data(fields):
     return st.fixed_dictionaries({}, optional={f: LIKELY.get(f, ANY_TEXT) for f in fields})
 
 
-@override_settings(FORM_RATE_LIMIT="100000/m")
+@override_settings(FORM_RATE_LIMIT="100000/m", FORM_POST_RATE_LIMIT="100000/m")
 class FormsNeverFail(TestCase):
     @classmethod
     def setUpTestData(cls):

@@ -57,7 +57,9 @@ def mutate(token, data):
     return token + data.draw(SEGMENT)
 
 
-@override_settings(FORM_RATE_LIMIT="100000/m", MY_DATA_RATE_LIMIT="100000/m")
+@override_settings(
+    FORM_RATE_LIMIT="100000/m", FORM_POST_RATE_LIMIT="100000/m", MY_DATA_RATE_LIMIT="100000/m"
+)
 class PublicUrlsNeverFail(TestCase):
     @classmethod
     def setUpTestData(cls):

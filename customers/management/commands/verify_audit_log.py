@@ -3,6 +3,7 @@ import sys
 from django.core.management.base import BaseCommand
 
 from customers.audit.services import access_log_seal, access_log_verify
+from customers.models import AccessLogEntry
 
 
 class Command(BaseCommand):
@@ -28,8 +29,6 @@ class Command(BaseCommand):
         result = access_log_verify()
         problems = list(result.problems)
         if expect_head:
-            from customers.models import AccessLogEntry
-
             seq, _, digest = expect_head.partition(":")
             entry = AccessLogEntry.objects.filter(seal_seq=int(seq)).only("hash").first()
             if entry is None or entry.hash != digest:

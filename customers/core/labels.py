@@ -1,0 +1,195 @@
+"""What people read instead of codes: a field's label (from the personal-data registry), the
+name of a purpose, an email template, a cookie category, a request's status, and a correction
+as old → new. Admin columns and templates use these; nothing here queries more than once per
+call."""
+
+import json
+
+from django.apps import apps
+from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
+from django.utils.translation import gettext, override
+from django.utils.translation import gettext_lazy as _
+
+from consents.models import CookieCategory, Purpose
+from customers.core.personal_data import REGISTRY
+from customers.models import DataRequest, Submission
+
+# Email templates, as staff and customers name them.
+TEMPLATES = {
+    "campaign": _("Campaign message"),
+    "confirm_contact": _("Confirm your contact details"),
+    "email_changed": _("Your email address was changed"),
+    "erasure_notice": _("Notice before erasure"),
+    "incident_notice": _("Notice of a data incident"),
+    "legal_disclosure": _("Notice of a disclosure required by law"),
+    "my_data_link": _("Link to your data"),
+    "renewal_reminder": _("Renewal reminder"),
+    "request_answered": _("Your request was answered"),
+    "request_extended": _("More time for your request"),
+    "request_received": _("Your request was received"),
+}
+# Who acted, where it was not a staff member.
+ACTORS = {"customer": _("The customer"), "system": _("The system")}
+
+
+def field_label(name: str, model_label: str = "customers.Customer") -> str:
+    """``address_home`` → "Home address" (in the active language)."""
+    for field in REGISTRY.get(model_label, ()):
+        if field.name == name:
+            return capfirst(str(field.label))
+    try:
+        return capfirst(str(apps.get_model(model_label)._meta.get_field(name).verbose_name))
+    except LookupError:
+        return capfirst(name.replace("_", " "))
+    except Exception:  # noqa: BLE001  (FieldDoesNotExist: a field no model has any more)
+        return capfirst(name.replace("_", " "))
+
+
+def field_labels(names, model_label: str = "customers.Customer") -> str:
+    return ", ".join(field_label(name, model_label) for name in names or ())
+
+
+def field_labels_in(names, language: str) -> str:
+    """The labels in the customer's language (for what is stored and sent to them)."""
+    with override(language):
+        return field_labels(names)
+
+
+def purpose_label(code: str) -> str:
+    purpose = Purpose.objects.filter(code=code).first()
+    return purpose.name() if purpose else capfirst(code.replace("_", " "))
+
+
+def template_label(code: str) -> str:
+    return str(TEMPLATES.get(code, capfirst(code.replace("_", " "))))
+
+
+def actor_name(label: str) -> str:
+    return str(ACTORS.get(label, label))
+
+
+def cookie_categories_label(codes) -> str:
+    names = {c.code: c.name() for c in CookieCategory.objects.filter(code__in=list(codes or ()))}
+    return ", ".join(names.get(code, code) for code in codes or ())
+
+
+def request_status_label(code: str) -> str:
+    if not code:
+        return "–"
+    try:
+        return str(DataRequest.Status(code).label)
+    except ValueError:
+        return code
+
+
+def _shown(value) -> str:
+    return value if value else gettext("(empty)")
+
+
+def changes_html(pairs):
+    """[(label, old, new)] as lines "Label: old → new"."""
+    return format_html_join(
+        format_html("<br>"), "{}: {} → {}", ((lbl, _shown(o), _shown(n)) for lbl, o, n in pairs)
+    )
+
+
+def correction_pairs(data_request) -> list[tuple[str, str, str]]:
+    """A correction request: each field with its value now and the value asked for."""
+    try:
+        proposed = json.loads(data_request.proposed_changes or "{}")
+    except ValueError:
+        return []
+    customer = data_request.customer
+    return [
+        (field_label(name), getattr(customer, name, "") or "", new or "")
+        for name, new in proposed.items()
+    ]
+
+
+# --- Admin columns ------------------------------------------------------------------------
+
+
+@admin.display(description=_("Fields"))
+def fields_column(obj):
+    return field_labels(obj.fields)
+
+
+@admin.display(description=_("Changed by"))
+def actor_column(obj):
+    return actor_name(obj.actor_label)
+
+
+@admin.display(description=_("Purpose"))
+def purpose_column(obj):
+    code = getattr(obj, "purpose_id", None) if not isinstance(obj.purpose, str) else obj.purpose
+    return purpose_label(code or "")
+
+
+@admin.display(description=_("Template"))
+def template_column(obj):
+    return template_label(obj.template)
+
+
+@admin.display(description=_("Accepted categories"))
+def cookie_categories_column(obj):
+    return cookie_categories_label(obj.categories)
+
+
+@admin.display(description=_("Proposed changes"))
+def proposed_changes_column(obj):
+    pairs = correction_pairs(obj)
+    return changes_html(pairs) if pairs else "–"
+
+
+@admin.display(description=_("From"))
+def from_status_column(obj):
+    return request_status_label(obj.from_status)
+
+
+@admin.display(description=_("To"))
+def to_status_column(obj):
+    return request_status_label(obj.to_status)
+
+
+# Why a customer's data changed, where the reason is a code rather than words.
+CHANGE_REASONS = {"created": _("Created")}
+
+
+def change_reason(reason: str) -> str:
+    if reason in CHANGE_REASONS:
+        return str(CHANGE_REASONS[reason])
+    if reason in Submission.Form.values:
+        return str(Submission.Form(reason).label)
+    return reason or "–"
+
+
+@admin.display(description=_("Reason"))
+def change_reason_column(obj):
+    return change_reason(obj.reason)
+
+
+@admin.display(description=_("Given"), boolean=True)
+def consent_granted_column(obj):
+    return obj.granted
+
+
+@admin.display(description=_("Since"))
+def consent_since_column(obj):
+    from django.utils import formats, timezone
+
+    return formats.date_format(timezone.localtime(obj.since), "SHORT_DATETIME_FORMAT")
+
+
+class PurposeFilter(admin.SimpleListFilter):
+    """Messages by purpose, each named in the staff member's language."""
+
+    title = _("purpose")
+    parameter_name = "purpose"
+
+    def lookups(self, request, model_admin):
+        return [(p.code, p.name()) for p in Purpose.objects.order_by("order", "id")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(purpose=self.value()) if self.value() else queryset

@@ -1,0 +1,24 @@
+"""Template filters: a field's label instead of its name (``{{ name|field_label }}``)."""
+
+from django import template
+
+from customers.core import labels
+
+register = template.Library()
+
+
+@register.filter
+def field_label(name):
+    return labels.field_label(str(name))
+
+
+@register.filter
+def field_labels(names):
+    return labels.field_labels(names)
+
+
+@register.filter
+def money(value):
+    from privacysite import display
+
+    return display.money(value)

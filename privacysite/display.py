@@ -1,0 +1,36 @@
+"""Numbers and money as people read them in the active language: 32.300.000 ₫ in Vietnamese,
+VND 32,300,000 in English. Dates and times follow privacysite/formats/ (26/11/2026 21:05),
+always in Vietnam's time (settings.TIME_ZONE)."""
+
+from decimal import Decimal
+
+from django.utils import formats, numberformat, timezone
+from django.utils.translation import get_language
+
+
+def number(value) -> str:
+    if value is None or value == "":
+        return "–"
+    return numberformat.format(
+        Decimal(value),
+        formats.get_format("DECIMAL_SEPARATOR"),
+        decimal_pos=0,
+        grouping=3,
+        thousand_sep=formats.get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
+
+
+def money(value) -> str:
+    """Vietnamese đồng, without decimals (the đồng has no subunit in use)."""
+    if value is None or value == "":
+        return "–"
+    shown = number(value)
+    return f"VND {shown}" if (get_language() or "vi").startswith("en") else f"{shown} ₫"
+
+
+def when(value) -> str:
+    """A date and time, in Vietnam's time."""
+    if not value:
+        return "–"
+    return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
