@@ -2,7 +2,9 @@
 
 ``FIELD_ENCRYPTION_KEYS`` lists Fernet keys newest first: MultiFernet encrypts with the first
 and decrypts with any, so a new key can be put in front and old data re-encrypted at leisure
-(``rotate_encryption_keys``).
+(``rotate_encryption_keys``). A key taken out of that list moves to
+``FIELD_ENCRYPTION_RETIRED_KEYS`` (decrypt only) for as long as any backup made under it is
+kept: a restored dump, and ``after_restore`` re-encrypting it, need it.
 """
 
 import hashlib
@@ -23,7 +25,12 @@ def _multifernet(keys):
 
 
 def _current():
-    return _multifernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
+    # Retired keys come last: MultiFernet encrypts with the first key only, so they decrypt
+    # (old backups, rows not yet rotated) and never encrypt.
+    return _multifernet(
+        tuple(settings.FIELD_ENCRYPTION_KEYS)
+        + tuple(getattr(settings, "FIELD_ENCRYPTION_RETIRED_KEYS", ()))
+    )
 
 
 def encrypt(plaintext: str) -> str:

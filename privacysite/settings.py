@@ -257,6 +257,9 @@ FIELD_ENCRYPTION_KEYS = [
     if key.strip()
 ]
 BLIND_INDEX_KEY = _require_secret("BLIND_INDEX_KEY", DEV_BLIND_INDEX_KEY)
+# Keys taken out of FIELD_ENCRYPTION_KEYS after a rotation: they decrypt, never encrypt. Keep
+# each one as long as the oldest backup written while it was in use (BACKUP_KEEP_DAYS).
+FIELD_ENCRYPTION_RETIRED_KEYS = env.list("FIELD_ENCRYPTION_RETIRED_KEYS", default=[])
 
 # --- Organisation identity -----------------------------------------------------------------
 # Shown in the footer, on the privacy policy and in every email.
@@ -313,6 +316,12 @@ RENEWAL_REMINDER_DAYS = [30, 7, 1]
 # outbox row, so a notice batch is slower per customer.
 RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=2000)
 RETENTION_NOTICE_BATCH_SIZE = env.int("RETENTION_NOTICE_BATCH_SIZE", default=200)
+# Erasures and consent withdrawals are also appended here (ids only), outside the database,
+# so that `manage.py after_restore` applies them again to a restored backup. Keep it on a
+# disk that is not restored with the database and at least as long as the oldest backup.
+ERASURE_JOURNAL = env.path(
+    "ERASURE_JOURNAL", default=BASE_DIR / "var" / "journal" / "erasures.jsonl"
+)
 MY_DATA_LINK_HOURS = env.int("MY_DATA_LINK_HOURS", default=24)
 COMPLAINT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 COMPLAINT_ATTACHMENT_TYPES = {
