@@ -9,7 +9,9 @@ import datetime
 import logging
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.contrib.sessions.models import Session
+from django.db.models import FileField
 from django.db import transaction
 
 from consents.models import ConsentState, Purpose
@@ -30,6 +32,7 @@ class RestoreReport:
     sessions_ended: int = 0
     reencrypted: int = 0
     entries: int = 0
+    orphan_files: int = 0
 
 
 def _same_customer(found: dict, pk: int, created: str) -> bool:
@@ -72,6 +75,7 @@ def restore_reapply(*, journal_paths=None, rotate_keys: bool = True) -> RestoreR
         report.erased += erased
 
     report.withdrawn = _withdrawals_reapply(withdrawals)
+    report.orphan_files = orphan_files_delete()
     # Staff signed out and my-data sessions ended since the dump would be valid again.
     report.sessions_ended = Session.objects.all().delete()[0]
     if rotate_keys:
@@ -115,3 +119,37 @@ def _withdrawals_reapply(entries) -> int:
                 if consent_withdraw(customer=customer, purpose=purpose, channel=channel):
                     done += 1
     return done
+
+
+def _walk(storage, folder):
+    folders, files = storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}"
+    for sub in folders:
+        yield from _walk(storage, f"{folder}/{sub}")
+
+
+def orphan_files_delete() -> int:
+    """Delete uploaded files that no row names any more: after a restore, the files of rows
+    written after the dump (a complaint's attachment) would otherwise stay, unerasable."""
+    deleted = 0
+    fields = [
+        (model, f)
+        for model in apps.get_models()
+        for f in model._meta.get_fields()
+        if isinstance(f, FileField) and isinstance(f.upload_to, str)
+    ]
+    for model, f in fields:
+        referenced = set(
+            model._default_manager.exclude(**{f.name: ""}).values_list(f.name, flat=True)
+        )
+        top = f.upload_to.split("/", 1)[0]
+        try:
+            names = list(_walk(f.storage, top))
+        except FileNotFoundError:
+            continue
+        for name in names:
+            if name not in referenced:
+                f.storage.delete(name)
+                deleted += 1
+    return deleted

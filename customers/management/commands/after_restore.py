@@ -32,6 +32,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"journalled ids now held by another customer (left alone): {report.reused_ids}"
             )
+        self.stdout.write(f"files no row names any more, deleted: {report.orphan_files}")
         self.stdout.write(f"sessions ended: {report.sessions_ended}")
         self.stdout.write(f"values re-encrypted with the newest key: {report.reencrypted}")
         self.stdout.write(
