@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "privacysite.request_id.RequestIdMiddleware",
+    # /healthz answers before the host and HTTPS checks (see privacysite.health).
+    "privacysite.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -345,6 +347,12 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 if not REDIS_URL:
     # Local memory is per process: good enough for one runserver, not for production.
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003"]
+
+# --- Monitoring ----------------------------------------------------------------------------
+# /status and /metrics (privacysite.monitoring) answer these client addresses (behind our
+# trusted proxies) or a request carrying "Authorization: Bearer METRICS_TOKEN"; others a 404.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # --- Forms ---------------------------------------------------------------------------------
 # https://django-crispy-forms.readthedocs.io/

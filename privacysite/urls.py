@@ -4,10 +4,13 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from privacysite.health import healthz
+from privacysite.monitoring import metrics, status
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path("status", status, name="status"),
+    path("metrics", metrics, name="metrics"),
 ]
 
 # Vietnamese is served unprefixed at /, English under /en/.

@@ -81,9 +81,10 @@ def test_backup_is_private_complete_and_restore_erases_again(operator, tmp_path)
     for file in backup.iterdir():
         assert stat.S_IMODE(file.stat().st_mode) == 0o600, file
     assert {f.name for f in backup.iterdir()} == {"database.dump", "media.tar", "SHA256SUMS"}
-    assert "privacysite_backup_last_success 1" in (
-        tmp_path / "backups" / "privacysite_backup.prom"
-    ).read_text()
+    assert (
+        "privacysite_backup_last_success 1"
+        in (tmp_path / "backups" / "privacysite_backup.prom").read_text()
+    )
 
     customer_erase(customer=erased_later, actor="system:test", trigger="request")
     assert not attachment.exists()
@@ -120,6 +121,7 @@ def test_a_failed_backup_is_loud_and_deletes_no_old_backup(operator, tmp_path):
     assert "privacysite backup FAILED" in failed.stderr
     assert old.exists()
     assert not list((tmp_path / "backups").glob(".*partial"))
-    assert "privacysite_backup_last_success 0" in (
-        tmp_path / "backups" / "privacysite_backup.prom"
-    ).read_text()
+    assert (
+        "privacysite_backup_last_success 0"
+        in (tmp_path / "backups" / "privacysite_backup.prom").read_text()
+    )
