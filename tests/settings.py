@@ -19,10 +19,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 # Each test run journals erasures into its own folder, never into the worktree's var/.
-ERASURE_JOURNAL = (
-    os.environ.get("ERASURE_JOURNAL")
-    or Path(tempfile.mkdtemp(prefix="privacysite-journal-")) / "erasures.jsonl"
-)  # noqa: F405
+ERASURE_JOURNAL = os.environ.get("ERASURE_JOURNAL") or (
+    Path(tempfile.mkdtemp(prefix="privacysite-journal-")) / "erasures.jsonl"  # noqa: F405
+)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 

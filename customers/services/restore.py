@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.contrib.sessions.models import Session
-from django.db.models import FileField
 from django.db import transaction
+from django.db.models import FileField
 
 from consents.models import ConsentState, Purpose
 from consents.services.ledger import consent_withdraw
