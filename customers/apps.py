@@ -25,5 +25,6 @@ class CustomersConfig(AppConfig):
             lookups,
             personal_data,
         )
+        from privacysite import key_checks  # noqa: F401  (registers the retired-keys check)
 
         post_migrate.connect(_setup_roles_after_migrate, weak=False)

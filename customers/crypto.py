@@ -66,9 +66,28 @@ def encrypted_with_newest_key(token: str) -> bool:
     return True
 
 
+def _index_keys() -> list[str]:
+    """The key that writes indexes first, then the one some rows may still carry.
+
+    During a change of index key (``BLIND_INDEX_KEY_NEXT`` set, ``rotate_blind_index_key``
+    running) new indexes are written with the next key and searches try both."""
+    following = getattr(settings, "BLIND_INDEX_KEY_NEXT", "")
+    return [following, settings.BLIND_INDEX_KEY] if following else [settings.BLIND_INDEX_KEY]
+
+
+def _hmac(key: str, normalised: str) -> str:
+    return hmac.new(key.encode("utf-8"), normalised.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
 def blind_index(normalised: str) -> str:
     """A keyed hash of an already normalised value, for exact-match search of encrypted data."""
     if not normalised:
         return ""
-    key = settings.BLIND_INDEX_KEY.encode("utf-8")
-    return hmac.new(key, normalised.encode("utf-8"), hashlib.sha256).hexdigest()
+    return _hmac(_index_keys()[0], normalised)
+
+
+def blind_index_candidates(normalised: str) -> list[str]:
+    """Every index value a stored row may carry for this value (two during a key change)."""
+    if not normalised:
+        return [""]
+    return [_hmac(key, normalised) for key in _index_keys()]

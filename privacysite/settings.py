@@ -262,6 +262,12 @@ BLIND_INDEX_KEY = _require_secret("BLIND_INDEX_KEY", DEV_BLIND_INDEX_KEY)
 # Keys taken out of FIELD_ENCRYPTION_KEYS after a rotation: they decrypt, never encrypt. Keep
 # each one as long as the oldest backup written while it was in use (BACKUP_KEEP_DAYS).
 FIELD_ENCRYPTION_RETIRED_KEYS = env.list("FIELD_ENCRYPTION_RETIRED_KEYS", default=[])
+# Changing BLIND_INDEX_KEY (README, "Keys"): the new key goes here first; indexes are then
+# written with it and searches try both until rotate_blind_index_key has re-indexed every row.
+BLIND_INDEX_KEY_NEXT = env.str("BLIND_INDEX_KEY_NEXT", default="")
+# The access-log chain's key; defaults to BLIND_INDEX_KEY. When that key changes, set this to
+# the old one, so that the chain (sealed under it) still verifies.
+ACCESS_LOG_CHAIN_KEY = env.str("ACCESS_LOG_CHAIN_KEY", default="")
 
 # --- Organisation identity -----------------------------------------------------------------
 # Shown in the footer, on the privacy policy and in every email.
@@ -324,6 +330,9 @@ RETENTION_NOTICE_BATCH_SIZE = env.int("RETENTION_NOTICE_BATCH_SIZE", default=200
 ERASURE_JOURNAL = env.path(
     "ERASURE_JOURNAL", default=BASE_DIR / "var" / "journal" / "erasures.jsonl"
 )
+# How long backups are kept (scripts/backup.sh prunes after this): retired keys and the journal
+# must be kept at least as long.
+BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=35)
 MY_DATA_LINK_HOURS = env.int("MY_DATA_LINK_HOURS", default=24)
 COMPLAINT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 COMPLAINT_ATTACHMENT_TYPES = {
