@@ -19,6 +19,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
+from privacysite.http import client_ip
+
 
 class TokenForm(forms.Form):
     token = forms.CharField(
@@ -123,9 +125,7 @@ class PrivacyAdminSite(admin.AdminSite):
             return redirect(reverse("admin:otp"))
         agreement = agreement_current()
         if request.method == "POST" and request.POST.get("accept") == "yes":
-            agreement_accept(
-                user=user, agreement=agreement, ip_address=request.META.get("REMOTE_ADDR")
-            )
+            agreement_accept(user=user, agreement=agreement, ip_address=client_ip(request))
             return redirect(self._next(request))
         return TemplateResponse(
             request,

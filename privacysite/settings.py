@@ -156,6 +156,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# The same client address as rate limits and evidence: behind our nginx (TRUSTED_PROXIES=1)
+# the address nginx saw, never nginx's own 127.0.0.1 (which would lock a staff member out for
+# everyone after five wrong passwords from anywhere).
+AXES_CLIENT_IP_CALLABLE = "privacysite.http.client_ip"
 # https://django-otp-official.readthedocs.io/
 OTP_TOTP_ISSUER = env.str("ORG_NAME", default="privacysite")
 
