@@ -25,6 +25,9 @@ class CustomersConfig(AppConfig):
             lookups,
             personal_data,
         )
-        from privacysite import key_checks  # noqa: F401  (registers the retired-keys check)
+        from privacysite import (  # noqa: F401  (register the retired-keys and .mo checks)
+            key_checks,
+            translations,
+        )
 
         post_migrate.connect(_setup_roles_after_migrate, weak=False)
