@@ -91,3 +91,35 @@ def blind_index_candidates(normalised: str) -> list[str]:
     if not normalised:
         return [""]
     return [_hmac(key, normalised) for key in _index_keys()]
+
+
+# --- Files (complaint attachments, written requests, incident records) ----------------------
+# The same keys as the fields: MultiFernet over bytes. privacysite.storage uses these.
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    return _current().encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return _current().decrypt(token)
+    except InvalidToken as exc:
+        raise DecryptionError(
+            "A stored file cannot be decrypted with FIELD_ENCRYPTION_KEYS; is a key missing?"
+        ) from exc
+
+
+def rotate_bytes(token: bytes) -> bytes:
+    try:
+        return _current().rotate(token)
+    except InvalidToken as exc:
+        raise DecryptionError("A stored file cannot be decrypted for rotation.") from exc
+
+
+def bytes_with_newest_key(token: bytes) -> bool:
+    try:
+        Fernet(settings.FIELD_ENCRYPTION_KEYS[0]).decrypt(token)
+    except InvalidToken:
+        return False
+    return True

@@ -2,6 +2,7 @@
 the current confidentiality agreement, before any page that can show customer data."""
 
 import base64
+import functools
 import io
 from urllib.parse import urlencode
 
@@ -66,9 +67,17 @@ class PrivacyAdminSite(admin.AdminSite):
         return redirect(f"{reverse(name)}?{query}")
 
     def get_urls(self):
+        from customers.admin.files import private_file
+
         return [
             path("otp/", never_cache(self.otp_view), name="otp"),
             path("agreement/", never_cache(self.agreement_view), name="agreement"),
+            # Uploaded files: decrypted for staff who may see the row naming them, and logged.
+            path(
+                "files/<path:name>",
+                self.admin_view(functools.partial(private_file, site=self)),
+                name="private_file",
+            ),
             *super().get_urls(),
         ]
 

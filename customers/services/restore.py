@@ -18,6 +18,7 @@ from consents.models import ConsentState, Purpose
 from consents.services.ledger import consent_withdraw
 from customers.models import Customer
 from customers.services.erasure import customers_erase
+from customers.services.files import files_secure
 from customers.services.keys import keys_rotate
 from privacysite import journal
 
@@ -82,6 +83,8 @@ def restore_reapply(*, journal_paths=None, rotate_keys: bool = True) -> RestoreR
         # A dump made before a key rotation holds values under a now retired key.
         rotated = {progress.table: progress.rotated for progress in keys_rotate()}
         report.reencrypted = sum(rotated.values())
+        files = files_secure()
+        report.reencrypted += files.rotated + files.encrypted
     logger.info(
         "restore.reapplied entries=%s erased=%s withdrawn=%s reused_ids=%s",
         report.entries,

@@ -1,12 +1,14 @@
 from django.core.management.base import BaseCommand
 
+from customers.services.files import files_secure
 from customers.services.keys import keys_rotate
 from privacysite.key_checks import keys_rotated_journal
 
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every encrypted value with the newest key of FIELD_ENCRYPTION_KEYS. "
+        "Re-encrypt every encrypted value and uploaded file with the newest key of "
+        "FIELD_ENCRYPTION_KEYS. "
         "Put the new key first, run this, then move the old key to "
         "FIELD_ENCRYPTION_RETIRED_KEYS. Safe to run again."
     )
@@ -31,6 +33,11 @@ class Command(BaseCommand):
                 f"{progress.table}: scanned {progress.scanned}, re-encrypted {progress.rotated} "
                 f"(resume with --resume {progress.table}={progress.last_id})"
             )
+        files = files_secure()
+        self.stdout.write(
+            f"uploaded files: re-encrypted {files.rotated}, encrypted {files.encrypted} "
+            "(were in clear)"
+        )
         keys_rotated_journal()
         self.stdout.write(self.style.SUCCESS("Every encrypted value now uses the newest key."))
         self.stdout.write(
