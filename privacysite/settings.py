@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from privacysite.media_settings import media_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -178,31 +180,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Uploaded files (all personal data) are encrypted under random names (privacysite.storage),
-# in MEDIA_ROOT, or in an S3-compatible bucket when MEDIA_S3_BUCKET is set (several machines).
-# https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html
-MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
-if MEDIA_S3_BUCKET:
-    _MEDIA_INNER = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": MEDIA_S3_BUCKET,
-            "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,
-            "region_name": env.str("MEDIA_S3_REGION", default="") or None,
-            "access_key": env.str("MEDIA_S3_ACCESS_KEY", default="") or None,
-            "secret_key": env.str("MEDIA_S3_SECRET_KEY", default="") or None,
-            "default_acl": "private",
-            "querystring_auth": True,
-            "file_overwrite": False,
-        },
-    }
-else:
-    _MEDIA_INNER = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {
-        "BACKEND": "privacysite.storage.EncryptedStorage",
-        "OPTIONS": {"inner": _MEDIA_INNER},
-    },
+    # Uploaded files are all personal data: encrypted, random names, MEDIA_ROOT or S3.
+    "default": media_storage(env),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
