@@ -22,6 +22,7 @@ from prometheus_client.core import GaugeMetricFamily
 
 from privacysite.health import database_ok, migrations_applied, run_checks
 from privacysite.http import client_ip
+from privacysite.request_metrics import request_metrics_text
 
 BEAT_STALE_AFTER = 5 * 60  # access-log-seal runs every minute
 MESSAGE_STUCK_AFTER = datetime.timedelta(minutes=15)
@@ -158,7 +159,8 @@ def metrics(request):
         raise Http404
     registry = CollectorRegistry(auto_describe=False)
     registry.register(Collector())
-    return HttpResponse(generate_latest(registry), content_type="text/plain; version=0.0.4")
+    body = generate_latest(registry) + request_metrics_text()
+    return HttpResponse(body, content_type="text/plain; version=0.0.4")
 
 
 @never_cache

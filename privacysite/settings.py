@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "privacysite.request_id.RequestIdMiddleware",
     # /healthz answers before the host and HTTPS checks (see privacysite.health).
     "privacysite.health.HealthCheckMiddleware",
+    "privacysite.request_metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

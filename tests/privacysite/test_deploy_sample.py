@@ -80,9 +80,11 @@ def deployed(postgres, tmp_path, redis_url):
         "ALLOWED_HOSTS": HOST,
         "TRUSTED_PROXIES": "1",
         "GUNICORN_BIND": f"127.0.0.1:{upstream}",
-        "GUNICORN_WORKERS": "1",
+        "GUNICORN_WORKERS": "2",
         "ERASURE_JOURNAL": str(tmp_path / "journal.jsonl"),
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
     }
+    (tmp_path / "metrics").mkdir()
     gunicorn = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "privacysite.wsgi",
          "-c", "deploy/gunicorn.conf.py"],
@@ -136,7 +138,15 @@ def test_the_sample_nginx_and_gunicorn_serve_health_and_keep_queries_out_of_logs
     # An unknown host name is dropped by the catch-all server before Django.
     assert curl(http, "/healthz", host="203.0.113.1", scheme="http")[0] is None
     # Monitoring paths are for the monitoring network; uploads are never served as files.
-    assert curl(https, "/metrics")[0] == 200  # curl comes from 127.0.0.1
+    metrics = subprocess.run(
+        ["curl", "-s", "-k", "--resolve", f"{HOST}:{https}:127.0.0.1", f"https://{HOST}:{https}/metrics"],
+        capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    # Counted by whichever gunicorn process answered, summed across processes.
+    assert re.search(
+        r'^privacysite_http_requests_total{method="GET",status="3xx"} [1-9]', metrics, re.M
+    )
+    assert "privacysite_database_up 1.0" in metrics
     assert curl(https, "/media/requests/2026/11/abc")[0] == 404
 
     access = (logs / "privacysite.log").read_text()

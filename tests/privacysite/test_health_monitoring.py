@@ -122,3 +122,20 @@ def test_metrics_carry_the_gauges_an_operator_alerts_on(client, seeded):
     assert values["privacysite_incidents_open"] == "1.0"
     assert 29.9 < float(values["privacysite_incident_oldest_open_hours"]) < 30.1
     assert "@" not in text
+
+
+def test_metrics_count_requests_by_status_class_without_paths(client):
+    def count(text, status):
+        found = re.search(
+            rf'^privacysite_http_requests_total{{method="GET",status="{status}"}} (\S+)$',
+            text,
+            re.M,
+        )
+        return float(found.group(1)) if found else 0.0
+
+    before = client.get("/metrics").content.decode()
+    client.get("/khong-co-trang-nay/?q=an%40example.vn")
+    after = client.get("/metrics").content.decode()
+    assert count(after, "4xx") == count(before, "4xx") + 1
+    assert count(after, "2xx") >= count(before, "2xx") + 1
+    assert "khong-co" not in after and "example.vn" not in after
