@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import FileField
@@ -65,15 +66,17 @@ def restore_reapply(*, journal_paths=None, rotate_keys: bool = True) -> RestoreR
             by_trigger.setdefault(trigger, []).append(pk)
         elif pk in found:
             report.reused_ids += 1
+    size = settings.RETENTION_BATCH_SIZE  # one short transaction per batch, as the sweep
     for trigger, ids in by_trigger.items():
-        erased, _blocked = customers_erase(
-            customer_ids=ids,
-            actor="after_restore",
-            trigger=trigger,
-            reason="re-applied after a restore",
-            ignore_blockers=True,
-        )
-        report.erased += erased
+        for start in range(0, len(ids), size):
+            erased, _blocked = customers_erase(
+                customer_ids=ids[start : start + size],
+                actor="after_restore",
+                trigger=trigger,
+                reason="re-applied after a restore",
+                ignore_blockers=True,
+            )
+            report.erased += erased
 
     report.withdrawn = _withdrawals_reapply(withdrawals)
     report.orphan_files = orphan_files_delete()

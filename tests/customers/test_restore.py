@@ -59,6 +59,7 @@ def pg_restore_over_live_database(path):
 @pytest.fixture
 def restorable(postgres, transactional_db, settings, tmp_path):
     settings.ERASURE_JOURNAL = tmp_path / "journal" / "erasures.jsonl"
+    settings.MEDIA_ROOT = tmp_path / "media"
     consents_seed()
     return tmp_path
 
