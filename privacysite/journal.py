@@ -1,4 +1,4 @@
-"""The promise journal: erasures and consent withdrawals, kept outside the database.
+"""The promise journal: erasures, consent withdrawals and requests, kept outside the database.
 
 A restored backup predates whatever happened after its dump: customers erased since then come
 back, withdrawn consents are granted again. The database cannot remember what it has lost, so
@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 ERASURE = "erasure"
 WITHDRAWAL = "withdrawal"
+REQUEST = "request"
 
 
 def journal_path() -> Path:
@@ -63,6 +64,17 @@ def journal_erasures(customers: list[tuple[int, object]], *, trigger: str) -> No
 def journal_withdrawal(*, customer_id: int, created, purpose: str, channel: str) -> None:
     journal_append(
         WITHDRAWAL, customer=[customer_id, created.isoformat()], purpose=purpose, channel=channel
+    )
+
+
+def journal_request_opened(*, reference: str, kind: str, due_on, customer_id: int) -> None:
+    """A customer's request: a restore that loses it must say so (its legal clock runs)."""
+    journal_append(
+        REQUEST,
+        reference=reference,
+        request_kind=kind,
+        due_on=due_on.isoformat(),
+        customer_id=customer_id,
     )
 
 

@@ -14,6 +14,7 @@ from customers.deadlines import request_deadlines
 from customers.models import Customer, DataRequest, DataRequestEvent
 from customers.services.customers import actor_label, customer_touch, customer_update
 from customers.services.messages import message_queue
+from privacysite.journal import journal_request_opened
 
 logger = logging.getLogger(__name__)
 S = DataRequest.Status
@@ -122,6 +123,9 @@ def request_open(
         request.acknowledged_at = received
         request.save(update_fields=["acknowledged_at"])
         _notify(request, "request_received")
+    journal_request_opened(
+        reference=request.reference, kind=kind, due_on=request.due_on, customer_id=customer.pk
+    )
     logger.info("request.opened request_id=%s kind=%s held=%s", request.pk, kind, held)
     return request
 

@@ -17,7 +17,7 @@ from django.db.models import FileField
 
 from consents.models import ConsentState, Purpose
 from consents.services.ledger import consent_withdraw
-from customers.models import Customer
+from customers.models import Customer, DataRequest
 from customers.services.erasure import customers_erase
 from customers.services.files import files_secure
 from customers.services.keys import keys_rotate
@@ -35,6 +35,7 @@ class RestoreReport:
     reencrypted: int = 0
     entries: int = 0
     orphan_files: int = 0
+    lost_requests: list[dict] = field(default_factory=list)
 
 
 def _same_customer(found: dict, pk: int, created: str) -> bool:
@@ -47,6 +48,7 @@ def restore_reapply(*, journal_paths=None, rotate_keys: bool = True) -> RestoreR
     report = RestoreReport()
     erasures: dict[int, tuple[str, str]] = {}  # id -> (created, trigger)
     withdrawals = []
+    requests = {}  # reference -> entry
     for entry in journal.journal_read(journal_paths):
         report.entries += 1
         if entry["kind"] == journal.ERASURE:
@@ -54,6 +56,8 @@ def restore_reapply(*, journal_paths=None, rotate_keys: bool = True) -> RestoreR
                 erasures[pk] = (created, entry["trigger"])
         elif entry["kind"] == journal.WITHDRAWAL:
             withdrawals.append(entry)
+        elif entry["kind"] == journal.REQUEST:
+            requests[entry["reference"]] = entry
 
     found = dict(
         Customer.objects.filter(pk__in=list(erasures))
@@ -80,6 +84,12 @@ def restore_reapply(*, journal_paths=None, rotate_keys: bool = True) -> RestoreR
 
     report.withdrawn = _withdrawals_reapply(withdrawals)
     report.orphan_files = orphan_files_delete()
+    # A request received after the dump is gone with it; its legal clock is not. Staff see
+    # which (references, kinds and due dates: no personal data) and ask the customers again.
+    known = set(
+        DataRequest.objects.filter(reference__in=list(requests)).values_list("reference", flat=True)
+    )
+    report.lost_requests = [requests[r] for r in requests if r not in known]
     # Staff signed out and my-data sessions ended since the dump would be valid again.
     report.sessions_ended = Session.objects.all().delete()[0]
     if rotate_keys:

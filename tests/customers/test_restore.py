@@ -19,6 +19,7 @@ from consents.services.seed import consents_seed
 from customers.factories import CustomerFactory
 from customers.models import Customer, ErasureCertificate
 from customers.services.erasure import customer_erase
+from customers.services.requests import request_open
 from privacysite import journal
 
 
@@ -73,9 +74,11 @@ def test_restore_then_after_restore_erases_again_whom_the_dump_predates(restorab
 
     customer_erase(customer=erased_later, actor="system:test", trigger="request")
     consent_withdraw(customer=kept, purpose=marketing, channel="unsubscribe")
+    lost = request_open(customer=kept, kind="access")
     lines = settings.ERASURE_JOURNAL.read_text().splitlines()
     assert "sap-xoa" not in "".join(lines) and "@" not in "".join(lines)  # ids only
-    assert [json.loads(line)["kind"] for line in lines] == ["erasure", "withdrawal"]
+    kinds = [json.loads(line)["kind"] for line in lines]
+    assert kinds == ["erasure", "withdrawal", "request"]
     assert oct(settings.ERASURE_JOURNAL.stat().st_mode & 0o777) == "0o600"
 
     pg_restore_over_live_database(restorable / "nightly.dump")
@@ -85,7 +88,9 @@ def test_restore_then_after_restore_erases_again_whom_the_dump_predates(restorab
     assert ConsentState.objects.get(customer=kept, purpose=marketing).granted
 
     call_command("after_restore")
-    assert "customers erased again: 1" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "customers erased again: 1" in out
+    assert f"request {lost.reference} (access" in out and f"customer #{kept.pk}" in out
 
     again = Customer.objects.get(pk=erased_later.pk)
     assert again.is_erased and again.email == "" and again.email_index == ""

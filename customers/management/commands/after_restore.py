@@ -33,6 +33,14 @@ class Command(BaseCommand):
                 f"journalled ids now held by another customer (left alone): {report.reused_ids}"
             )
         self.stdout.write(f"files no row names any more, deleted: {report.orphan_files}")
+        for lost in report.lost_requests:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"request {lost['reference']} ({lost['request_kind']}, due {lost['due_on']}, "
+                    f"customer #{lost['customer_id']}) was received after this backup and is "
+                    "lost: ask the customer to send it again"
+                )
+            )
         self.stdout.write(f"sessions ended: {report.sessions_ended}")
         self.stdout.write(f"values re-encrypted with the newest key: {report.reencrypted}")
         self.stdout.write(
