@@ -78,11 +78,13 @@ def journal_request_opened(*, reference: str, kind: str, due_on, customer_id: in
     )
 
 
-def journal_read(paths=None) -> Iterator[dict]:
-    """Every readable entry of these journals (default: ``ERASURE_JOURNAL``), in order.
+def journal_read(paths=None, *, kinds=None) -> Iterator[dict]:
+    """Every readable entry of these journals (default: ``ERASURE_JOURNAL``), in order;
+    only those of ``kinds`` when given (other lines are skipped without parsing them).
 
     A line cut short by a crash mid-write is skipped with a warning (its erasure never
     committed: the journal is written first)."""
+    markers = [f'"kind":"{kind}"' for kind in kinds] if kinds else None
     for path in paths or [journal_path()]:
         path = Path(path)
         if not path.exists():
@@ -90,6 +92,8 @@ def journal_read(paths=None) -> Iterator[dict]:
             continue
         with path.open(encoding="ascii") as lines:
             for number, line in enumerate(lines, 1):
+                if markers and not any(marker in line for marker in markers):
+                    continue
                 try:
                     entry = json.loads(line)
                 except ValueError:

@@ -35,7 +35,7 @@ def keys_still_needed(now=None) -> set[str]:
     now = now or timezone.now()
     since = now - datetime.timedelta(days=settings.BACKUP_KEEP_DAYS)
     needed = set()
-    for entry in journal.journal_read():
+    for entry in journal.journal_read(kinds=[KEYS_ROTATED]):
         at = datetime.datetime.fromisoformat(entry["at"])
         if entry["kind"] == KEYS_ROTATED and at >= since:
             needed.update(entry["retired"])

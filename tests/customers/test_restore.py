@@ -118,3 +118,12 @@ def test_a_line_cut_short_by_a_crash_is_skipped_and_the_rest_is_read(restorable)
     with settings.ERASURE_JOURNAL.open("a") as file:
         file.write('{"kind":"erasure","custo')
     assert len(list(journal.journal_read())) == 1
+
+
+def test_an_erasure_that_cannot_be_journalled_does_not_happen(restorable, settings):
+    customer = CustomerFactory()
+    settings.ERASURE_JOURNAL = restorable / "not-a-folder" / "erasures.jsonl"
+    (restorable / "not-a-folder").write_text("a file where the folder should be")
+    with pytest.raises(OSError):
+        customer_erase(customer=customer, actor="system:test", trigger="staff")
+    assert not Customer.objects.get(pk=customer.pk).is_erased
