@@ -68,7 +68,8 @@ def test_staff_download_is_permission_checked_logged_and_keeps_the_original_name
     assert client.get(url).status_code == 302  # not signed in: to the login page
 
     login_staff(client, staff_user(role=Role.ACCOUNTING.value, username="thu"))
-    assert client.get(url).status_code in (403, 404)
+    refused = client.get(url)
+    assert refused.status_code == 403 and "Bạn không được mở mục này" in refused.content.decode()
     assert not AccessLogEntry.objects.filter(fields=["attachment"]).exists()
 
     client.logout()
