@@ -9,6 +9,8 @@
 # while a privacysite unit is active here or while any other client is connected to the
 # database (a worker on another machine, a psql left open); --force skips these checks.
 #
+# DATABASE_URL's user must own the database (and so its public schema), as the application's
+# user does in the README's setup.
 # Environment: the application's (/etc/privacysite/env: DATABASE_URL, MEDIA_ROOT,
 # ERASURE_JOURNAL, the keys), with the working directory the project (or PRIVACYSITE_DIR).
 # Keep the erasure journal in place: it is what after_restore reads.
@@ -47,7 +49,7 @@ if [ "$FORCE" != --force ]; then
         done
     fi
     others=$(psql --no-psqlrc --quiet --tuples-only --no-align --dbname="$DATABASE_URL" -c \
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'")
     if [ "$others" != 0 ]; then
         fail "$others other connection(s) to the database: stop web, worker and beat on every machine first"
     fi

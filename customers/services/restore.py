@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import FileField
+from django.utils import timezone
 
 from consents.models import ConsentState, Purpose
 from consents.services.ledger import consent_withdraw
@@ -60,7 +61,7 @@ def restore_reapply(*, journal_paths=None, rotate_keys: bool = True) -> RestoreR
             requests[entry["reference"]] = entry
 
     found = dict(
-        Customer.objects.filter(pk__in=list(erasures))
+        Customer.objects.filter(pk__any=list(erasures))  # one array parameter, any count
         .exclude(status=Customer.Status.ERASED)
         .values_list("pk", "created_at")
     )
@@ -89,7 +90,13 @@ def restore_reapply(*, journal_paths=None, rotate_keys: bool = True) -> RestoreR
     known = set(
         DataRequest.objects.filter(reference__in=list(requests)).values_list("reference", flat=True)
     )
-    report.lost_requests = [requests[r] for r in requests if r not in known]
+    # Older entries are in every backup still kept; missing now means the retention deleted them.
+    since = timezone.now() - datetime.timedelta(days=settings.BACKUP_KEEP_DAYS + 1)
+    report.lost_requests = [
+        entry
+        for reference, entry in requests.items()
+        if reference not in known and datetime.datetime.fromisoformat(entry["at"]) >= since
+    ]
     # Staff signed out and my-data sessions ended since the dump would be valid again.
     report.sessions_ended = Session.objects.all().delete()[0]
     if rotate_keys:
