@@ -127,3 +127,21 @@ def test_an_erasure_that_cannot_be_journalled_does_not_happen(restorable, settin
     with pytest.raises(OSError):
         customer_erase(customer=customer, actor="system:test", trigger="staff")
     assert not Customer.objects.get(pk=customer.pk).is_erased
+
+
+def test_backfill_journals_erasures_and_withdrawals_made_before_the_journal(restorable):
+    erased, kept = CustomerFactory(), CustomerFactory()
+    marketing = Purpose.objects.get(code="marketing_email")
+    consent_grant(customer=kept, purpose=marketing, channel="web_form")
+    consent_withdraw(customer=kept, purpose=marketing, channel="preferences")
+    customer_erase(customer=erased, actor="system:test", trigger="inactivity")
+    settings.ERASURE_JOURNAL.unlink()  # as on an install older than the journal
+
+    call_command("journal_backfill")
+    entries = list(journal.journal_read())
+    assert [(e["kind"], e.get("trigger")) for e in entries] == [
+        ("erasure", "inactivity"),
+        ("withdrawal", None),
+    ]
+    assert entries[0]["customers"][0][0] == erased.pk
+    assert entries[1]["customer"][0] == kept.pk and entries[1]["purpose"] == "marketing_email"
