@@ -258,6 +258,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
 CELERY_TASK_TIME_LIMIT = 6 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Celery's own task events (sent, started, succeeded, failed, retried), for an exporter such
+# as celery-exporter to turn into Prometheus metrics (README, Health and monitoring).
+CELERY_WORKER_SEND_TASK_EVENTS = CELERY_TASK_SEND_SENT_EVENT = env.bool("CELERY_EVENTS", False)
 
 # --- Field encryption and blind indexes ----------------------------------------------------
 # Comma-separated Fernet keys, newest first: the first encrypts, all decrypt (MultiFernet).
