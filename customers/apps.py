@@ -21,10 +21,14 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self):
-        # Registers the system check, the ``__any`` lookup and every domain's Celery tasks
+        # Registers the system checks, the ``__any`` lookup and every domain's Celery tasks
         # (services enqueue tasks by name, through customers.core.jobs).
         from customers import tasks  # noqa: F401
         from customers.audit import checks  # noqa: F401
         from customers.core import lookups, personal_data  # noqa: F401
+        from privacysite import (  # noqa: F401  (register the retired-keys and .mo checks)
+            key_checks,
+            translations,
+        )
 
         post_migrate.connect(_setup_roles_after_migrate, weak=False)

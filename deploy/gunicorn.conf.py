@@ -17,3 +17,12 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = None
 errorlog = "-"
 loglevel = "warning"
+
+
+def child_exit(server, worker):
+    """Request metrics in multiprocess mode (privacysite.request_metrics): a dead worker's
+    live gauges are dropped; its counts stay in the sum."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -2,6 +2,7 @@
 the current confidentiality agreement, before any page that can show customer data."""
 
 import base64
+import functools
 import io
 from urllib.parse import urlencode
 
@@ -20,6 +21,7 @@ from django_otp.qr import write_qrcode_image
 
 from customers.audit.admin_base import LoggedAutocompleteJsonView
 from customers.staff.services import agreement_accept, agreement_accepted, agreement_current
+from privacysite.http import client_ip
 
 
 class TokenForm(forms.Form):
@@ -73,9 +75,17 @@ class PrivacyAdminSite(admin.AdminSite):
         return LoggedAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def get_urls(self):
+        from customers.audit.files import private_file
+
         return [
             path("otp/", never_cache(self.otp_view), name="otp"),
             path("agreement/", never_cache(self.agreement_view), name="agreement"),
+            # Uploaded files: decrypted for staff who may see the row naming them, and logged.
+            path(
+                "files/<path:name>",
+                self.admin_view(functools.partial(private_file, site=self)),
+                name="private_file",
+            ),
             *super().get_urls(),
         ]
 
@@ -144,9 +154,7 @@ class PrivacyAdminSite(admin.AdminSite):
             return redirect(reverse("admin:otp"))
         agreement = agreement_current()
         if request.method == "POST" and request.POST.get("accept") == "yes":
-            agreement_accept(
-                user=user, agreement=agreement, ip_address=request.META.get("REMOTE_ADDR")
-            )
+            agreement_accept(user=user, agreement=agreement, ip_address=client_ip(request))
             return redirect(self._next(request))
         return TemplateResponse(
             request,

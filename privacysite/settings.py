@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from privacysite.media_settings import media_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -71,6 +73,9 @@ if DEBUG:
 
 MIDDLEWARE = [
     "privacysite.request_id.RequestIdMiddleware",
+    # /healthz answers before the host and HTTPS checks (see privacysite.health).
+    "privacysite.health.HealthCheckMiddleware",
+    "privacysite.request_metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -157,6 +162,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# The same client address as rate limits and evidence: behind our nginx (TRUSTED_PROXIES=1)
+# the address nginx saw, never nginx's own 127.0.0.1 (which would lock a staff member out for
+# everyone after five wrong passwords from anywhere).
+AXES_CLIENT_IP_CALLABLE = "privacysite.http.client_ip"
 # https://django-otp-official.readthedocs.io/
 OTP_TOTP_ISSUER = env.str("ORG_NAME", default="privacysite")
 
@@ -179,7 +188,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded files are all personal data: encrypted, random names, MEDIA_ROOT or S3.
+    "default": media_storage(env),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -253,6 +263,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
 CELERY_TASK_TIME_LIMIT = 6 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Celery's own task events (sent, started, succeeded, failed, retried), for an exporter such
+# as celery-exporter to turn into Prometheus metrics (README, Health and monitoring).
+CELERY_WORKER_SEND_TASK_EVENTS = CELERY_TASK_SEND_SENT_EVENT = env.bool("CELERY_EVENTS", False)
 
 # --- Field encryption and blind indexes ----------------------------------------------------
 # Comma-separated Fernet keys, newest first: the first encrypts, all decrypt (MultiFernet).
@@ -262,6 +275,15 @@ FIELD_ENCRYPTION_KEYS = [
     if key.strip()
 ]
 BLIND_INDEX_KEY = _require_secret("BLIND_INDEX_KEY", DEV_BLIND_INDEX_KEY)
+# Keys taken out of FIELD_ENCRYPTION_KEYS after a rotation: they decrypt, never encrypt. Keep
+# each one as long as the oldest backup written while it was in use (BACKUP_KEEP_DAYS).
+FIELD_ENCRYPTION_RETIRED_KEYS = env.list("FIELD_ENCRYPTION_RETIRED_KEYS", default=[])
+# Changing BLIND_INDEX_KEY (README, "Keys"): the new key goes here first; indexes are then
+# written with it and searches try both until rotate_blind_index_key has re-indexed every row.
+BLIND_INDEX_KEY_NEXT = env.str("BLIND_INDEX_KEY_NEXT", default="")
+# The access-log chain's key; defaults to BLIND_INDEX_KEY. When that key changes, set this to
+# the old one, so that the chain (sealed under it) still verifies.
+ACCESS_LOG_CHAIN_KEY = env.str("ACCESS_LOG_CHAIN_KEY", default="")
 
 # --- Organisation identity -----------------------------------------------------------------
 # Shown in the footer, on the privacy policy and in every email.
@@ -318,6 +340,15 @@ RENEWAL_REMINDER_DAYS = [30, 7, 1]
 # outbox row, so a notice batch is slower per customer.
 RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=2000)
 RETENTION_NOTICE_BATCH_SIZE = env.int("RETENTION_NOTICE_BATCH_SIZE", default=200)
+# Erasures and consent withdrawals are also appended here (ids only), outside the database,
+# so that `manage.py after_restore` applies them again to a restored backup. Keep it on a
+# disk that is not restored with the database and at least as long as the oldest backup.
+ERASURE_JOURNAL = env.path(
+    "ERASURE_JOURNAL", default=BASE_DIR / "var" / "journal" / "erasures.jsonl"
+)
+# How long backups are kept (scripts/backup.sh prunes after this): retired keys and the journal
+# must be kept at least as long.
+BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=35)
 MY_DATA_LINK_HOURS = env.int("MY_DATA_LINK_HOURS", default=24)
 COMPLAINT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 COMPLAINT_ATTACHMENT_TYPES = {
@@ -343,6 +374,12 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 if not REDIS_URL:
     # Local memory is per process: good enough for one runserver, not for production.
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003"]
+
+# --- Monitoring ----------------------------------------------------------------------------
+# /status and /metrics (privacysite.monitoring) answer these client addresses (behind our
+# trusted proxies) or a request carrying "Authorization: Bearer METRICS_TOKEN"; others a 404.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 # --- Forms ---------------------------------------------------------------------------------
 # https://django-crispy-forms.readthedocs.io/

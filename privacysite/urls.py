@@ -5,12 +5,15 @@ from django.views.generic import TemplateView
 
 from privacysite.favicon import favicon
 from privacysite.health import healthz
+from privacysite.monitoring import metrics, status
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", favicon, name="favicon"),
+    path("status", status, name="status"),
+    path("metrics", metrics, name="metrics"),
 ]
 
 # Vietnamese is served unprefixed at /, English under /en/.

@@ -1,6 +1,7 @@
 """Test settings: production settings with test keys, fast hashing and mail kept in memory."""
 
 import os
+import tempfile
 
 os.environ["ENV_FILE"] = ""  # a developer's .env must not leak into the tests
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-3f9a1c7e5b2d")
@@ -19,6 +20,10 @@ INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405  (seed_demo, as on a de
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+# Each test run journals erasures into its own folder, never into the worktree's var/.
+ERASURE_JOURNAL = os.environ.get("ERASURE_JOURNAL") or (
+    Path(tempfile.mkdtemp(prefix="privacysite-journal-")) / "erasures.jsonl"  # noqa: F405
+)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from consents.models import ConsentEvent, ConsentState, PolicyVersion, Purpose
 from consents.selectors import policy_current
+from privacysite.journal import journal_withdrawal
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,13 @@ def consent_record(
     state.last_event = event
     state.since = event.created_at
     state.save()  # the row is locked above (select_for_update) or new
+    if not granted:  # a restored backup must not grant it again (privacysite.journal)
+        journal_withdrawal(
+            customer_id=customer.pk,
+            created=customer.created_at,
+            purpose=purpose.code,
+            channel=channel,
+        )
     logger.info(
         "consent.%s customer_id=%s purpose=%s event_id=%s",
         event.action,

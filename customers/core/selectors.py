@@ -3,7 +3,7 @@
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from customers.core.crypto import blind_index
+from customers.core.crypto import blind_index_candidates
 from customers.core.personal_data import normalise_email, normalise_phone, normalise_tax_code
 from customers.models import Customer, Service, Warranty
 
@@ -11,7 +11,9 @@ from customers.models import Customer, Service, Warranty
 def customer_by_email(email: str, *, for_update: bool = False) -> Customer | None:
     if not email:
         return None
-    queryset = Customer.objects.filter(email_index=blind_index(normalise_email(email)))
+    queryset = Customer.objects.filter(
+        email_index__in=blind_index_candidates(normalise_email(email))
+    )
     if for_update:
         queryset = queryset.select_for_update()
     return queryset.first()
@@ -30,13 +32,14 @@ def identifier_indexes(term: str, allowed=IDENTIFIER_FIELDS) -> list[tuple[str, 
     term = term.strip()
     pairs = []
     if "@" in term and "email" in allowed:
-        pairs.append(("email_index", blind_index(normalise_email(term))))
+        pairs += [("email_index", v) for v in blind_index_candidates(normalise_email(term))]
     digits = "".join(ch for ch in term if ch.isdigit())
     if len(digits) >= 8:
-        phone = blind_index(normalise_phone(term))
-        pairs += [(f"{name}_index", phone) for name in IDENTIFIER_FIELDS[1:4] if name in allowed]
+        for phone in blind_index_candidates(normalise_phone(term)):
+            pairs += [(f"{n}_index", phone) for n in IDENTIFIER_FIELDS[1:4] if n in allowed]
         if "tax_code" in allowed:
-            pairs.append(("tax_code_index", blind_index(normalise_tax_code(term))))
+            tax_code = normalise_tax_code(term)
+            pairs += [("tax_code_index", v) for v in blind_index_candidates(tax_code)]
     return pairs
 
 

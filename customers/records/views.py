@@ -24,6 +24,13 @@ class WebFormView(FormView):
 
     success_url_name = ""
 
+    def dispatch(self, request, *args, **kwargs):
+        # No published policy (a fresh install before `manage.py setup_site`): nothing may be
+        # collected, since consent and notice name the policy version they were given under.
+        if policy_current() is None:
+            return render(request, "customers/not_open.html", status=503)
+        return super().dispatch(request, *args, **kwargs)
+
     def post(self, request, *args, **kwargs):
         if form_post_refused(request):
             logger.warning("form.rate_limited form=%s", self.form_class.form_name)

@@ -25,6 +25,7 @@ from customers.records.services import (
 from customers.requests.deadlines import request_deadlines
 from customers.retention.erasure import ErasureBlocked, customer_erase
 from customers.staff.services import staff_emails
+from privacysite.journal import journal_request_opened
 
 logger = logging.getLogger(__name__)
 S = DataRequest.Status
@@ -132,6 +133,9 @@ def request_open(
         request.acknowledged_at = received
         request.save(update_fields=["acknowledged_at"])
         _notify(request, "request_received")
+    journal_request_opened(
+        reference=request.reference, kind=kind, due_on=request.due_on, customer_id=customer.pk
+    )
     logger.info("request.opened request_id=%s kind=%s held=%s", request.pk, kind, held)
     return request
 

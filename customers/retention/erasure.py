@@ -37,6 +37,7 @@ from customers.models import (
     Submission,
     Warranty,
 )
+from privacysite.journal import journal_erasures
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +120,7 @@ def customers_erase(
     except_request_id=None,
     only_if=None,
     durable: bool = True,
+    ignore_blockers: bool = False,
 ) -> tuple[list[int], dict[int, list[str]]]:
     """Erase these customers, all or nothing per call. Returns (erased ids, blocked reasons).
 
@@ -126,6 +128,8 @@ def customers_erase(
     re-checks, under the row locks, that the customers are still due. ``durable=False`` (the
     sweep) lets PostgreSQL acknowledge the commit before its WAL reaches the disk: a batch
     lost in a crash is whole (one transaction) and the next sweep plans it again.
+    ``ignore_blockers`` is for ``after_restore`` only: the erasure already happened once,
+    in a database newer than the restored one.
     """
     Actor.of(actor).require("customers.erase_customer")
     with transaction.atomic():
@@ -140,7 +144,7 @@ def customers_erase(
         if only_if is not None:
             candidates = candidates.filter(only_if)
         ids = list(candidates.values_list("pk", flat=True))
-        blocked = blockers(ids, except_request_id=except_request_id)
+        blocked = {} if ignore_blockers else blockers(ids, except_request_id=except_request_id)
         eligible = [i for i in ids if i not in blocked]
         if not eligible:
             return [], blocked
@@ -187,6 +191,11 @@ def customers_erase(
             customers=eligible,
             fields=["erasure"],
             reason=f"{trigger}: {reason}"[:255],
+        )
+        # Last, so that a failed step writes no entry; durable before the commit (see journal).
+        journal_erasures(
+            list(Customer.objects.filter(pk__any=eligible).values_list("pk", "created_at")),
+            trigger=trigger,
         )
     logger.info("erasure.done count=%s blocked=%s trigger=%s", len(eligible), len(blocked), trigger)
     return eligible, blocked

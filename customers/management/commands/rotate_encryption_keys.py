@@ -1,12 +1,16 @@
 from django.core.management.base import BaseCommand
 
+from customers.core.files import files_secure
 from customers.core.key_rotation import keys_rotate
+from privacysite.key_checks import keys_rotated_journal
 
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every encrypted value with the newest key of FIELD_ENCRYPTION_KEYS. "
-        "Put the new key first, run this, then remove the old key. Safe to run again."
+        "Re-encrypt every encrypted value and uploaded file with the newest key of "
+        "FIELD_ENCRYPTION_KEYS. "
+        "Put the new key first, run this, then move the old key to "
+        "FIELD_ENCRYPTION_RETIRED_KEYS. Safe to run again."
     )
 
     def add_arguments(self, parser):
@@ -29,4 +33,14 @@ class Command(BaseCommand):
                 f"{progress.table}: scanned {progress.scanned}, re-encrypted {progress.rotated} "
                 f"(resume with --resume {progress.table}={progress.last_id})"
             )
+        files = files_secure()
+        self.stdout.write(
+            f"uploaded files: re-encrypted {files.rotated}, encrypted {files.encrypted} "
+            "(were in clear)"
+        )
+        keys_rotated_journal()
         self.stdout.write(self.style.SUCCESS("Every encrypted value now uses the newest key."))
+        self.stdout.write(
+            "Move the old key(s) to FIELD_ENCRYPTION_RETIRED_KEYS and keep them there for "
+            "BACKUP_KEEP_DAYS: older backups need them."
+        )

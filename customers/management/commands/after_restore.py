@@ -1,0 +1,48 @@
+from django.core.management.base import BaseCommand
+
+from customers.retention.restore import restore_reapply
+
+
+class Command(BaseCommand):
+    help = (
+        "Run once after restoring a backup, before web, worker and beat start again: applies "
+        "again every erasure and consent withdrawal recorded in ERASURE_JOURNAL that the "
+        "restored database predates, ends every session, and re-encrypts values under a "
+        "retired key. Safe to run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--journal",
+            action="append",
+            metavar="PATH",
+            help="Journal file(s) to read (default: ERASURE_JOURNAL). Repeat for several "
+            "machines' journals.",
+        )
+        parser.add_argument(
+            "--no-rotate", action="store_true", help="Skip re-encrypting with the newest key."
+        )
+
+    def handle(self, *args, journal, no_rotate, **options):
+        report = restore_reapply(journal_paths=journal, rotate_keys=not no_rotate)
+        self.stdout.write(f"journal entries read: {report.entries}")
+        self.stdout.write(f"customers erased again: {len(report.erased)}")
+        self.stdout.write(f"consent withdrawals applied again: {report.withdrawn}")
+        if report.reused_ids:
+            self.stdout.write(
+                f"journalled ids now held by another customer (left alone): {report.reused_ids}"
+            )
+        self.stdout.write(f"files no row names any more, deleted: {report.orphan_files}")
+        for lost in report.lost_requests:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"request {lost['reference']} ({lost['request_kind']}, due {lost['due_on']}, "
+                    f"customer #{lost['customer_id']}) was received after this backup and is "
+                    "lost: ask the customer to send it again"
+                )
+            )
+        self.stdout.write(f"sessions ended: {report.sessions_ended}")
+        self.stdout.write(f"values re-encrypted with the newest key: {report.reencrypted}")
+        self.stdout.write(
+            self.style.SUCCESS("The restored database keeps the journalled promises.")
+        )

@@ -1,0 +1,147 @@
+"""A restored backup keeps the promises made after its dump (issue 16.1).
+
+Real PostgreSQL, real pg_dump and pg_restore: register, dump, erase and withdraw, restore the
+dump over the database, run ``after_restore``: the erased customer is erased again (with a
+certificate), the withdrawn consent is withdrawn again, and nobody else is touched.
+"""
+
+import json
+import subprocess
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, connections
+
+from consents.models import ConsentState, Purpose
+from consents.services.ledger import consent_grant, consent_withdraw
+from consents.services.seed import consents_seed
+from customers.models import Customer, ErasureCertificate
+from customers.requests.services import request_open
+from customers.retention.erasure import customer_erase
+from demo.factories import CustomerFactory
+from privacysite import journal
+
+
+def pg_env():
+    db = connection.settings_dict
+    return {
+        "PGHOST": db["HOST"] or "127.0.0.1",
+        "PGPORT": str(db["PORT"] or 5432),
+        "PGUSER": db["USER"] or "postgres",
+        "PGPASSWORD": db["PASSWORD"] or "",
+        "PGDATABASE": db["NAME"],
+        "PATH": "/usr/bin:/bin",
+    }
+
+
+def pg_dump(path):
+    subprocess.run(["pg_dump", "--format=custom", f"--file={path}"], env=pg_env(), check=True)
+
+
+def pg_restore_over_live_database(path):
+    connections.close_all()
+    subprocess.run(
+        [
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--single-transaction",
+            f"--dbname={pg_env()['PGDATABASE']}",
+            str(path),
+        ],
+        env=pg_env(),
+        check=True,
+        capture_output=True,
+    )
+
+
+@pytest.fixture
+def restorable(postgres, transactional_db, settings, tmp_path):
+    settings.ERASURE_JOURNAL = tmp_path / "journal" / "erasures.jsonl"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    consents_seed()
+    return tmp_path
+
+
+def test_restore_then_after_restore_erases_again_whom_the_dump_predates(restorable, capsys):
+    erased_later = CustomerFactory(email="sap-xoa@example.vn")
+    kept = CustomerFactory(email="con-lai@example.vn")
+    marketing = Purpose.objects.get(code="marketing_email")
+    consent_grant(customer=kept, purpose=marketing, channel="web_form")
+    pg_dump(restorable / "nightly.dump")
+
+    customer_erase(customer=erased_later, actor="system:test", trigger="request")
+    consent_withdraw(customer=kept, purpose=marketing, channel="unsubscribe")
+    lost = request_open(customer=kept, kind="access")
+    lines = settings.ERASURE_JOURNAL.read_text().splitlines()
+    assert "sap-xoa" not in "".join(lines) and "@" not in "".join(lines)  # ids only
+    kinds = [json.loads(line)["kind"] for line in lines]
+    assert kinds == ["erasure", "withdrawal", "request"]
+    assert oct(settings.ERASURE_JOURNAL.stat().st_mode & 0o777) == "0o600"
+
+    pg_restore_over_live_database(restorable / "nightly.dump")
+    # What the issue found: the restored copy has the customer back, and consent granted.
+    assert Customer.objects.get(pk=erased_later.pk).email == "sap-xoa@example.vn"
+    assert not ErasureCertificate.objects.filter(customer_id=erased_later.pk).exists()
+    assert ConsentState.objects.get(customer=kept, purpose=marketing).granted
+
+    call_command("after_restore")
+    out = capsys.readouterr().out
+    assert "customers erased again: 1" in out
+    assert f"request {lost.reference} (access" in out and f"customer #{kept.pk}" in out
+
+    again = Customer.objects.get(pk=erased_later.pk)
+    assert again.is_erased and again.email == "" and again.email_index == ""
+    assert ErasureCertificate.objects.get(customer_id=erased_later.pk).trigger == "request"
+    assert not ConsentState.objects.get(customer=kept, purpose=marketing).granted
+    assert Customer.objects.get(pk=kept.pk).email == "con-lai@example.vn"
+
+    # A second run is harmless.
+    call_command("after_restore")
+    assert "customers erased again: 0" in capsys.readouterr().out
+
+
+def test_an_id_reused_after_the_restore_is_not_mistaken_for_the_erased_customer(restorable):
+    newcomer = CustomerFactory()
+    # The journal's customer had this id in a newer database, created at another moment.
+    journal.journal_erasures(
+        [(newcomer.pk, newcomer.created_at.replace(year=2020))], trigger="staff"
+    )
+    call_command("after_restore")
+    assert not Customer.objects.get(pk=newcomer.pk).is_erased
+
+
+def test_a_line_cut_short_by_a_crash_is_skipped_and_the_rest_is_read(restorable):
+    journal.journal_append("erasure", trigger="staff", customers=[[1, "2026-01-01T00:00:00+00:00"]])
+    with settings.ERASURE_JOURNAL.open("a") as file:
+        file.write('{"kind":"erasure","custo')
+    assert len(list(journal.journal_read())) == 1
+
+
+def test_an_erasure_that_cannot_be_journalled_does_not_happen(restorable, settings):
+    customer = CustomerFactory()
+    settings.ERASURE_JOURNAL = restorable / "not-a-folder" / "erasures.jsonl"
+    (restorable / "not-a-folder").write_text("a file where the folder should be")
+    with pytest.raises(OSError):
+        customer_erase(customer=customer, actor="system:test", trigger="staff")
+    assert not Customer.objects.get(pk=customer.pk).is_erased
+
+
+def test_backfill_journals_erasures_and_withdrawals_made_before_the_journal(restorable):
+    erased, kept = CustomerFactory(), CustomerFactory()
+    marketing = Purpose.objects.get(code="marketing_email")
+    consent_grant(customer=kept, purpose=marketing, channel="web_form")
+    consent_withdraw(customer=kept, purpose=marketing, channel="preferences")
+    customer_erase(customer=erased, actor="system:test", trigger="inactivity")
+    settings.ERASURE_JOURNAL.unlink()  # as on an install older than the journal
+
+    call_command("journal_backfill")
+    entries = list(journal.journal_read())
+    assert [(e["kind"], e.get("trigger")) for e in entries] == [
+        ("erasure", "inactivity"),
+        ("withdrawal", None),
+    ]
+    assert entries[0]["customers"][0][0] == erased.pk
+    assert entries[1]["customer"][0] == kept.pk and entries[1]["purpose"] == "marketing_email"
