@@ -5,7 +5,7 @@ import time
 
 import pytest
 from cryptography.fernet import Fernet
-from customers.records.selectors import customers_matching
+from customers.core.selectors import customers_matching
 from django.core.management import call_command
 from django.db import connection, transaction
 
