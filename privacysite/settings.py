@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "axes",
     "customers",
     "consents",
+    "dpo",
 ]
 
 MIDDLEWARE = [
