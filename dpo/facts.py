@@ -55,7 +55,9 @@ def build(kind: str) -> dict:
                     "tác động chuyển dữ liệu ra nước ngoài. (No recipient is hosted abroad.)"
                 )
             for r in abroad:
-                r["purposes"] = [p["name"] for p in facts["purposes"] if r["name"] in p["recipients"]]
+                r["purposes"] = [
+                    p["name"] for p in facts["purposes"] if r["name"] in p["recipients"]
+                ]
             facts["abroad"] = abroad
     return facts
 

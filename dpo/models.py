@@ -152,7 +152,8 @@ class DossierVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "number"], name="dpo_dossier_version_unique"),
             models.CheckConstraint(
-                condition=~Q(status="filed") | (Q(filed_on__isnull=False) & ~Q(filing_reference="")),
+                condition=~Q(status="filed")
+                | (Q(filed_on__isnull=False) & ~Q(filing_reference="")),
                 name="dpo_dossier_filed_has_reference",
             ),
         ]

@@ -98,8 +98,12 @@ def xlsx(facts: dict, *, version: int) -> bytes:
         "Trường dữ liệu",
         ["Kho lưu trữ", "Trường", "Loại", "Mã hóa"],
         [
-            [f["store_label"], f["label"], "Nhạy cảm" if f["sensitive"] else "Cơ bản",
-             "Có" if f["encrypted"] else "Không"]
+            [
+                f["store_label"],
+                f["label"],
+                "Nhạy cảm" if f["sensitive"] else "Cơ bản",
+                "Có" if f["encrypted"] else "Không",
+            ]
             for f in facts["fields"]
         ],
         [30, 30, 12, 10],
@@ -109,8 +113,14 @@ def xlsx(facts: dict, *, version: int) -> bytes:
         "Bên nhận",
         ["Bên nhận", "Loại", "Nơi lưu trữ", "Mục đích", "Dữ liệu", "Thỏa thuận ngày"],
         [
-            [r["name"], r["kind_label"], r["hosted_label"], r["purpose"], r["data"],
-             r["agreement_date"] or "Chưa có"]
+            [
+                r["name"],
+                r["kind_label"],
+                r["hosted_label"],
+                r["purpose"],
+                r["data"],
+                r["agreement_date"] or "Chưa có",
+            ]
             for r in facts["recipients"]
         ],
         [28, 24, 14, 40, 40, 16],
@@ -120,8 +130,13 @@ def xlsx(facts: dict, *, version: int) -> bytes:
         "Lưu trữ và xóa",
         ["Loại dữ liệu", "Thời hạn (tháng)", "Tính từ", "Hành động", "Căn cứ"],
         [
-            [r["label"], r["months"] if r["months"] is not None else "Vĩnh viễn", r["anchor"],
-             r["action"], r["basis"]]
+            [
+                r["label"],
+                r["months"] if r["months"] is not None else "Vĩnh viễn",
+                r["anchor"],
+                r["action"],
+                r["basis"],
+            ]
             for r in facts["retention"]
         ],
         [34, 16, 30, 34, 60],

@@ -90,9 +90,7 @@ CHANNEL_FIELDS = {
 def _purpose_data(purpose: Purpose) -> list[str]:
     wanted = CHANNEL_FIELDS.get(purpose.channel) if purpose.is_marketing else None
     return [
-        str(f.label)
-        for f in REGISTRY["customers.Customer"]
-        if wanted is None or f.name in wanted
+        str(f.label) for f in REGISTRY["customers.Customer"] if wanted is None or f.name in wanted
     ]
 
 

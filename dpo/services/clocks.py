@@ -34,13 +34,16 @@ def _six_month_due(started: datetime.date) -> datetime.date:
 def clock_start(*, kind: str, reason: str, trigger_key: str = "", now=None) -> UpdateClock | None:
     """Start a clock; a second start for the same open trigger does nothing."""
     now = now or timezone.now()
-    if trigger_key and UpdateClock.objects.filter(
-        trigger_key=trigger_key, closed_at__isnull=True
-    ).exists():
+    if (
+        trigger_key
+        and UpdateClock.objects.filter(trigger_key=trigger_key, closed_at__isnull=True).exists()
+    ):
         return None
     today = timezone.localdate(now)
     due = today + TEN_DAYS if kind == UpdateClock.Kind.TEN_DAYS else _six_month_due(today)
-    clock = UpdateClock(kind=kind, reason=reason, trigger_key=trigger_key, started_at=now, due_on=due)
+    clock = UpdateClock(
+        kind=kind, reason=reason, trigger_key=trigger_key, started_at=now, due_on=due
+    )
     clock.full_clean()
     try:
         with transaction.atomic():

@@ -32,16 +32,39 @@ def _local(value):
 
 def _requests():
     rows = DataRequest.objects.order_by("received_at").values_list(
-        "reference", "kind", "status", "received_at", "due_on", "extended_until", "closed_at",
+        "reference",
+        "kind",
+        "status",
+        "received_at",
+        "due_on",
+        "extended_until",
+        "closed_at",
         "customer_id",
     )
     return _csv(
-        ["Mã", "Loại", "Trạng thái", "Tiếp nhận", "Hạn", "Gia hạn đến", "Đóng lúc", "Trễ hạn",
-         "Mã khách hàng"],
         [
-            [ref, kind, status, _local(rec), due, ext or "", _local(closed),
-             "có" if closed and timezone.localtime(closed).date() > (ext or due) else "",
-             customer]
+            "Mã",
+            "Loại",
+            "Trạng thái",
+            "Tiếp nhận",
+            "Hạn",
+            "Gia hạn đến",
+            "Đóng lúc",
+            "Trễ hạn",
+            "Mã khách hàng",
+        ],
+        [
+            [
+                ref,
+                kind,
+                status,
+                _local(rec),
+                due,
+                ext or "",
+                _local(closed),
+                "có" if closed and timezone.localtime(closed).date() > (ext or due) else "",
+                customer,
+            ]
             for ref, kind, status, rec, due, ext, closed, customer in rows
         ],
     )
@@ -52,27 +75,76 @@ def _incidents(zf, write):
     for inc in Incident.objects.order_by("detected_at").prefetch_related("notices"):
         notified = inc.authority_notified_at
         hours = round((notified - inc.detected_at).total_seconds() / 3600, 1) if notified else ""
-        rows.append([inc.pk, inc.get_status_display(), _local(inc.detected_at),
-                     _local(inc.occurred_at), inc.place, inc.data_categories, inc.volume,
-                     inc.consequences, inc.measures, _local(notified), hours,
-                     inc.late_notice_reason, _local(inc.closed_at)])
+        rows.append(
+            [
+                inc.pk,
+                inc.get_status_display(),
+                _local(inc.detected_at),
+                _local(inc.occurred_at),
+                inc.place,
+                inc.data_categories,
+                inc.volume,
+                inc.consequences,
+                inc.measures,
+                _local(notified),
+                hours,
+                inc.late_notice_reason,
+                _local(inc.closed_at),
+            ]
+        )
         for n, notice in enumerate(inc.notices.all(), start=1):
             write(f"su_co/su_co_{inc.pk}_thong_bao_{n}.txt", notice.content.encode("utf-8"))
-    write("su_co/danh_sach_su_co.csv", _csv(
-        ["Số", "Trạng thái", "Phát hiện", "Xảy ra", "Nơi", "Loại dữ liệu", "Số người",
-         "Hậu quả", "Biện pháp", "Thông báo cơ quan", "Sau (giờ)", "Lý do trễ", "Đóng"], rows))
+    write(
+        "su_co/danh_sach_su_co.csv",
+        _csv(
+            [
+                "Số",
+                "Trạng thái",
+                "Phát hiện",
+                "Xảy ra",
+                "Nơi",
+                "Loại dữ liệu",
+                "Số người",
+                "Hậu quả",
+                "Biện pháp",
+                "Thông báo cơ quan",
+                "Sau (giờ)",
+                "Lý do trễ",
+                "Đóng",
+            ],
+            rows,
+        ),
+    )
 
 
 def _consent_ledger(since):
     rows = (
         ConsentEvent.objects.filter(created_at__gte=since)
         .order_by("created_at", "id")
-        .values_list("id", "created_at", "customer_id", "purpose__code", "action",
-                     "policy_version__number", "wording_hash", "language", "channel")
+        .values_list(
+            "id",
+            "created_at",
+            "customer_id",
+            "purpose__code",
+            "action",
+            "policy_version__number",
+            "wording_hash",
+            "language",
+            "channel",
+        )
     )
     return _csv(
-        ["Số", "Thời điểm", "Mã khách hàng", "Mục đích", "Hành động", "Phiên bản chính sách",
-         "Mã lời văn", "Ngôn ngữ", "Kênh"],
+        [
+            "Số",
+            "Thời điểm",
+            "Mã khách hàng",
+            "Mục đích",
+            "Hành động",
+            "Phiên bản chính sách",
+            "Mã lời văn",
+            "Ngôn ngữ",
+            "Kênh",
+        ],
         ([i, _local(at), *rest] for i, at, *rest in rows.iterator(chunk_size=5000)),
     )
 
@@ -81,14 +153,34 @@ def _access_log(since):
     rows = (
         AccessLogEntry.objects.filter(at__gte=since)
         .order_by("at", "id")
-        .values_list("id", "at", "actor_label", "action", "customer_ids", "fields", "reason",
-                     "seal_seq", "hash")
+        .values_list(
+            "id",
+            "at",
+            "actor_label",
+            "action",
+            "customer_ids",
+            "fields",
+            "reason",
+            "seal_seq",
+            "hash",
+        )
     )
     return _csv(
-        ["Số", "Thời điểm", "Nhân viên", "Hành động", "Số khách hàng", "Trường", "Lý do",
-         "Vị trí chuỗi", "Mã băm"],
-        ([i, _local(at), who, act, len(ids or []), " ".join(fields or []), why, seq or "", h]
-         for i, at, who, act, ids, fields, why, seq, h in rows.iterator(chunk_size=5000)),
+        [
+            "Số",
+            "Thời điểm",
+            "Nhân viên",
+            "Hành động",
+            "Số khách hàng",
+            "Trường",
+            "Lý do",
+            "Vị trí chuỗi",
+            "Mã băm",
+        ],
+        (
+            [i, _local(at), who, act, len(ids or []), " ".join(fields or []), why, seq or "", h]
+            for i, at, who, act, ids, fields, why, seq, h in rows.iterator(chunk_size=5000)
+        ),
     )
 
 
@@ -105,7 +197,9 @@ def inspection_pack(*, facts: dict, number: int, actor) -> bytes:
             zf.writestr(name, data)
             sums.append(f"{hashlib.sha256(data).hexdigest()}  {name}")
 
-        kinds = ["dpia", "ropa"] + (["tia"] if any(r["abroad"] for r in facts["recipients"]) else [])
+        kinds = ["dpia", "ropa"] + (
+            ["tia"] if any(r["abroad"] for r in facts["recipients"]) else []
+        )
         for kind in kinds:
             version = dossier_generate(kind=kind, actor=actor)
             with version.file.open("rb") as f:
@@ -134,7 +228,7 @@ def inspection_pack(*, facts: dict, number: int, actor) -> bytes:
                 f"Lập lúc: {facts['generated']}\n"
                 f"Trích sổ đồng ý và nhật ký truy cập từ {timezone.localtime(since):%d/%m/%Y}\n"
                 "Kiểm tra: sha256sum -c MANIFEST.sha256\n"
-            ).encode("utf-8"),
+            ).encode(),
         )
         zf.writestr("MANIFEST.sha256", "\n".join(sums) + "\n")
     access_log(
