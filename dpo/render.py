@@ -2,6 +2,7 @@
 register as a spreadsheet (openpyxl)."""
 
 import io
+import logging
 
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -11,6 +12,9 @@ from openpyxl.styles import Alignment, Font
 from weasyprint import HTML
 
 from dpo.diagram import data_flow_svg
+
+# WeasyPrint reports each layout step at INFO: one line per page would flood the logs.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 TITLES = {
     "dpia": (
