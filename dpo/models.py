@@ -80,6 +80,7 @@ class RiskAssessment(models.Model):
         verbose_name = _("risk assessment")
         verbose_name_plural = _("risk assessments")
         ordering = ["-created_at", "-id"]
+        permissions = [("sign_riskassessment", _("Can sign the risk assessment"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(signed_at__isnull=True) | Q(signed_by__isnull=False),
@@ -112,7 +113,7 @@ class DossierVersion(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.GENERATED
     )
     facts = models.JSONField(_("facts it was drawn from"), default=dict)
-    changes = models.JSONField(_("changes since the last filed version"), default=list)
+    changes = models.JSONField(_("changes since the last filed version"), default=list, blank=True)
     file = models.FileField(_("file"), upload_to="dossiers/%Y/")
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     generated_at = models.DateTimeField(_("generated at"), auto_now_add=True)
@@ -149,6 +150,10 @@ class DossierVersion(models.Model):
         verbose_name = _("dossier version")
         verbose_name_plural = _("dossier versions")
         ordering = ["kind", "-number"]
+        permissions = [
+            ("sign_dossierversion", _("Can sign off a dossier version")),
+            ("file_dossierversion", _("Can record the filing of a dossier version")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["kind", "number"], name="dpo_dossier_version_unique"),
             models.CheckConstraint(
