@@ -96,3 +96,24 @@ def clocks_due_reminders(*, today=None) -> list[UpdateClock]:
         if days_left <= 10 or last is None or (today - last).days >= 7:
             due.append(clock)
     return due
+
+
+def clocks_remind(*, today=None) -> int:
+    """Mail the DPO about each open clock that is due a reminder; once a day at most."""
+    from dpo.services.notify import dpo_mail
+
+    today = today or timezone.localdate()
+    clocks = clocks_due_reminders(today=today)
+    if not clocks:
+        return 0
+    lines = [
+        f"- {clock.get_kind_display()}: hạn {clock.due_on:%d/%m/%Y} "
+        f"(còn {(clock.due_on - today).days} ngày). {clock.reason}"
+        for clock in clocks
+    ]
+    dpo_mail(
+        f"cập nhật hồ sơ DPIA/TIA: {len(clocks)} đồng hồ đang chạy",
+        "Hồ sơ đánh giá tác động cần cập nhật (Luật 91/2025 Điều 22):\n" + "\n".join(lines) + "\n",
+    )
+    UpdateClock.objects.filter(pk__in=[c.pk for c in clocks]).update(reminded_on=today)
+    return len(clocks)
