@@ -3,6 +3,8 @@ generate, review, sign-off and filing) and the update clocks. Signing and filing
 ``sign_*``/``file_*`` permissions, which only the data-protection role holds
 (``customers.roles``)."""
 
+import threading
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from customers.models import Recipient
 from dpo.models import AccessAlert, ComplianceProfile, DossierVersion, RiskAssessment, UpdateClock
 from dpo.selectors import MissingFact
 from dpo.services import dossiers
@@ -277,3 +280,61 @@ class UpdateClockAdmin(admin.ModelAdmin):
 class AccessAlertAdmin(ReadOnlyAdmin):
     list_display = ["day", "actor", "customers_seen", "usual", "mailed_at"]
     list_select_related = ["actor"]
+
+
+# The recipients' admin lives in customers, which must not import this app: extend the class
+# registered there with the cross-border warning (Law 91 Art 20; Decree 356 Art 17-18).
+def _tia_covered_names() -> set[str]:
+    filed = (
+        DossierVersion.objects.filter(kind="tia", status=DossierVersion.Status.FILED)
+        .order_by("-filed_on", "-number")
+        .only("facts")
+        .first()
+    )
+    return {r["name"] for r in (filed.facts.get("abroad", []) if filed else [])}
+
+
+def _with_transfer_warning(base):
+    class RecipientWithTransferWarning(base):
+        # One query per list page, kept per thread (a ModelAdmin serves every request).
+        _local = threading.local()
+
+        def get_list_display(self, request):
+            self._local.covered = _tia_covered_names()
+            return [*super().get_list_display(request), "transfer_assessment"]
+
+        @admin.display(description=_("cross-border assessment"))
+        def transfer_assessment(self, obj):
+            if obj.hosted_in != Recipient.Hosting.ABROAD:
+                return "—"
+            if obj.name in getattr(self._local, "covered", set()):
+                return _("filed")
+            return format_html('<strong class="errornote">{}</strong>', _("missing"))
+
+        def change_view(self, request, object_id, form_url="", extra_context=None):
+            obj = self.get_object(request, object_id)
+            if (
+                request.method == "GET"
+                and obj is not None
+                and obj.hosted_in == Recipient.Hosting.ABROAD
+                and obj.name not in _tia_covered_names()
+            ):
+                self.message_user(
+                    request,
+                    _(
+                        "This recipient is hosted abroad and no filed cross-border transfer "
+                        "assessment (Form 09) covers it: file one within 60 days of the first "
+                        "transfer."
+                    ),
+                    messages.WARNING,
+                )
+            return super().change_view(request, object_id, form_url, extra_context)
+
+    RecipientWithTransferWarning.__name__ = base.__name__
+    return RecipientWithTransferWarning
+
+
+if admin.site.is_registered(Recipient):
+    _base = type(admin.site.get_model_admin(Recipient))
+    admin.site.unregister(Recipient)
+    admin.site.register(Recipient, _with_transfer_warning(_base))

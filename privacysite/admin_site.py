@@ -63,6 +63,19 @@ class PrivacyAdminSite(admin.AdminSite):
         query = urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
         return redirect(f"{reverse(name)}?{query}")
 
+    def index(self, request, extra_context=None):
+        """The data-protection officer's home is their dashboard (dpo/), above the app list."""
+        response = super().index(request, extra_context)
+        from customers.roles import Role
+
+        user = request.user
+        if user.is_superuser or user.groups.filter(name=Role.DPO.value).exists():
+            from dpo.dashboard import dashboard_context
+
+            response.context_data.update(dashboard_context())
+            response.template_name = "admin/dpo/home.html"
+        return response
+
     def get_urls(self):
         return [
             path("otp/", never_cache(self.otp_view), name="otp"),
