@@ -19,7 +19,7 @@ from customers.models import (
 )
 from customers.personal_data import REGISTRY, SENSITIVE
 from customers.roles import PERMISSIONS, Role
-from dpo.models import ComplianceProfile, RiskAssessment
+from dpo.models import ComplianceProfile, DossierVersion, RiskAssessment
 
 PERIOD_DAYS = 365
 
@@ -272,3 +272,11 @@ def customers_summary() -> dict:
         "restricted": by_status.get(Customer.Status.RESTRICTED, 0),
         "erased": by_status.get(Customer.Status.ERASED, 0),
     }
+
+
+def last_filed(kind: str) -> DossierVersion | None:
+    return (
+        DossierVersion.objects.filter(kind=kind, status=DossierVersion.Status.FILED)
+        .order_by("-filed_on", "-number")
+        .first()
+    )

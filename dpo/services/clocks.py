@@ -56,7 +56,7 @@ def clock_start(*, kind: str, reason: str, trigger_key: str = "", now=None) -> U
 def clocks_check(*, now=None) -> list[UpdateClock]:
     """Compare the live data with the last filed DPIA; start a 6-month clock per new item."""
     from dpo import facts as dossier_facts
-    from dpo.services.dossiers import last_filed
+    from dpo.selectors import last_filed
 
     filed = last_filed("dpia")
     if not filed:

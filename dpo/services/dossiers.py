@@ -12,16 +12,9 @@ from django.utils.translation import gettext as _
 from dpo import facts as dossier_facts
 from dpo import render
 from dpo.models import DossierVersion
+from dpo.selectors import last_filed
 
 EXTENSIONS = {"dpia": "pdf", "tia": "pdf", "ropa": "xlsx", "inspection": "zip"}
-
-
-def last_filed(kind: str) -> DossierVersion | None:
-    return (
-        DossierVersion.objects.filter(kind=kind, status=DossierVersion.Status.FILED)
-        .order_by("-filed_on", "-number")
-        .first()
-    )
 
 
 def _content(kind, facts, number, changes, filed, actor):
@@ -30,7 +23,16 @@ def _content(kind, facts, number, changes, filed, actor):
     if kind == "inspection":
         from dpo.services.inspection import inspection_pack
 
-        return inspection_pack(facts=facts, number=number, actor=actor)
+        # The pack holds the current dossiers, each generated as a version of its own.
+        kinds = ["dpia", "ropa"] + (
+            ["tia"] if any(r["abroad"] for r in facts["recipients"]) else []
+        )
+        files = []
+        for sub_kind in kinds:
+            version = dossier_generate(kind=sub_kind, actor=actor)
+            with version.file.open("rb") as f:
+                files.append((version.file.name.rsplit("/", 1)[-1], f.read()))
+        return inspection_pack(facts=facts, number=number, actor=actor, dossiers=files)
     return render.pdf(kind, facts, version=number, changes=changes, last_filed=filed)
 
 

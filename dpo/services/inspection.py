@@ -12,7 +12,6 @@ from django.utils import timezone
 from consents.models import ConsentEvent
 from customers.models import AccessLogEntry, DataRequest, Incident
 from customers.services.access_log import access_log, access_log_verify
-from dpo.models import DossierVersion
 
 EXTRACT_DAYS = 365
 
@@ -184,11 +183,8 @@ def _access_log(since):
     )
 
 
-def inspection_pack(*, facts: dict, number: int, actor) -> bytes:
-    """The zip's bytes; the current DPIA, register and (if any recipient is abroad) TIA are
-    generated as versions of their own first."""
-    from dpo.services.dossiers import dossier_generate
-
+def inspection_pack(*, facts: dict, number: int, actor, dossiers: list[tuple[str, bytes]]) -> bytes:
+    """The zip's bytes: ``dossiers`` (file name, content) and the registers."""
     since = timezone.now() - datetime.timedelta(days=EXTRACT_DAYS)
     sums, buffer = [], io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -197,13 +193,8 @@ def inspection_pack(*, facts: dict, number: int, actor) -> bytes:
             zf.writestr(name, data)
             sums.append(f"{hashlib.sha256(data).hexdigest()}  {name}")
 
-        kinds = ["dpia", "ropa"] + (
-            ["tia"] if any(r["abroad"] for r in facts["recipients"]) else []
-        )
-        for kind in kinds:
-            version = dossier_generate(kind=kind, actor=actor)
-            with version.file.open("rb") as f:
-                write(f"ho_so/{version.file.name.rsplit('/', 1)[-1]}", f.read())
+        for name, content in dossiers:
+            write(f"ho_so/{name}", content)
         write("so_yeu_cau.csv", _requests())
         _incidents(zf, write)
         write("so_dong_y_trich.csv", _consent_ledger(since))
@@ -238,6 +229,3 @@ def inspection_pack(*, facts: dict, number: int, actor) -> bytes:
         actor_label=None if getattr(actor, "pk", None) else "manage.py dossier",
     )
     return buffer.getvalue()
-
-
-__all__ = ["inspection_pack", "DossierVersion"]
