@@ -2,6 +2,8 @@
 that a version keeps exactly what it showed and the next one can say what changed."""
 
 import datetime
+import re
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -200,11 +202,24 @@ def security_measures() -> dict:
         .count(),
         "chain_head": head.seq if head else 0,
         "chain_updated": head.updated_at.isoformat(timespec="minutes") if head else "",
-        "backup_days": getattr(settings, "BACKUP_KEEP_DAYS", 35),
+        "backup_days": backup_keep_days(),
         "tls_redirect": bool(getattr(settings, "SECURE_SSL_REDIRECT", False)),
         "hsts_seconds": int(getattr(settings, "SECURE_HSTS_SECONDS", 0) or 0),
         "secure_cookies": bool(getattr(settings, "SESSION_COOKIE_SECURE", False)),
     }
+
+
+# The nightly dump and its expiry as shipped (README, "Backups").
+BACKUP_UNIT = Path(settings.BASE_DIR) / "deploy" / "systemd" / "privacysite-backup.service"
+
+
+def backup_keep_days() -> int | None:
+    """Days each dump is kept, read from the unit that deletes it (None if not found)."""
+    try:
+        found = re.search(r"-mtime \+(\d+) -delete", BACKUP_UNIT.read_text(encoding="utf-8"))
+    except OSError:
+        return None
+    return int(found.group(1)) if found else None
 
 
 def compliance_results(*, today: datetime.date | None = None) -> dict:
