@@ -5,6 +5,7 @@ import datetime
 import re
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Max, Q
@@ -176,12 +177,24 @@ def roles() -> list[dict]:
             "code": role.value,
             "label": str(role.label),
             "staff": counts.get(role.value, 0),
-            "models": sorted(
-                {p.rsplit("_", 1)[-1] for perms in PERMISSIONS[role].values() for p in perms}
-            ),
+            "models": _viewable(PERMISSIONS[role]),
         }
         for role in Role
     ]
+
+
+def _viewable(permissions: dict) -> list[str]:
+    """The (translated) names of what a role may see: its ``view_`` permissions."""
+    names = []
+    for app_label, codenames in permissions.items():
+        for codename in codenames:
+            if codename.startswith("view_"):
+                try:
+                    model = apps.get_model(app_label, codename.removeprefix("view_"))
+                except LookupError:
+                    continue
+                names.append(str(model._meta.verbose_name_plural))
+    return sorted(set(names))
 
 
 def security_measures() -> dict:
@@ -248,8 +261,8 @@ def compliance_results(*, today: datetime.date | None = None) -> dict:
             }
         )
     return {
-        "since": since.isoformat(),
-        "until": today.isoformat(),
+        "since": since.strftime("%d/%m/%Y"),
+        "until": today.strftime("%d/%m/%Y"),
         "requests": requests.count(),
         "answered": answered.count(),
         "answered_late": late,

@@ -60,6 +60,9 @@ def test_dpia_pdf_has_every_section_and_the_live_values(live_data, tmp_path, set
     assert "1 trả lời trễ hạn" in text
     assert "80,0 giờ (quá 72 giờ)" in text  # Vietnamese decimal comma
     assert "Chưa có đánh giá rủi ro được ký" in text
+    # Security measures as configured: the backup unit's expiry, the keys in use.
+    assert "mỗi bản giữ 35 ngày" in text
+    assert f"{len(settings.FIELD_ENCRYPTION_KEYS)} khóa đang cấu hình" in text
     # Consent wording in force, as the customer saw it.
     wording = " ".join(live_data["email_purpose"].description_vi.split())
     assert wording[:60] in text
@@ -100,6 +103,14 @@ def test_the_wrong_file_type_is_refused(live_data, tmp_path):
 
 def test_tia_covers_each_recipient_hosted_abroad_and_no_other(live_data, tmp_path):
     text = pdf_text(build("tia", tmp_path))
+    for heading in (
+        "1. Tổ chức và thông tin liên hệ",
+        "2. Người/bộ phận bảo vệ dữ liệu cá nhân",
+        "3. Bên nhận lưu trữ hoặc xử lý dữ liệu ở nước ngoài",
+        "4. Đánh giá rủi ro",
+        "5. Thay đổi so với phiên bản đã nộp gần nhất",
+    ):
+        assert heading in text, heading
     assert "RA NƯỚC NGOÀI" in text
     assert "Mailgun Frankfurt" in text
     assert "Hạ tầng Thư Việt" not in text
