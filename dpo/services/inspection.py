@@ -91,6 +91,10 @@ def _incidents(zf, write):
                 _local(inc.closed_at),
             ]
         )
+        if inc.record_document:  # the signed record (biên bản), as uploaded
+            with inc.record_document.open("rb") as document:
+                name = inc.record_document.name.rsplit("/", 1)[-1]
+                write(f"su_co/su_co_{inc.pk}_bien_ban_{name}", document.read())
         for n, notice in enumerate(inc.notices.all(), start=1):
             write(f"su_co/su_co_{inc.pk}_thong_bao_{n}.txt", notice.content.encode("utf-8"))
     write(
