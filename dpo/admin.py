@@ -30,7 +30,16 @@ class ComplianceProfileAdmin(admin.ModelAdmin):
     fieldsets = [
         (
             _("Data-protection officer"),
-            {"fields": ["dpo_name", "dpo_title", "dpo_email", "dpo_phone", "dpo_provider"]},
+            {
+                "fields": [
+                    "dpo_name",
+                    "dpo_title",
+                    "dpo_email",
+                    "dpo_phone",
+                    "dpo_provider",
+                    "system_hosting",
+                ]
+            },
         ),
         (
             _("SME exemption (Law 91 Art 38; Decree 356 Art 41)"),

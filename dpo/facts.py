@@ -2,13 +2,10 @@
 between two versions of them."""
 
 from django.apps import apps
-from django.conf import settings
 from django.utils import timezone, translation
 
 from dpo import selectors
 from dpo.selectors import MissingFact
-
-SYSTEM_HOSTING_DEFAULT = "Việt Nam"
 
 
 def _fields() -> list[dict]:
@@ -33,7 +30,7 @@ def build(kind: str) -> dict:
             "org": selectors.organisation(),
             "dpo": selectors.dpo_contact(prof),
             "generated": timezone.localtime().strftime("%d/%m/%Y %H:%M"),
-            "system_hosting": getattr(settings, "DPO_SYSTEM_HOSTING", SYSTEM_HOSTING_DEFAULT),
+            "system_hosting": prof.system_hosting,
         }
         recipients = selectors.recipients()
         facts["recipients"] = recipients

@@ -28,6 +28,12 @@ class ComplianceProfile(models.Model):
         blank=True,
         help_text=_("Empty when the DPO is in-house. A change starts the 10-day update clock."),
     )
+    system_hosting = models.CharField(
+        _("our systems are hosted in"),
+        max_length=100,
+        default="Việt Nam",
+        help_text=_("Where the database and the backups are (shown on the data-flow diagram)."),
+    )
     enterprise_size = models.CharField(
         _("enterprise size"), max_length=10, choices=Size.choices, default=Size.SMALL
     )

@@ -74,15 +74,19 @@ def test_dpia_pdf_has_every_section_and_the_live_values(live_data, tmp_path, set
 def test_the_diagram_names_every_recipient_with_where_it_is_hosted(live_data, tmp_path):
     from dpo import selectors
 
+    selectors.profile()
     recipients = selectors.recipients()
     svg = data_flow_svg(recipients=recipients, system_hosting="Việt Nam")
     assert "<script" not in svg
     for recipient in Recipient.objects.all():
         assert recipient.name in svg
     assert "Nước ngoài" in svg
-    # And in the PDF: once in the diagram, once in the table beneath it.
+    # And in the PDF: once in the diagram, once in the table beneath it; our own stores are
+    # where the profile says.
+    selectors.ComplianceProfile.objects.filter(pk=1).update(system_hosting="Singapore")
     text = pdf_text(build("dpia", tmp_path))
     assert text.count("Mailgun Frankfurt") >= 2
+    assert "Kho lưu trữ (đặt tại Singapore)" in text
 
 
 def test_missing_dpo_contact_stops_with_a_clear_message_and_saves_nothing(
