@@ -35,6 +35,11 @@ def build(kind: str) -> dict:
         recipients = selectors.recipients()
         facts["recipients"] = recipients
         facts["purposes"] = selectors.purposes(recipients)
+        if not facts["purposes"]:
+            raise MissingFact(
+                "Chưa có mục đích xử lý nào đang áp dụng: khai báo trong Mục đích. "
+                "(No active purpose of processing.)"
+            )
         facts["retention"] = selectors.retention_rules()
         facts["customer_retention"] = _customer_retention(facts["retention"])
         facts["fields"] = _fields()

@@ -158,6 +158,7 @@ def test_a_new_dpo_provider_starts_the_ten_day_clock(live_data, staff_client):
             "dpo_email": "an@dpo.vn",
             "dpo_provider": "Công ty DPO Số",
             "enterprise_size": "small",
+            "system_hosting": "Việt Nam",
         },
     )
     assert response.status_code == 302
@@ -165,3 +166,17 @@ def test_a_new_dpo_provider_starts_the_ten_day_clock(live_data, staff_client):
     assert clock.kind == UpdateClock.Kind.TEN_DAYS
     assert clock.due_on == timezone.localdate() + datetime.timedelta(days=10)
     assert "Công ty DPO Số" in clock.reason
+
+
+def test_a_declared_reorganisation_starts_the_ten_day_clock(live_data, staff_client):
+    client = staff_client(role=Role.DPO)
+    response = client.post(
+        reverse("admin:dpo_updateclock_add"), {"reason": "Sáp nhập bộ phận kinh doanh"}
+    )
+    assert response.status_code == 302
+    clock = UpdateClock.objects.get()
+    assert (clock.kind, clock.reason) == (UpdateClock.Kind.TEN_DAYS, "Sáp nhập bộ phận kinh doanh")
+    assert clock.due_on == timezone.localdate() + datetime.timedelta(days=10)
+    # A clock is a record: it is not edited afterwards.
+    edit = client.post(reverse("admin:dpo_updateclock_change", args=[clock.pk]), {"reason": "x"})
+    assert edit.status_code == 403

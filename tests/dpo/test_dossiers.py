@@ -100,6 +100,12 @@ def test_missing_dpo_contact_stops_with_a_clear_message_and_saves_nothing(
     assert not DossierVersion.objects.exists()
 
 
+def test_no_purpose_of_processing_stops_the_register(live_data, tmp_path):
+    Purpose.objects.update(active=False)
+    with pytest.raises(CommandError, match="Chưa có mục đích xử lý"):
+        call_command("dossier", "ropa", "-o", str(tmp_path / "ropa.xlsx"))
+
+
 def test_the_wrong_file_type_is_refused(live_data, tmp_path):
     with pytest.raises(CommandError, match=r"\.xlsx"):
         call_command("dossier", "ropa", "-o", str(tmp_path / "ropa.pdf"))
