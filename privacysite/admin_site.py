@@ -20,7 +20,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
 from customers.audit.admin_base import LoggedAutocompleteJsonView
+from customers.core.roles import Role
 from customers.staff.services import agreement_accept, agreement_accepted, agreement_current
+from dpo.dashboard import dashboard_context
 from privacysite.http import client_ip
 
 
@@ -73,6 +75,15 @@ class PrivacyAdminSite(admin.AdminSite):
     def autocomplete_view(self, request):
         # Scoped by the target admin's queryset, masked and logged (customers.audit).
         return LoggedAutocompleteJsonView.as_view(admin_site=self)(request)
+
+    def index(self, request, extra_context=None):
+        """The data-protection officer's home is their dashboard (dpo/), above the app list."""
+        response = super().index(request, extra_context)
+        user = request.user
+        if user.is_superuser or user.groups.filter(name=Role.DPO.value).exists():
+            response.context_data.update(dashboard_context())
+            response.template_name = "admin/dpo/home.html"
+        return response
 
     def get_urls(self):
         from customers.audit.files import private_file

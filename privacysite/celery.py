@@ -70,4 +70,17 @@ app.conf.beat_schedule = {
         "task": "customers.tasks.messages_resend_stuck",
         "schedule": crontab(minute="*/5"),
     },
+    # Daily at 08:30: the DPIA/TIA update clocks (Law 91 Art 22: 6 months after a new purpose,
+    # recipient or personal field; 10 days after a reorganisation or a new DPO provider), the
+    # subject counter of the SME exemption, and the reminder to the DPO.
+    "dpo-update-clocks": {
+        "task": "dpo.tasks.update_clocks_daily",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    # Hourly: staff who looked at far more customers today than their own usual; the DPO is
+    # mailed once per person and day.
+    "dpo-access-alerts": {
+        "task": "dpo.tasks.access_alerts_check",
+        "schedule": crontab(minute=7),
+    },
 }

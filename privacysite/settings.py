@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "axes",
     "customers",
     "consents",
+    "dpo",
 ]
 if DEBUG:
     INSTALLED_APPS.append("demo")  # seed_demo; needs requirements-dev.txt

@@ -8,14 +8,20 @@ below (``check --deploy``) warns while a catalogue is missing or older than its 
 from pathlib import Path
 
 import polib
+from django.apps import apps
 from django.conf import settings
 from django.core import checks
 
 
 def catalogues() -> list[Path]:
-    return sorted(
-        p for folder in settings.LOCALE_PATHS for p in Path(folder).glob("*/LC_MESSAGES/*.po")
-    )
+    """The project's catalogues and those of our apps that keep their own (``dpo/locale``)."""
+    ours = [
+        Path(app.path) / "locale"
+        for app in apps.get_app_configs()
+        if Path(app.path).is_relative_to(settings.BASE_DIR)
+    ]
+    folders = {Path(folder) for folder in settings.LOCALE_PATHS} | set(ours)
+    return sorted(p for folder in folders for p in folder.glob("*/LC_MESSAGES/*.po"))
 
 
 def translations_compile() -> list[tuple[Path, int]]:

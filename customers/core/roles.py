@@ -34,6 +34,7 @@ PERMISSIONS = {
         + _crud("accountingdocument", *VIEW)
         + _crud("customerchange", *VIEW),
         "consents": _crud("purpose", *VIEW) + _crud("policyversion", *VIEW),
+        "dpo": _crud("dossierversion", *VIEW),
     },
     Role.SALES: {
         "customers": _crud("customer", *EDIT)
@@ -92,5 +93,13 @@ PERMISSIONS = {
         + _crud("cookiepolicyversion", "view", "add")
         + _crud("cookieconsent", *VIEW),
         "django_celery_beat": _crud("periodictask", "view", "change"),
+        # The DPO's workplace (dpo/): only this role signs off and files dossiers.
+        "dpo": _crud("complianceprofile", "view", "change")
+        + _crud("riskassessment", *EDIT)
+        + ["sign_riskassessment"]
+        + _crud("dossierversion", "view", "add", "change")
+        + ["sign_dossierversion", "file_dossierversion"]
+        + _crud("updateclock", "view", "add")
+        + _crud("accessalert", *VIEW),
     },
 }

@@ -5,13 +5,13 @@ import time
 
 import pytest
 from cryptography.fernet import Fernet
-from customers.core.selectors import customers_matching
 from django.core.management import call_command
 from django.db import connection, transaction
 
 from customers.audit.services import access_log, access_log_seal, access_log_verify
 from customers.core import crypto
 from customers.core.key_rotation import keys_rotate
+from customers.core.selectors import customers_matching
 from customers.models import Customer
 from customers.records.services import customer_update
 from demo.factories import CustomerFactory

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from customers.core.roles import Role
-from customers.models import Customer
+from customers.models import Customer, Recipient
 from customers.staff.services import roles_setup
 from demo.factories import (
     AccountingDocumentFactory,
@@ -43,6 +43,7 @@ class Command(BaseCommand):
             self._staff()
             created = self._customers(customers)
             self._consents()
+            self._recipients()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new customers)."))
         self.stdout.write(f"Demo staff logins (password for all: {DEMO_PASSWORD}):")
         for username, role, _name in DEMO_STAFF:
@@ -100,3 +101,48 @@ class Command(BaseCommand):
                 consent_grant(
                     customer=customer, purpose=purposes[code], channel="web_form", language="vi"
                 )
+
+    def _recipients(self):
+        """Who receives data in the demo: a Vietnamese mail host, a mail service hosted
+        abroad (so the cross-border assessment has a subject) and an installation partner."""
+        from datetime import date
+
+        K, H = Recipient.Kind, Recipient.Hosting
+        demo = [
+            (
+                "Công ty CP Hạ tầng Thư điện tử Việt",
+                K.PROCESSOR,
+                H.VIETNAM,
+                "Gửi thư xác nhận và thông báo dịch vụ",
+                "Họ và tên, email",
+                date(2026, 1, 5),
+            ),
+            (
+                "Amazon Web Services Singapore (Amazon SES)",
+                K.PROCESSOR,
+                H.ABROAD,
+                "Gửi thư tiếp thị qua email",
+                "Họ và tên, email",
+                date(2026, 2, 1),
+            ),
+            (
+                "Công ty TNHH Lắp đặt Minh Phát",
+                K.PARTNER,
+                H.VIETNAM,
+                "Lắp đặt thiết bị cho khách hàng đã đồng ý chia sẻ",
+                "Họ và tên, điện thoại, địa chỉ",
+                None,
+            ),
+        ]
+        for name, kind, hosted, purpose, data, agreed in demo:
+            Recipient.objects.get_or_create(
+                name=name,
+                defaults={
+                    "kind": kind,
+                    "hosted_in": hosted,
+                    "purpose": purpose,
+                    "data_categories": data,
+                    "agreement_date": agreed,
+                    "confidentiality_commitment": agreed is not None,
+                },
+            )

@@ -1,0 +1,350 @@
+"""The DPO's admin: the compliance profile, the risk assessment, the dossier versions (with
+generate, review, sign-off and filing) and the update clocks. Signing and filing need the
+``sign_*``/``file_*`` permissions, which only the data-protection role holds
+(``customers.core.roles``)."""
+
+import threading
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Recipient
+from dpo.models import AccessAlert, ComplianceProfile, DossierVersion, RiskAssessment, UpdateClock
+from dpo.selectors import MissingFact
+from dpo.services import dossiers
+from dpo.services.profile import profile_update, risk_assessment_sign
+from privacysite.admin_utils import ReadOnlyAdmin, admin_page
+
+
+@admin.register(ComplianceProfile)
+class ComplianceProfileAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "dpo_name", "enterprise_size", "subjects_counted", "updated_at"]
+    readonly_fields = ["subjects_counted", "updated_at"]
+    fieldsets = [
+        (
+            _("Data-protection officer"),
+            {
+                "fields": [
+                    "dpo_name",
+                    "dpo_title",
+                    "dpo_email",
+                    "dpo_phone",
+                    "dpo_provider",
+                    "system_hosting",
+                ]
+            },
+        ),
+        (
+            _("SME exemption (Law 91 Art 38; Decree 356 Art 41)"),
+            {
+                "fields": [
+                    "enterprise_size",
+                    "offers_processing_services",
+                    "processes_sensitive_data",
+                    "first_processing_on",
+                    "subjects_counted",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        # One row: it is created on first use.
+        return super().has_add_permission(request) and not ComplianceProfile.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        from dpo.selectors import profile
+
+        profile()  # the one row exists from the first look, with the settings' defaults
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = 1
+        profile_update(profile=obj, actor=request.user, changed=form.changed_data)
+
+
+@admin.register(RiskAssessment)
+class RiskAssessmentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "created_at", "created_by", "signed_at", "signed_by"]
+    fields = ["text", "created_by", "signed_at", "signed_by"]
+    readonly_fields = ["created_by", "signed_at", "signed_by"]
+    actions = ["sign"]
+
+    def has_change_permission(self, request, obj=None):
+        # A signed assessment is evidence of what the DPO signed: write a new one instead.
+        if obj is not None and obj.signed_at:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_sign_permission(self, request):
+        return request.user.has_perm("dpo.sign_riskassessment")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Sign the selected risk assessment"), permissions=["sign"])
+    def sign(self, request, queryset):
+        signed = sum(risk_assessment_sign(assessment=a, actor=request.user) for a in queryset)
+        self.message_user(request, _("%(count)s risk assessments signed.") % {"count": signed})
+
+
+class FilingForm(forms.Form):
+    filed_on = forms.DateField(label=_("filed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(label=_("filing reference"), max_length=100)
+
+    def clean_filed_on(self):
+        value = self.cleaned_data["filed_on"]
+        if value > timezone.localdate():
+            raise ValidationError(_("The filing date cannot be in the future."))
+        return value
+
+
+@admin.register(DossierVersion)
+class DossierVersionAdmin(admin.ModelAdmin):
+    change_list_template = "admin/dpo/dossierversion/change_list.html"
+    list_display = [
+        "__str__",
+        "status",
+        "generated_at",
+        "signed_by",
+        "filed_on",
+        "filing_reference",
+        "download",
+    ]
+    list_filter = ["kind", "status"]
+    list_select_related = ["signed_by"]
+    fields = [
+        "kind",
+        "number",
+        "status",
+        "download",
+        "sha256",
+        "change_list",
+        "generated_at",
+        "generated_by",
+        "reviewed_at",
+        "reviewed_by",
+        "signed_at",
+        "signed_by",
+        "filed_on",
+        "filing_reference",
+    ]
+    readonly_fields = fields
+    actions = ["review", "sign_off", "record_filing"]
+
+    def has_add_permission(self, request):
+        return False  # versions are generated from the live data, never typed in
+
+    def has_change_permission(self, request, obj=None):
+        return False if obj is not None else super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("dpo.change_dossierversion")
+
+    def has_sign_permission(self, request):
+        return request.user.has_perm("dpo.sign_dossierversion")
+
+    def has_file_permission(self, request):
+        return request.user.has_perm("dpo.file_dossierversion")
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("generate/<str:kind>/", wrap(self.generate_view), name="dpo_dossier_generate"),
+            path("<int:pk>/download/", wrap(self.download_view), name="dpo_dossier_download"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        url = reverse("admin:dpo_dossier_download", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.file.name.rsplit("/", 1)[-1])
+
+    @admin.display(description=_("changes since the last filed version"))
+    def change_list(self, obj):
+        if not obj.changes:
+            return _("None")
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((c,) for c in obj.changes))
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {
+            "dossier_kinds": DossierVersion.Kind.choices,
+            "can_generate": self.has_add_version_permission(request),
+        }
+        return super().changelist_view(request, {**(extra_context or {}), **extra})
+
+    def has_add_version_permission(self, request):
+        return request.user.has_perm("dpo.add_dossierversion")
+
+    def generate_view(self, request, kind):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_add_version_permission(request) or kind not in DossierVersion.Kind.values:
+            raise PermissionDenied
+        try:
+            version = dossiers.dossier_generate(kind=kind, actor=request.user)
+        except MissingFact as missing:
+            self.message_user(request, str(missing), messages.ERROR)
+            return redirect("admin:dpo_dossierversion_changelist")
+        self.message_user(request, _("%(version)s generated.") % {"version": version})
+        return redirect("admin:dpo_dossierversion_change", version.pk)
+
+    def download_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        version = get_object_or_404(DossierVersion, pk=pk)
+        name = version.file.name.rsplit("/", 1)[-1]
+        return FileResponse(version.file.open("rb"), as_attachment=True, filename=name)
+
+    def _each(self, request, queryset, service, **kwargs):
+        for version in queryset:
+            try:
+                service(version=version, actor=request.user, **kwargs)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+
+    @admin.action(description=_("Mark the selected versions reviewed"), permissions=["review"])
+    def review(self, request, queryset):
+        self._each(request, queryset, dossiers.dossier_review)
+
+    @admin.action(description=_("Sign off the selected versions (DPO)"), permissions=["sign"])
+    def sign_off(self, request, queryset):
+        self._each(request, queryset, dossiers.dossier_sign)
+
+    @admin.action(description=_("Record the filing (date and reference)"), permissions=["file"])
+    def record_filing(self, request, queryset):
+        form = FilingForm(request.POST if "reference" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            self._each(
+                request,
+                queryset,
+                dossiers.dossier_file,
+                filed_on=form.cleaned_data["filed_on"],
+                reference=form.cleaned_data["reference"],
+            )
+            return None
+        return admin_page(
+            self,
+            request,
+            "admin/dpo/dossierversion/filing.html",
+            _("Record the filing"),
+            form=form,
+            queryset=queryset,
+        )
+
+
+class ClockForm(forms.ModelForm):
+    class Meta:
+        model = UpdateClock
+        fields = ["reason"]
+
+
+@admin.register(UpdateClock)
+class UpdateClockAdmin(admin.ModelAdmin):
+    """Open clocks first; a reorganisation is declared here and starts the 10-day clock."""
+
+    form = ClockForm
+    list_display = ["__str__", "kind", "reason", "started_at", "due_on", "closed_at"]
+    list_filter = ["kind", ("closed_at", admin.EmptyFieldListFilter)]
+
+    def has_change_permission(self, request, obj=None):
+        return False if obj is not None else super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        from dpo.services.clocks import clock_start
+
+        clock = clock_start(
+            kind=UpdateClock.Kind.TEN_DAYS,
+            reason=obj.reason,
+            trigger_key=f"10d:declared:{timezone.now():%Y%m%d%H%M%S%f}",
+        )
+        obj.pk = clock.pk
+        obj.__dict__.update({k: v for k, v in clock.__dict__.items() if not k.startswith("_")})
+
+
+@admin.register(AccessAlert)
+class AccessAlertAdmin(ReadOnlyAdmin):
+    list_display = ["day", "actor", "customers_seen", "usual", "mailed_at"]
+    list_select_related = ["actor"]
+
+
+# The recipients' admin lives in customers, which must not import this app: extend the class
+# registered there with the cross-border warning (Law 91 Art 20; Decree 356 Art 17-18).
+def _tia_covered_names() -> set[str]:
+    filed = (
+        DossierVersion.objects.filter(kind="tia", status=DossierVersion.Status.FILED)
+        .order_by("-filed_on", "-number")
+        .only("facts")
+        .first()
+    )
+    return {r["name"] for r in (filed.facts.get("abroad", []) if filed else [])}
+
+
+def _with_transfer_warning(base):
+    class RecipientWithTransferWarning(base):
+        # One query per list page, kept per thread (a ModelAdmin serves every request).
+        _local = threading.local()
+
+        def get_list_display(self, request):
+            self._local.covered = _tia_covered_names()
+            return [*super().get_list_display(request), "transfer_assessment"]
+
+        @admin.display(description=_("cross-border assessment"))
+        def transfer_assessment(self, obj):
+            if obj.hosted_in != Recipient.Hosting.ABROAD:
+                return "—"
+            if obj.name in getattr(self._local, "covered", set()):
+                return _("filed")
+            return format_html('<strong class="errornote">{}</strong>', _("missing"))
+
+        def change_view(self, request, object_id, form_url="", extra_context=None):
+            obj = self.get_object(request, object_id)
+            if (
+                request.method == "GET"
+                and obj is not None
+                and obj.hosted_in == Recipient.Hosting.ABROAD
+                and obj.name not in _tia_covered_names()
+            ):
+                self.message_user(
+                    request,
+                    _(
+                        "This recipient is hosted abroad and no filed cross-border transfer "
+                        "assessment (Form 09) covers it: file one within 60 days of the first "
+                        "transfer."
+                    ),
+                    messages.WARNING,
+                )
+            return super().change_view(request, object_id, form_url, extra_context)
+
+    RecipientWithTransferWarning.__name__ = base.__name__
+    return RecipientWithTransferWarning
+
+
+if admin.site.is_registered(Recipient):
+    _base = type(admin.site.get_model_admin(Recipient))
+    admin.site.unregister(Recipient)
+    admin.site.register(Recipient, _with_transfer_warning(_base))

@@ -1,0 +1,34 @@
+"""The compliance profile and the DPIA's risk assessment, as the DPO changes them."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dpo.models import ComplianceProfile, RiskAssessment, UpdateClock
+
+
+def profile_update(*, profile: ComplianceProfile, actor, changed: list[str]) -> ComplianceProfile:
+    """Save the DPO's edits; a new DPO service provider starts the 10-day update clock
+    (Law 91 Art 22; Decree 356 Art 20)."""
+    from dpo.services.clocks import clock_start
+
+    with transaction.atomic():
+        profile.full_clean()
+        profile.save()
+        if "dpo_provider" in changed:
+            clock_start(
+                kind=UpdateClock.Kind.TEN_DAYS,
+                reason=_("The DPO service provider changed to: %(provider)s")
+                % {"provider": profile.dpo_provider or _("in-house")},
+                trigger_key=f"10d:provider:{timezone.now():%Y%m%d%H%M%S}",
+            )
+    return profile
+
+
+def risk_assessment_sign(*, assessment: RiskAssessment, actor) -> bool:
+    """Sign once; a signed assessment never changes (write a new one instead)."""
+    with transaction.atomic():
+        updated = RiskAssessment.objects.filter(pk=assessment.pk, signed_at__isnull=True).update(
+            signed_at=timezone.now(), signed_by=actor
+        )
+    return bool(updated)

@@ -1,0 +1,64 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def live_data(seeded):
+    """A small live system: customers with consents, recipients (one abroad), a request
+    answered late, an incident notified after 80 hours."""
+    from consents.models import Purpose
+    from consents.services.ledger import consent_grant
+    from customers.models import DataRequest, Incident, Recipient
+    from demo.factories import CustomerFactory
+
+    customers = CustomerFactory.create_batch(3)
+    email = (
+        Purpose.objects.get(code="marketing_email")
+        if Purpose.objects.filter(code="marketing_email").exists()
+        else Purpose.objects.filter(optional=True).first()
+    )
+    for customer in customers[:2]:
+        consent_grant(customer=customer, purpose=email, channel="web_form")
+    Recipient.objects.create(
+        name="Hạ tầng Thư Việt",
+        kind=Recipient.Kind.PROCESSOR,
+        purpose="Gửi thư xác nhận",
+        data_categories="Họ và tên, email",
+        hosted_in=Recipient.Hosting.VIETNAM,
+        agreement_date=datetime.date(2026, 1, 5),
+    )
+    Recipient.objects.create(
+        name="Mailgun Frankfurt",
+        kind=Recipient.Kind.PROCESSOR,
+        purpose="Gửi thư tiếp thị",
+        data_categories="Họ và tên, email",
+        hosted_in=Recipient.Hosting.ABROAD,
+    )
+    now = timezone.now()
+    today = timezone.localdate()
+    DataRequest.objects.create(
+        reference="YC-LATE-1",
+        customer=customers[0],
+        kind=DataRequest.Kind.ACCESS,
+        status=DataRequest.Status.ANSWERED,
+        received_at=now - datetime.timedelta(days=30),
+        acknowledge_by=today - datetime.timedelta(days=28),
+        due_on=today - datetime.timedelta(days=20),
+        closed_at=now - datetime.timedelta(days=5),
+    )
+    detected = now - datetime.timedelta(days=10)
+    Incident.objects.create(
+        status=Incident.Status.NOTIFIED,
+        detected_at=detected,
+        description="laptop lost",
+        volume=42,
+        authority_notified_at=detected + datetime.timedelta(hours=80),
+    )
+    return {"customers": customers, "email_purpose": email}
