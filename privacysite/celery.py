@@ -70,4 +70,10 @@ app.conf.beat_schedule = {
         "task": "customers.tasks.messages_resend_stuck",
         "schedule": crontab(minute="*/5"),
     },
+    # Every minute: webhook deliveries whose time passed with no worker on them (a lost
+    # task, a worker killed mid-delivery) are handed over again: delivery is at least once.
+    "webhooks-resend-due": {
+        "task": "api.webhooks_resend_due",
+        "schedule": 60.0,
+    },
 }

@@ -63,8 +63,11 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
     "customers",
     "consents",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -336,6 +339,29 @@ SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 if not REDIS_URL:
     # Local memory is per process: good enough for one runserver, not for production.
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003"]
+
+# --- API for the company's other systems --------------------------------------------------
+# https://www.django-rest-framework.org/api-guide/settings/  https://drf-spectacular.readthedocs.io/
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.authentication.HasScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "privacysite API",
+    "DESCRIPTION": "Consents, suppression lists and consent records for the company's other "
+    "systems. Errors are RFC 9457 problem details (Accept-Language: vi or en).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+# A webhook subscriber is paused (and the DPO told) after this many failed attempts in a row.
+WEBHOOK_PAUSE_AFTER_FAILURES = env.int("WEBHOOK_PAUSE_AFTER_FAILURES", default=20)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=10)
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
 
 # --- Forms ---------------------------------------------------------------------------------
 # https://django-crispy-forms.readthedocs.io/

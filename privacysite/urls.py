@@ -8,6 +8,8 @@ from privacysite.health import healthz
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    # Other systems' API: not language-prefixed (Accept-Language chooses the language).
+    path("api/v1/", include("api.urls")),
 ]
 
 # Vietnamese is served unprefixed at /, English under /en/.

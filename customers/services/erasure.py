@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from consents.models import ConsentEvent, ConsentState
+from customers.signals import customers_erased
 from customers.models import (
     AccessLogEntry,
     AccountingDocument,
@@ -146,6 +147,7 @@ def customers_erase(
             return [], blocked
         now = timezone.now()
         kept = _kept(eligible)
+        customers_erased.send(sender=Customer, customer_ids=eligible)
         counts = {
             "submissions": Submission.objects.filter(customer_id__any=eligible).delete()[0],
             "messages": Message.objects.filter(customer_id__any=eligible).delete()[0],
