@@ -58,7 +58,9 @@ class ApiClientAdmin(admin.ModelAdmin):
         count = sum(api_client_revoke(client=c, actor=request.user) for c in queryset)
         self.message_user(request, _("%(count)s key(s) revoked.") % {"count": count})
 
-    @admin.action(description=_("Make a new key (the old one stops working)"), permissions=["change"])
+    @admin.action(
+        description=_("Make a new key (the old one stops working)"), permissions=["change"]
+    )
     def rotate_key(self, request, queryset):
         for client in queryset.filter(revoked_at__isnull=True):
             new = api_client_rotate_key(client=client, actor=request.user)
@@ -70,6 +72,7 @@ class ApiClientAdmin(admin.ModelAdmin):
 
 
 class WebhookSubscriptionForm(forms.ModelForm):
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
     events = forms.MultipleChoiceField(
         label=_("events"),
         choices=WebhookSubscription.Event.choices,
@@ -106,7 +109,9 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Resume and send what waits"), permissions=["change"])
     def resume(self, request, queryset):
-        count = sum(webhook_subscription_resume(subscription=s, actor=request.user) for s in queryset)
+        count = sum(
+            webhook_subscription_resume(subscription=s, actor=request.user) for s in queryset
+        )
         self.message_user(request, _("%(count)s waiting deliveries sent again.") % {"count": count})
 
 

@@ -1,6 +1,7 @@
 """``Authorization: Bearer <key>``: which system is calling, and what it may do."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
 from api.services.clients import api_client_for_key
@@ -56,3 +57,13 @@ class HasScope(permissions.BasePermission):
     def has_permission(self, request, view):
         client = request.auth
         return client is not None and view.required_scope in client.scopes
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI schema describes the key."""
+
+    target_class = "api.authentication.ApiKeyAuthentication"
+    name = "bearerKey"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "description": "An API client's key"}

@@ -13,7 +13,9 @@ CONTENT_TYPE = "application/problem+json"
 class Problem(exceptions.APIException):
     """An error a service raises with its own code, title and message."""
 
-    def __init__(self, *, code: str, title, detail, status_code=status.HTTP_422_UNPROCESSABLE_ENTITY):
+    def __init__(
+        self, *, code: str, title, detail, status_code=status.HTTP_422_UNPROCESSABLE_ENTITY
+    ):
         super().__init__(detail=detail, code=code)
         self.status_code = status_code
         self.problem_code = code
@@ -57,7 +59,9 @@ def problem_exception_handler(exc, context):
         body["detail"] = _("Some fields are not valid: %(message)s") % {
             "message": _first_message(exc.detail)
         }
-        body["errors"] = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        body["errors"] = (
+            exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        )
     elif isinstance(exc, exceptions.Throttled):
         body["detail"] = _("This key made too many requests; try again in %(seconds)s seconds.") % {
             "seconds": int(exc.wait or 60)
@@ -65,7 +69,11 @@ def problem_exception_handler(exc, context):
     else:
         body["detail"] = str(exc.detail) if not isinstance(exc.detail, (dict, list)) else str(title)
     body = {"type": PROBLEM_TYPE.format(code), "title": str(title), **body}
-    headers = {k: v for k, v in response.items() if k in {"WWW-Authenticate", "Retry-After", "Allow"}}
-    problem = Response(body, status=response.status_code, headers=headers, content_type=CONTENT_TYPE)
+    headers = {
+        k: v for k, v in response.items() if k in {"WWW-Authenticate", "Retry-After", "Allow"}
+    }
+    problem = Response(
+        body, status=response.status_code, headers=headers, content_type=CONTENT_TYPE
+    )
     problem["Content-Language"] = translation.get_language()
     return problem

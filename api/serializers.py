@@ -37,7 +37,10 @@ class ConsentRecordInSerializer(AddressSerializer):
     language = serializers.ChoiceField(choices=[("vi", "vi"), ("en", "en")])
     channel = serializers.ChoiceField(choices=ApiConsentRecord.Channel.choices)
     reference = serializers.CharField(
-        max_length=100, required=False, default="", allow_blank=True,
+        max_length=100,
+        required=False,
+        default="",
+        allow_blank=True,
         help_text="Your own reference of the call or message (no personal data)",
     )
 

@@ -19,7 +19,9 @@ def consent_changed(sender, instance: ConsentEvent, created: bool, **kwargs):
         return {
             "record_id": instance.pk,
             "purpose_id": instance.purpose.code,
-            "event_state": "given" if instance.action == ConsentEvent.Action.GRANTED else "withdrawn",
+            "event_state": "given"
+            if instance.action == ConsentEvent.Action.GRANTED
+            else "withdrawn",
             "event_time": instance.created_at.isoformat(),
             "notice_id": f"privacy-policy-v{instance.policy_version.number}",
             "collection_method": instance.channel,

@@ -91,7 +91,9 @@ class ConsentRecordView(SystemApiView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         customers = list(
-            selectors.customers_by_address(email=values.get("email", ""), phone=values.get("phone", ""))[:2]
+            selectors.customers_by_address(
+                email=values.get("email", ""), phone=values.get("phone", "")
+            )[:2]
         )
         event = api_consent_record(
             client=request.auth,
@@ -123,7 +125,10 @@ class SuppressionListView(SystemApiView):
     required_scope = Scope.SUPPRESSION_READ
 
     @extend_schema(
-        parameters=[SuppressionQuery, OpenApiParameter("channel", enum=list(selectors.CHANNEL_FIELDS), location="path")],
+        parameters=[
+            SuppressionQuery,
+            OpenApiParameter("channel", enum=list(selectors.CHANNEL_FIELDS), location="path"),
+        ],
         responses=SuppressionPageSerializer,
         summary="Who must not be contacted for marketing on a channel now",
         description="Salted hashes (HMAC-SHA256 keyed with this client's salt) of the "

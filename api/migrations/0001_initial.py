@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('consents', '0004_alter_consentevent_channel'),
+        ('consents', '0004_consentevent_channel_api'),
     ]
 
     operations = [

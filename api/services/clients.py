@@ -40,7 +40,9 @@ def _new_key() -> tuple[str, str, str]:
 def _check_scopes(scopes) -> list[str]:
     unknown = sorted(set(scopes) - set(Scope.values))
     if unknown:
-        raise InvalidScope(f"unknown scope(s): {', '.join(unknown)}; known: {', '.join(Scope.values)}")
+        raise InvalidScope(
+            f"unknown scope(s): {', '.join(unknown)}; known: {', '.join(Scope.values)}"
+        )
     return sorted(set(scopes))
 
 

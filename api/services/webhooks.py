@@ -100,7 +100,9 @@ def webhook_events_create(*, event_type: str, customers: list[Customer], data_fo
             for s in subscriptions
         ]
     WebhookDelivery.objects.bulk_create(deliveries)
-    active = [d.pk for d in deliveries if d.subscription.status == WebhookSubscription.Status.ACTIVE]
+    active = [
+        d.pk for d in deliveries if d.subscription.status == WebhookSubscription.Status.ACTIVE
+    ]
     transaction.on_commit(lambda: webhook_deliveries_enqueue(delivery_ids=active))
     return len(deliveries)
 
@@ -112,7 +114,9 @@ def webhook_deliveries_enqueue(*, delivery_ids, countdown: int = 0) -> None:
         try:
             webhook_deliver.apply_async((delivery_id,), countdown=countdown, retry=False)
         except Exception as exc:  # broker down: the resend sweep hands it over later
-            logger.warning("webhook.enqueue_failed delivery_id=%s error=%s", delivery_id, type(exc).__name__)
+            logger.warning(
+                "webhook.enqueue_failed delivery_id=%s error=%s", delivery_id, type(exc).__name__
+            )
 
 
 def backoff_seconds(attempts: int) -> int:
@@ -164,8 +168,13 @@ def webhook_attempt(*, delivery_id: int) -> Attempt | None:
         attempts = delivery.attempts + 1
         if ok:
             WebhookDelivery.objects.filter(pk=delivery.pk).update(
-                status=WebhookDelivery.Status.DELIVERED, attempts=attempts, last_attempt_at=now,
-                last_status_code=status_code, last_error="", delivered_at=now, next_attempt_at=None,
+                status=WebhookDelivery.Status.DELIVERED,
+                attempts=attempts,
+                last_attempt_at=now,
+                last_status_code=status_code,
+                last_error="",
+                delivered_at=now,
+                next_attempt_at=None,
             )
             WebhookSubscription.objects.filter(pk=subscription.pk).update(consecutive_failures=0)
             logger.info("webhook.delivered delivery_id=%s attempts=%s", delivery.pk, attempts)
@@ -174,7 +183,10 @@ def webhook_attempt(*, delivery_id: int) -> Attempt | None:
         retry_in = None if gave_up else backoff_seconds(attempts)
         WebhookDelivery.objects.filter(pk=delivery.pk).update(
             status=WebhookDelivery.Status.FAILED if gave_up else WebhookDelivery.Status.PENDING,
-            attempts=attempts, last_attempt_at=now, last_status_code=status_code, last_error=error,
+            attempts=attempts,
+            last_attempt_at=now,
+            last_status_code=status_code,
+            last_error=error,
             next_attempt_at=None if gave_up else now + timedelta(seconds=retry_in),
         )
         WebhookSubscription.objects.filter(pk=subscription.pk).update(
@@ -183,7 +195,10 @@ def webhook_attempt(*, delivery_id: int) -> Attempt | None:
         _pause_if_failing(subscription.pk)
     logger.warning(
         "webhook.failed delivery_id=%s attempts=%s status=%s gave_up=%s",
-        delivery.pk, attempts, status_code, gave_up,
+        delivery.pk,
+        attempts,
+        status_code,
+        gave_up,
     )
     return Attempt(delivered=False, retry_in=retry_in)
 
@@ -222,7 +237,9 @@ def webhook_subscription_resume(*, subscription: WebhookSubscription, actor) -> 
     if not updated:
         return 0
     ids = list(
-        subscription.deliveries.filter(status=WebhookDelivery.Status.PENDING).values_list("pk", flat=True)
+        subscription.deliveries.filter(status=WebhookDelivery.Status.PENDING).values_list(
+            "pk", flat=True
+        )
     )
     WebhookDelivery.objects.filter(pk__in=ids).update(next_attempt_at=timezone.now())
     transaction.on_commit(lambda: webhook_deliveries_enqueue(delivery_ids=ids))

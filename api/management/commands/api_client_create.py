@@ -10,7 +10,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("name", help="a short name, e.g. crm or call-centre")
         parser.add_argument(
-            "--scope", action="append", required=True, choices=Scope.values, dest="scopes",
+            "--scope",
+            action="append",
+            required=True,
+            choices=Scope.values,
+            dest="scopes",
             help="repeat for several: " + ", ".join(Scope.values),
         )
         parser.add_argument("--description", default="")
@@ -20,7 +24,10 @@ class Command(BaseCommand):
         if ApiClient.objects.filter(name=name).exists():
             raise CommandError(f"An API client named {name!r} exists already.")
         new = api_client_create(
-            name=name, scopes=scopes, description=description, rate_per_minute=rate,
+            name=name,
+            scopes=scopes,
+            description=description,
+            rate_per_minute=rate,
             actor="manage.py api_client_create",
         )
         self.stdout.write(f"API client {new.client.name} ({', '.join(new.client.scopes)}).")
