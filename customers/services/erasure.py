@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from consents.models import ConsentEvent, ConsentState
-from customers.signals import customers_erased
 from customers.models import (
     AccessLogEntry,
     AccountingDocument,
@@ -39,6 +38,7 @@ from customers.models import (
 from customers.personal_data import CUSTOMER_FIELDS
 from customers.services.access_log import access_log
 from customers.services.customers import actor_label
+from customers.signals import customers_erased
 
 logger = logging.getLogger(__name__)
 
