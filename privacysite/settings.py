@@ -362,6 +362,9 @@ SPECTACULAR_SETTINGS = {
 WEBHOOK_PAUSE_AFTER_FAILURES = env.int("WEBHOOK_PAUSE_AFTER_FAILURES", default=20)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=10)
 WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
+WEBHOOK_BACKOFF_SECONDS = env.float("WEBHOOK_BACKOFF_SECONDS", default=10.0)  # ×3 per attempt
+# A delivery due this long ago with no worker on it was lost: the minute sweep sends it again.
+WEBHOOK_LOST_AFTER = env.int("WEBHOOK_LOST_AFTER", default=120)
 
 # --- Forms ---------------------------------------------------------------------------------
 # https://django-crispy-forms.readthedocs.io/

@@ -31,7 +31,6 @@ logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "Privacysite-Signature"
 EVENT_ID_HEADER = "Privacysite-Event-Id"
-LOST_AFTER = timedelta(minutes=2)
 
 
 def signature(secret: str, timestamp: int, body: str) -> str:
@@ -107,7 +106,7 @@ def webhook_events_create(*, event_type: str, customers: list[Customer], data_fo
     return len(deliveries)
 
 
-def webhook_deliveries_enqueue(*, delivery_ids, countdown: int = 0) -> None:
+def webhook_deliveries_enqueue(*, delivery_ids, countdown: float = 0) -> None:
     from api.tasks import webhook_deliver
 
     for delivery_id in delivery_ids:
@@ -119,15 +118,16 @@ def webhook_deliveries_enqueue(*, delivery_ids, countdown: int = 0) -> None:
             )
 
 
-def backoff_seconds(attempts: int) -> int:
+def backoff_seconds(attempts: int) -> float:
     """10 s, 30 s, 90 s, … at most the longest countdown the broker keeps (one hour)."""
-    return min(10 * 3 ** max(attempts - 1, 0), settings.CELERY_LONGEST_COUNTDOWN)
+    base = settings.WEBHOOK_BACKOFF_SECONDS
+    return min(base * 3 ** max(attempts - 1, 0), settings.CELERY_LONGEST_COUNTDOWN)
 
 
 @dataclass
 class Attempt:
     delivered: bool
-    retry_in: int | None = None
+    retry_in: float | None = None
 
 
 def _post(subscription: WebhookSubscription, delivery: WebhookDelivery) -> tuple[int | None, str]:
@@ -254,7 +254,7 @@ def webhooks_resend_due(*, batch: int = 500) -> int:
         WebhookDelivery.objects.filter(
             status=WebhookDelivery.Status.PENDING,
             subscription__status=WebhookSubscription.Status.ACTIVE,
-            next_attempt_at__lte=timezone.now() - LOST_AFTER,
+            next_attempt_at__lte=timezone.now() - timedelta(seconds=settings.WEBHOOK_LOST_AFTER),
         )
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:batch]
