@@ -92,5 +92,9 @@ PERMISSIONS = {
         + _crud("cookiepolicyversion", "view", "add")
         + _crud("cookieconsent", *VIEW),
         "django_celery_beat": _crud("periodictask", "view", "change"),
+        # The company's other systems: their keys, webhook subscriptions and deliveries.
+        "api": _crud("apiclient", *EDIT)
+        + _crud("webhooksubscription", *EDIT)
+        + _crud("webhookdelivery", *VIEW),
     },
 }
