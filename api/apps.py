@@ -9,4 +9,4 @@ class ApiConfig(AppConfig):
     def ready(self):
         # Consent changes and erasures become webhook events in the transaction that made
         # them (loose coupling: consents and customers do not know this app exists).
-        from api import signals  # noqa: F401
+        from api import signals, tasks  # noqa: F401  (tasks: registered before anything enqueues)

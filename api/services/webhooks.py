@@ -16,6 +16,7 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
@@ -107,8 +108,8 @@ def webhook_events_create(*, event_type: str, customers: list[Customer], data_fo
 
 
 def webhook_deliveries_enqueue(*, delivery_ids, countdown: float = 0) -> None:
-    from api.tasks import webhook_deliver
-
+    # By name from the registry: the task module imports this one, not the reverse.
+    webhook_deliver = current_app.tasks["api.webhook_deliver"]
     for delivery_id in delivery_ids:
         try:
             webhook_deliver.apply_async((delivery_id,), countdown=countdown, retry=False)
