@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from api.models import ApiConsentRecord
+from consents.records import SCHEMA_VERSION, consent_record_fields
 from customers.personal_data import normalise_phone
 
-RECORD_SCHEMA = "ISO/IEC TS 27560:2023"
+RECORD_SCHEMA = SCHEMA_VERSION
 
 
 class AddressSerializer(serializers.Serializer):
@@ -46,27 +47,21 @@ class ConsentRecordInSerializer(AddressSerializer):
 
 
 class ConsentRecordSerializer(serializers.Serializer):
-    """One purpose's consent, from the ledger event that set it."""
+    """One purpose's consent, from the ledger event that set it (``consents.records``)."""
 
-    record_id = serializers.IntegerField(source="pk")
-    purpose_id = serializers.CharField(source="purpose.code")
-    purpose = serializers.SerializerMethodField()
-    lawful_basis = serializers.CharField(source="purpose.legal_basis")
-    event_state = serializers.SerializerMethodField()
-    event_time = serializers.DateTimeField(source="created_at")
-    notice_id = serializers.SerializerMethodField()
-    notice_text = serializers.CharField(source="wording")
-    notice_language = serializers.CharField(source="language")
-    collection_method = serializers.CharField(source="channel")
+    record_id = serializers.IntegerField()
+    purpose_id = serializers.CharField()
+    purpose = serializers.CharField()
+    lawful_basis = serializers.CharField()
+    event_state = serializers.ChoiceField(choices=["given", "withdrawn"])
+    event_time = serializers.DateTimeField()
+    notice_id = serializers.CharField()
+    notice_text = serializers.CharField()
+    notice_language = serializers.CharField()
+    collection_method = serializers.CharField()
 
-    def get_purpose(self, event) -> str:
-        return event.purpose.name()
-
-    def get_event_state(self, event) -> str:
-        return "given" if event.action == "granted" else "withdrawn"
-
-    def get_notice_id(self, event) -> str:
-        return f"privacy-policy-v{event.policy_version.number}"
+    def to_representation(self, event):
+        return consent_record_fields(event)
 
 
 class LookupAnswerSerializer(serializers.Serializer):

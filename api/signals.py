@@ -6,6 +6,7 @@ from django.dispatch import receiver
 from api.models import WebhookSubscription
 from api.services.webhooks import webhook_events_create
 from consents.models import ConsentEvent
+from consents.records import consent_record_fields
 from customers.models import Customer
 from customers.signals import customers_erased
 
@@ -16,16 +17,9 @@ def consent_changed(sender, instance: ConsentEvent, created: bool, **kwargs):
         return
 
     def data(customer):
-        return {
-            "record_id": instance.pk,
-            "purpose_id": instance.purpose.code,
-            "event_state": "given"
-            if instance.action == ConsentEvent.Action.GRANTED
-            else "withdrawn",
-            "event_time": instance.created_at.isoformat(),
-            "notice_id": f"privacy-policy-v{instance.policy_version.number}",
-            "collection_method": instance.channel,
-        }
+        record = consent_record_fields(instance)
+        del record["notice_text"], record["purpose"]  # ids and purposes only
+        return record
 
     webhook_events_create(
         event_type=WebhookSubscription.Event.CONSENT_CHANGED,

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from consents.models import ConsentEvent, ConsentState, PolicyVersion, Purpose
 from consents.selectors import policy_current
+from consents.services.receipts import consent_receipt_schedule
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ def consent_record(
     state.last_event = event
     state.since = event.created_at
     state.save()  # the row is locked above (select_for_update) or new
+    consent_receipt_schedule(customer_id=customer.pk)
     logger.info(
         "consent.%s customer_id=%s purpose=%s event_id=%s",
         event.action,
