@@ -24,6 +24,7 @@ RECEIPT_WINDOW = timedelta(days=1)
 
 def consent_receipt_schedule(*, customer_id: int) -> None:
     """Called by the ledger for each new event: the receipt follows the commit."""
+
     def enqueue():
         # By name from the registry: the task module imports this one, not the reverse.
         consent_receipts_send = current_app.tasks["consents.consent_receipts_send"]
