@@ -156,8 +156,15 @@ class CookiePolicyVersionAdmin(admin.ModelAdmin):
 
 @admin.register(CookieConsent)
 class CookieConsentAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "consent_id", "categories", "policy_version", "ip_truncated"]
-    list_filter = ["policy_version"]
+    list_display = [
+        "created_at",
+        "consent_id",
+        "categories",
+        "policy_version",
+        "gpc",
+        "ip_truncated",
+    ]
+    list_filter = ["policy_version", "gpc"]
     paginator = CappedCountPaginator
     show_full_result_count = False
 
