@@ -10,9 +10,9 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from consents.cookies import CONSENT_COOKIE, CONSENT_MAX_AGE, CookieChoice, catalogue
+from consents.gpc import GPC_REFUSED_CATEGORIES, gpc_signal
 from consents.models import CookieCategory, PolicyVersion
 from consents.selectors import policy_current
-from consents.gpc import GPC_REFUSED_CATEGORIES, gpc_signal
 from consents.services.cookies import cookie_consent_record, declined_cookie_names
 from privacysite.http import client_ip, truncated_ip
 
