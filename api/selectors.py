@@ -3,7 +3,7 @@
 import hashlib
 import hmac
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, FilteredRelation, OuterRef, Q
 
 from consents.models import ConsentState, Purpose
 from customers.crypto import blind_index
@@ -45,13 +45,53 @@ def customers_by_address(*, email: str = "", phone: str = ""):
     return Customer.objects.filter(query).exclude(status=Customer.Status.ERASED)
 
 
-def consents_granted_for(customer_ids) -> list[ConsentState]:
-    """The purposes granted now, with the event (policy version, time) that granted each."""
-    return list(
-        ConsentState.objects.filter(customer_id__in=customer_ids, granted=True)
-        .select_related("purpose", "last_event__policy_version")
-        .order_by("purpose__order", "purpose_id", "customer_id")
+def _purpose(pk: int) -> Purpose:
+    """From the cached purposes (cleared whenever one changes); the database for a purpose
+    no longer offered."""
+    from consents.selectors import purposes_optional
+
+    found = next((p for p in purposes_optional() if p.pk == pk), None)
+    return found or Purpose.objects.get(pk=pk)
+
+
+GRANTED_FIELDS = {
+    "pk": "granted__last_event_id",
+    "purpose_id": "granted__purpose_id",
+    "action": "granted__last_event__action",
+    "created_at": "granted__last_event__created_at",
+    "wording": "granted__last_event__wording",
+    "language": "granted__last_event__language",
+    "channel": "granted__last_event__channel",
+    "policy_number": "granted__last_event__policy_version__number",
+}
+
+
+def consent_lookup(*, email: str = "", phone: str = "") -> tuple[list[int], list]:
+    """The customers an address names and the ledger events behind their current grants, in
+    one query (a LEFT JOIN from the blind-index match to the granted states and their
+    events). Events come back as light objects with what a consent record shows."""
+    from types import SimpleNamespace
+
+    rows = (
+        customers_by_address(email=email, phone=phone)
+        .annotate(
+            granted=FilteredRelation("consent_states", condition=Q(consent_states__granted=True))
+        )
+        .values("pk", *GRANTED_FIELDS.values())
     )
+    ids, events = [], []
+    for row in rows:
+        if row["pk"] not in ids:
+            ids.append(row["pk"])
+        if row[GRANTED_FIELDS["pk"]] is None:
+            continue
+        values = {name: row[column] for name, column in GRANTED_FIELDS.items()}
+        number = values.pop("policy_number")
+        values["purpose"] = _purpose(values.pop("purpose_id"))
+        values["policy_version"] = SimpleNamespace(number=number)
+        events.append(SimpleNamespace(**values))
+    events.sort(key=lambda e: (e.purpose.order, e.purpose.pk, e.pk))
+    return ids, events
 
 
 def suppression_purpose_ids(channel: str) -> list[int]:

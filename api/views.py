@@ -55,9 +55,7 @@ class ConsentLookupView(SystemApiView):
     def post(self, request):
         address = AddressSerializer(data=request.data)
         address.is_valid(raise_exception=True)
-        customers = list(selectors.customers_by_address(**address.validated_data).values("pk"))
-        ids = [c["pk"] for c in customers]
-        states = selectors.consents_granted_for(ids) if ids else []
+        ids, events = selectors.consent_lookup(**address.validated_data)
         api_call_log(
             client=request.auth,
             action=AccessLogEntry.Action.VIEW,
@@ -65,9 +63,6 @@ class ConsentLookupView(SystemApiView):
             customers=ids,
             fields=["consents"],
         )
-        events = [state.last_event for state in states]
-        for state, event in zip(states, events, strict=True):
-            event.purpose = state.purpose
         return Response(
             {
                 "schema_version": RECORD_SCHEMA,

@@ -167,3 +167,16 @@ def test_an_error_is_explained_in_vietnamese_by_default(make_client, call, purpo
     english = call(key, "post", RECORD, record_body(purposes, wording="khác"), lang="en")
     assert english.json()["title"] == "The wording differs"
     assert answer.json()["title"] != english.json()["title"]
+
+
+def test_a_lookup_costs_the_key_one_read_and_the_log_entry(
+    make_client, call, purposes, django_assert_num_queries
+):
+    customer = CustomerFactory(email="lan@example.vn")
+    grant(customer, purposes["marketing_email"])
+    grant(customer, purposes["marketing_sms"])
+    key = make_client("consent:read").key
+    call(key, "post", LOOKUP, {"email": "lan@example.vn"})  # the purposes are cached now
+    with django_assert_num_queries(3):
+        answer = call(key, "post", LOOKUP, {"email": "lan@example.vn"})
+    assert len(answer.json()["consents"]) == 2
