@@ -358,6 +358,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+# An API read's access-log entry committed without waiting for the WAL flush (faster; a
+# PostgreSQL crash may lose the last fraction of a second of entries). Off: durable.
+API_ACCESS_LOG_ASYNC_COMMIT = env.bool("API_ACCESS_LOG_ASYNC_COMMIT", default=False)
 # A webhook subscriber is paused (and the DPO told) after this many failed attempts in a row.
 WEBHOOK_PAUSE_AFTER_FAILURES = env.int("WEBHOOK_PAUSE_AFTER_FAILURES", default=20)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=10)

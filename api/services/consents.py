@@ -2,7 +2,8 @@
 
 import logging
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
 
@@ -17,17 +18,34 @@ logger = logging.getLogger(__name__)
 
 
 def api_call_log(*, client: ApiClient, action: str, request, customers=(), fields=()) -> None:
-    """Every call goes to the access log as the calling system (customer ids only)."""
+    """Every call goes to the access log as the calling system (customer ids only).
+
+    With ``API_ACCESS_LOG_ASYNC_COMMIT`` (off by default) a read's entry is committed without
+    waiting for the WAL flush: most of a lookup's time under load, but a PostgreSQL crash may
+    then lose the last fraction of a second of entries (BENCHMARKS.md weighs it).
+    """
     from privacysite.http import client_ip
 
-    access_log(
-        actor=client.actor,
-        action=action,
-        customers=customers,
-        fields=fields,
-        reason=f"API {request.method} {request.path}",
-        ip_address=client_ip(request) or None,
-    )
+    def write():
+        access_log(
+            actor=client.actor,
+            action=action,
+            customers=customers,
+            fields=fields,
+            reason=f"API {request.method} {request.path}",
+            ip_address=client_ip(request) or None,
+        )
+
+    if not (
+        settings.API_ACCESS_LOG_ASYNC_COMMIT
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+    ):
+        write()
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        write()
 
 
 def _words(text: str) -> str:

@@ -103,3 +103,15 @@ def test_schema_is_served_and_describes_the_endpoints(client, db):
         "/api/v1/suppressions/{channel}/",
     }
     assert schema["components"]["securitySchemes"]["bearerKey"]["scheme"] == "bearer"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_logged_with_asynchronous_commit_is_still_in_the_log(
+    make_client, call, seeded, settings, postgres
+):
+    settings.API_ACCESS_LOG_ASYNC_COMMIT = True
+    customer = CustomerFactory(email="lan@example.vn")
+    new = make_client("consent:read", name="crm")
+    assert call(new.key, "post", LOOKUP, {"email": "lan@example.vn"}).status_code == 200
+    entry = AccessLogEntry.objects.get(actor_label="api:crm")
+    assert entry.customer_ids == [customer.pk]
