@@ -2,17 +2,35 @@
 
 import logging
 
+from celery import current_app
 from django.db import transaction
 
 from consents.models import ConsentEvent, ConsentState, PolicyVersion, Purpose
 from consents.selectors import policy_current
-from consents.services.receipts import consent_receipt_schedule
 
 logger = logging.getLogger(__name__)
 
 
 class NoPublishedPolicy(Exception):
     """Consent names the policy version it was given under; none is published yet."""
+
+
+def consent_receipt_schedule(*, customer_id: int) -> None:
+    """For each new event: the receipt (``consents.services.receipts``) follows the commit."""
+
+    def enqueue():
+        # By name from the registry: the ledger stays free of the messaging imports.
+        consent_receipts_send = current_app.tasks["consents.consent_receipts_send"]
+        try:
+            consent_receipts_send.delay(customer_id)
+        except Exception as exc:  # broker down: the consent stands; the sweep sends it later
+            logger.warning(
+                "consent.receipt_enqueue_failed customer_id=%s error=%s",
+                customer_id,
+                type(exc).__name__,
+            )
+
+    transaction.on_commit(enqueue)
 
 
 @transaction.atomic(savepoint=False)

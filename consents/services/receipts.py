@@ -9,7 +9,6 @@ or concurrent task send nothing twice.
 import logging
 from datetime import timedelta
 
-from celery import current_app
 from django.db import transaction
 from django.utils import timezone, translation
 
@@ -20,24 +19,6 @@ logger = logging.getLogger(__name__)
 
 # Events older than this are never receipted (those from before receipts existed).
 RECEIPT_WINDOW = timedelta(days=1)
-
-
-def consent_receipt_schedule(*, customer_id: int) -> None:
-    """Called by the ledger for each new event: the receipt follows the commit."""
-
-    def enqueue():
-        # By name from the registry: the task module imports this one, not the reverse.
-        consent_receipts_send = current_app.tasks["consents.consent_receipts_send"]
-        try:
-            consent_receipts_send.delay(customer_id)
-        except Exception as exc:  # broker down: the consent stands; the receipt is lost
-            logger.warning(
-                "consent.receipt_enqueue_failed customer_id=%s error=%s",
-                customer_id,
-                type(exc).__name__,
-            )
-
-    transaction.on_commit(enqueue)
 
 
 def _lines(events, language: str) -> list[dict]:
@@ -99,3 +80,21 @@ def consent_receipts_send(*, customer_id: int):
         message.pk if message else None,
     )
     return message
+
+
+def consent_receipts_sweep(*, older_than: timedelta = timedelta(minutes=2)) -> int:
+    """Receipts whose task never ran (the broker was down at commit): sent now. Returns how
+    many customers were handled."""
+    now = timezone.now()
+    customer_ids = list(
+        ConsentEvent.objects.filter(
+            receipt__isnull=True,
+            created_at__gte=now - RECEIPT_WINDOW,
+            created_at__lte=now - older_than,
+        )
+        .values_list("customer_id", flat=True)
+        .distinct()[:500]
+    )
+    for customer_id in customer_ids:
+        consent_receipts_send(customer_id=customer_id)
+    return len(customer_ids)

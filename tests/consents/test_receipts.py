@@ -174,3 +174,22 @@ def test_the_my_data_copy_names_consent_records_as_iso_27560_does(purposes):
     assert record["collection_method"] == "web_form"
     assert record["lawful_basis"] == "consent"
     assert record["purpose"] == "marketing_email"  # the copy's older key stays as it was
+
+
+def test_a_receipt_whose_task_never_ran_is_sent_by_the_sweep(purposes):
+    import time_machine
+    from django.utils import timezone
+
+    from consents.services.receipts import consent_receipts_sweep
+
+    customer = CustomerFactory(email="lan@example.vn")
+    consent_grant(customer=customer, purpose=purposes["marketing_email"], channel="web_form")
+    # (the test transaction never commits: the receipt's task never ran, as with Redis down)
+    assert consent_receipts_sweep() == 0  # too recent: its task may still be on the way
+    with (
+        time_machine.travel(timezone.now() + timezone.timedelta(minutes=5)),
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
+        assert consent_receipts_sweep() == 1
+    assert len(receipts_to("lan@example.vn")) == 1
+    assert consent_receipts_sweep() == 0
