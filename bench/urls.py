@@ -18,4 +18,23 @@ def bare_insert(request):
     return HttpResponse("ok")
 
 
-urlpatterns = [path("bench/bare-insert/", bare_insert), *site_patterns]
+@csrf_exempt
+def bare_select(request):
+    """The baseline of a read: Django doing one indexed SELECT and answering JSON."""
+    from django.db import connection
+    from django.http import JsonResponse
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT granted FROM consents_consentstate WHERE customer_id = %s LIMIT 1",
+            [int(request.GET.get("id", 1))],
+        )
+        row = cursor.fetchone()
+    return JsonResponse({"granted": bool(row and row[0])})
+
+
+urlpatterns = [
+    path("bench/bare-insert/", bare_insert),
+    path("bench/bare-select/", bare_select),
+    *site_patterns,
+]

@@ -166,9 +166,10 @@ class CookieConsentAdmin(ReadOnlyAdmin):
         "consent_id",
         "categories_shown",
         "policy_version",
+        "gpc",
         "ip_truncated",
     ]
-    list_filter = ["policy_version"]
+    list_filter = ["policy_version", "gpc"]
     exclude = ["categories"]
     readonly_fields = ["categories_shown"]
     categories_shown = staticmethod(cookie_categories_column)

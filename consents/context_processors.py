@@ -1,4 +1,5 @@
 from consents.cookies import CONSENT_COOKIE, CookieChoice, catalogue
+from consents.gpc import GPC_REFUSED_CATEGORIES, gpc_signal
 
 
 def cookie_consent(request):
@@ -10,8 +11,12 @@ def cookie_consent(request):
     choice = CookieChoice.parse(request.COOKIES.get(CONSENT_COOKIE))
     current = choice is not None and choice.is_current(data["version"])
     accepted = choice.categories if current else frozenset()
+    gpc = gpc_signal(request)
+    if gpc:
+        accepted = accepted - GPC_REFUSED_CATEGORIES
     allowed = {c["code"]: c["required"] or c["code"] in accepted for c in data["categories"]}
     return {
+        "gpc_signal": gpc,
         "show_cookie_banner": not current and data["version"] > 0,
         "cookies_allowed": allowed,
         "cookie_policy_version": data["version"],

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from consents.cookies import CONSENT_COOKIE, CONSENT_MAX_AGE, CookieChoice, catalogue
+from consents.gpc import GPC_REFUSED_CATEGORIES, gpc_signal
 from consents.models import CookieCategory, PolicyVersion
 from consents.selectors import policy_current
 from consents.services.cookies import cookie_consent_record, declined_cookie_names
@@ -100,8 +101,12 @@ def cookies(request):
             accepted = set()
         else:
             accepted = {code for code in codes if request.POST.get(f"category_{code}") == "on"}
+        gpc = gpc_signal(request)
+        if gpc:  # the browser's standing refusal wins over "accept all" and any tick
+            accepted -= GPC_REFUSED_CATEGORIES
         choice = cookie_consent_record(
             accepted=accepted,
+            gpc=gpc,
             ip_truncated=truncated_ip(client_ip(request)),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
             given_at=int(time.time()),
@@ -131,6 +136,7 @@ def cookies(request):
         {
             "categories": CookieCategory.objects.prefetch_related("cookies"),
             "accepted": choice.categories if choice else frozenset(),
+            "gpc_refused": GPC_REFUSED_CATEGORIES if gpc_signal(request) else frozenset(),
             "next": _safe_next(request, fallback=""),
         },
     )

@@ -83,4 +83,16 @@ app.conf.beat_schedule = {
         "task": "dpo.tasks.access_alerts_check",
         "schedule": crontab(minute=7),
     },
+    # Every five minutes: consent receipts whose task never reached a worker (the broker was
+    # down when the consent was committed) are sent.
+    "consent-receipts-sweep": {
+        "task": "consents.consent_receipts_sweep",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Every minute: webhook deliveries whose time passed with no worker on them (a lost
+    # task, a worker killed mid-delivery) are handed over again: delivery is at least once.
+    "webhooks-resend-due": {
+        "task": "api.webhooks_resend_due",
+        "schedule": 60.0,
+    },
 }

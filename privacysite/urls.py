@@ -14,6 +14,8 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("status", status, name="status"),
     path("metrics", metrics, name="metrics"),
+    # Other systems' API: not language-prefixed (Accept-Language chooses the language).
+    path("api/v1/", include("api.urls")),
 ]
 
 # Vietnamese is served unprefixed at /, English under /en/.

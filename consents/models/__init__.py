@@ -4,10 +4,12 @@ from .cookies import Cookie, CookieCategory, CookieConsent, CookiePolicyVersion
 from .ledger import ConsentEvent, ConsentState
 from .policies import PolicySection, PolicyVersion
 from .purposes import Purpose
+from .receipts import ConsentReceipt
 
 __all__ = [
     "AppendOnlyError",
     "ConsentEvent",
+    "ConsentReceipt",
     "ConsentState",
     "Cookie",
     "CookieCategory",

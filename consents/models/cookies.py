@@ -88,6 +88,11 @@ class CookieConsent(models.Model):
     policy_version = models.PositiveIntegerField(_("cookie policy version"))
     ip_truncated = models.CharField(_("IP address (truncated)"), max_length=45, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    gpc = models.BooleanField(
+        _("Global Privacy Control signal"),
+        default=False,
+        help_text=_("The browser sent Sec-GPC: 1; analytics and advertising were refused."),
+    )
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
     class Meta:

@@ -30,6 +30,7 @@ class ConsentEvent(AppendOnlyModel):
         PREFERENCES = "preferences", _("Preference page")
         UNSUBSCRIBE = "unsubscribe", _("Unsubscribe link")
         STAFF = "staff", _("Staff")
+        API = "api", _("Another system (API)")
 
     customer = models.ForeignKey(
         "customers.Customer",

@@ -7,7 +7,7 @@ from consents.models import CookieConsent, CookiePolicyVersion
 
 
 def cookie_consent_record(
-    *, accepted: set[str], ip_truncated: str, user_agent: str, given_at: int
+    *, accepted: set[str], ip_truncated: str, user_agent: str, given_at: int, gpc: bool = False
 ) -> CookieChoice:
     """Store the proof of one cookie choice: exactly one INSERT, committed before we answer.
 
@@ -24,6 +24,7 @@ def cookie_consent_record(
         policy_version=data["version"],
         ip_truncated=ip_truncated,
         user_agent=user_agent[:300],
+        gpc=gpc,
     )
     return CookieChoice(
         version=data["version"],

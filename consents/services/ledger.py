@@ -2,6 +2,7 @@
 
 import logging
 
+from celery import current_app
 from django.db import transaction
 
 from consents.models import ConsentEvent, ConsentState, PolicyVersion, Purpose
@@ -13,6 +14,24 @@ logger = logging.getLogger(__name__)
 
 class NoPublishedPolicy(Exception):
     """Consent names the policy version it was given under; none is published yet."""
+
+
+def consent_receipt_schedule(*, customer_id: int) -> None:
+    """For each new event: the receipt (``customers.messaging.receipts``) follows the commit."""
+
+    def enqueue():
+        # By name from the registry: the ledger stays free of the messaging imports.
+        consent_receipts_send = current_app.tasks["consents.consent_receipts_send"]
+        try:
+            consent_receipts_send.delay(customer_id)
+        except Exception as exc:  # broker down: the consent stands; the sweep sends it later
+            logger.warning(
+                "consent.receipt_enqueue_failed customer_id=%s error=%s",
+                customer_id,
+                type(exc).__name__,
+            )
+
+    transaction.on_commit(enqueue)
 
 
 @transaction.atomic(savepoint=False)
@@ -73,6 +92,7 @@ def consent_record(
             purpose=purpose.code,
             channel=channel,
         )
+    consent_receipt_schedule(customer_id=customer.pk)
     logger.info(
         "consent.%s customer_id=%s purpose=%s event_id=%s",
         event.action,

@@ -25,6 +25,9 @@ RENEWAL_REMINDERS = "customers.tasks.renewal_reminders"
 CAMPAIGN_BATCH = "customers.tasks.campaign_batch"
 INCIDENT_ALARMS = "customers.tasks.incident_alarms"
 INCIDENT_MESSAGE_BATCH = "customers.tasks.incident_message_batch"
+# Named under consents, where the ledger enqueues them (by name: it imports no messaging).
+CONSENT_RECEIPTS_SEND = "consents.consent_receipts_send"
+CONSENT_RECEIPTS_SWEEP = "consents.consent_receipts_sweep"
 
 # What is worth trying again: the network, the broker, the mail server, a database that is
 # restarting (SMTP and socket errors are OSErrors). Anything else is a bug or bad data: the

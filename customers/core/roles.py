@@ -101,5 +101,9 @@ PERMISSIONS = {
         + ["sign_dossierversion", "file_dossierversion"]
         + _crud("updateclock", "view", "add")
         + _crud("accessalert", *VIEW),
+        # The company's other systems: their keys, webhook subscriptions and deliveries.
+        "api": _crud("apiclient", *EDIT)
+        + _crud("webhooksubscription", *EDIT)
+        + _crud("webhookdelivery", *VIEW),
     },
 }

@@ -3,7 +3,7 @@
 import logging
 
 from customers.core import jobs
-from customers.messaging import services
+from customers.messaging import receipts, services
 
 logger = logging.getLogger(__name__)
 
@@ -18,3 +18,13 @@ def messages_resend_stuck():
     count = services.messages_resend_stuck()
     if count:
         logger.info("message.resend_stuck count=%s", count)
+
+
+@jobs.task(jobs.CONSENT_RECEIPTS_SEND)
+def consent_receipts_send(customer_id):
+    receipts.consent_receipts_send(customer_id=customer_id)
+
+
+@jobs.task(jobs.CONSENT_RECEIPTS_SWEEP)
+def consent_receipts_sweep():
+    receipts.consent_receipts_sweep()

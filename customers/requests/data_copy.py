@@ -8,6 +8,7 @@ import json
 from django.utils import timezone
 
 from consents.models import ConsentEvent, ConsentState
+from consents.records import SCHEMA_VERSION, consent_record_fields
 from customers.audit.services import access_log_for_customer
 from customers.core.personal_data import CUSTOMER_FIELDS
 from customers.models import (
@@ -76,6 +77,8 @@ def customer_copy(customer: Customer) -> dict:
     ]
     consent_events = [
         {
+            # The record under the element names of ISO/IEC TS 27560, then the older keys.
+            **consent_record_fields(e),
             "purpose": e.purpose.code,
             "purpose_name": e.purpose.name(),
             "action": e.action,
@@ -156,6 +159,7 @@ def customer_copy(customer: Customer) -> dict:
         "submissions": submissions,
         "consents_now": consents_now,
         "consent_history": consent_events,
+        "consent_record_schema": SCHEMA_VERSION,
         "accounting_documents": documents,
         "messages": messages,
         "requests": requests,

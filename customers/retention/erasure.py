@@ -37,6 +37,7 @@ from customers.models import (
     Submission,
     Warranty,
 )
+from customers.signals import customers_erased
 from privacysite.journal import journal_erasures
 
 logger = logging.getLogger(__name__)
@@ -150,6 +151,7 @@ def customers_erase(
             return [], blocked
         now = timezone.now()
         kept = _kept(eligible)
+        customers_erased.send(sender=Customer, customer_ids=eligible)
         counts = {
             "submissions": Submission.objects.filter(customer_id__any=eligible).delete()[0],
             "messages": Message.objects.filter(customer_id__any=eligible).delete()[0],

@@ -1,0 +1,133 @@
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from api.models import ApiClient, Scope, WebhookDelivery, WebhookSubscription
+from api.services.clients import api_client_create, api_client_revoke, api_client_rotate_key
+from api.services.webhooks import webhook_subscription_create, webhook_subscription_resume
+from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin
+
+
+class ApiClientForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        label=_("scopes"), choices=Scope.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = ApiClient
+        fields = ["name", "description", "scopes", "rate_per_minute"]
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(admin.ModelAdmin):
+    form = ApiClientForm
+    list_display = ["name", "description", "scopes", "rate_per_minute", "created_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    readonly_fields = ["key_prefix", "created_at", "created_by", "revoked_at", "revoked_by"]
+    actions = ["revoke", "rotate_key"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The name is how the access log names the system: it never changes after creation.
+        return [*self.readonly_fields, "name"] if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # The key is made by the service and shown once: only its hash is stored.
+        new = api_client_create(
+            name=obj.name,
+            description=obj.description,
+            scopes=form.cleaned_data["scopes"],
+            rate_per_minute=obj.rate_per_minute,
+            actor=request.user,
+        )
+        obj.pk = new.client.pk
+        messages.warning(
+            request,
+            _("The key of %(name)s, shown this once (copy it now): %(key)s")
+            % {"name": new.client.name, "key": new.key},
+        )
+
+    # Deleting a client would orphan its access-log trail by name: revoke instead.
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Revoke the key of the selected clients"), permissions=["change"])
+    def revoke(self, request, queryset):
+        count = sum(api_client_revoke(client=c, actor=request.user) for c in queryset)
+        self.message_user(request, _("%(count)s key(s) revoked.") % {"count": count})
+
+    @admin.action(
+        description=_("Make a new key (the old one stops working)"), permissions=["change"]
+    )
+    def rotate_key(self, request, queryset):
+        for client in queryset.filter(revoked_at__isnull=True):
+            new = api_client_rotate_key(client=client, actor=request.user)
+            messages.warning(
+                request,
+                _("The key of %(name)s, shown this once (copy it now): %(key)s")
+                % {"name": client.name, "key": new.key},
+            )
+
+
+class WebhookSubscriptionForm(forms.ModelForm):
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
+    events = forms.MultipleChoiceField(
+        label=_("events"),
+        choices=WebhookSubscription.Event.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["client", "url", "events"]
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(admin.ModelAdmin):
+    form = WebhookSubscriptionForm
+    list_display = ["client", "url", "events", "status", "consecutive_failures", "paused_at"]
+    list_filter = ["status"]
+    list_select_related = ["client"]
+    readonly_fields = ["status", "consecutive_failures", "paused_at", "created_at"]
+    actions = ["resume"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        subscription = webhook_subscription_create(
+            client=obj.client, url=obj.url, events=form.cleaned_data["events"]
+        )
+        obj.pk = subscription.pk
+        messages.warning(
+            request,
+            _("The signing secret of this subscription, shown this once: %(secret)s")
+            % {"secret": subscription.secret},
+        )
+
+    @admin.action(description=_("Resume and send what waits"), permissions=["change"])
+    def resume(self, request, queryset):
+        count = sum(
+            webhook_subscription_resume(subscription=s, actor=request.user) for s in queryset
+        )
+        self.message_user(request, _("%(count)s waiting deliveries sent again.") % {"count": count})
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = [
+        "event",
+        "subscription",
+        "status",
+        "attempts",
+        "last_status_code",
+        "last_error",
+        "next_attempt_at",
+        "delivered_at",
+    ]
+    list_filter = ["status", "subscription"]
+    list_select_related = ["event", "subscription__client"]
+    paginator = CappedCountPaginator
+    show_full_result_count = False

@@ -1,0 +1,79 @@
+"""Errors as RFC 9457 problem details, in the caller's language (Vietnamese by default)."""
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+PROBLEM_TYPE = "urn:privacysite:problem:{}"
+CONTENT_TYPE = "application/problem+json"
+
+
+class Problem(exceptions.APIException):
+    """An error a service raises with its own code, title and message."""
+
+    def __init__(
+        self, *, code: str, title, detail, status_code=status.HTTP_422_UNPROCESSABLE_ENTITY
+    ):
+        super().__init__(detail=detail, code=code)
+        self.status_code = status_code
+        self.problem_code = code
+        self.title = title
+
+
+def _titles():
+    return {
+        400: ("invalid-input", _("The request is not valid")),
+        401: ("unauthenticated", _("A valid API key is needed")),
+        403: ("forbidden", _("This key may not do that")),
+        404: ("not-found", _("Not found")),
+        405: ("method-not-allowed", _("Method not allowed")),
+        406: ("not-acceptable", _("Cannot answer in the requested format")),
+        415: ("unsupported-media-type", _("Send JSON")),
+        422: ("unprocessable", _("The request cannot be carried out")),
+        429: ("rate-limited", _("Too many requests")),
+    }
+
+
+def _first_message(errors):
+    if isinstance(errors, dict):
+        for value in errors.values():
+            return _first_message(value)
+    if isinstance(errors, list) and errors:
+        return _first_message(errors[0])
+    return str(errors)
+
+
+def problem_exception_handler(exc, context):
+    response = exception_handler(exc, context)
+    if response is None:
+        return None  # an unexpected error: Django's 500 handling (logged, no details out)
+    code, title = _titles().get(response.status_code, ("error", _("Error")))
+    body = {"status": response.status_code, "instance": context["request"].path}
+    if isinstance(exc, Problem):
+        code, title = exc.problem_code, exc.title
+        body["detail"] = str(exc.detail)
+    elif isinstance(exc, exceptions.ValidationError):
+        code = "invalid-input"
+        body["detail"] = _("Some fields are not valid: %(message)s") % {
+            "message": _first_message(exc.detail)
+        }
+        body["errors"] = (
+            exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        )
+    elif isinstance(exc, exceptions.Throttled):
+        body["detail"] = _("This key made too many requests; try again in %(seconds)s seconds.") % {
+            "seconds": int(exc.wait or 60)
+        }
+    else:
+        body["detail"] = str(exc.detail) if not isinstance(exc.detail, (dict, list)) else str(title)
+    body = {"type": PROBLEM_TYPE.format(code), "title": str(title), **body}
+    headers = {
+        k: v for k, v in response.items() if k in {"WWW-Authenticate", "Retry-After", "Allow"}
+    }
+    problem = Response(
+        body, status=response.status_code, headers=headers, content_type=CONTENT_TYPE
+    )
+    problem["Content-Language"] = translation.get_language()
+    return problem

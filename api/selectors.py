@@ -1,0 +1,129 @@
+"""Reads for other systems: one customer's consents, the suppression lists."""
+
+import hashlib
+import hmac
+
+from django.db.models import Exists, FilteredRelation, OuterRef, Q
+
+from consents.models import ConsentState, Purpose
+from customers.core.crypto import blind_index
+from customers.core.personal_data import normalise_email, normalise_phone
+from customers.models import Customer
+
+# Which stored contact columns a channel reaches, and the purpose that allows marketing on it.
+CHANNEL_FIELDS = {
+    "email": ("email",),
+    "sms": ("phone_mobile",),
+    "call": ("phone_mobile", "phone_home", "phone_office"),
+}
+CHANNEL_PURPOSE_CHANNEL = {"email": "email", "sms": "sms", "call": "phone"}
+NORMALISE = {"email": normalise_email}
+
+
+def identifier_hash(salt: str, field: str, value: str) -> str:
+    """HMAC-SHA256 of the normalised address or E.164 number, keyed with the client's salt.
+
+    A client computes the same over its own list: ``hmac(bytes.fromhex(salt),
+    value.strip().lower() or the E.164 number, sha256).hexdigest()``.
+    """
+    normalised = NORMALISE.get(field, normalise_phone)(value) if value else ""
+    return hmac.new(bytes.fromhex(salt), normalised.encode(), hashlib.sha256).hexdigest()
+
+
+def customers_by_address(*, email: str = "", phone: str = ""):
+    """Customers whose email, or one of whose phones, equals the value (blind index only:
+    no search by part of a value). Erased customers have no index left."""
+    query = Q()
+    if email:
+        query |= Q(email_index=blind_index(normalise_email(email)))
+    if phone:
+        index = blind_index(normalise_phone(phone))
+        query |= Q(phone_mobile_index=index) | Q(phone_home_index=index)
+        query |= Q(phone_office_index=index)
+    if not query:
+        return Customer.objects.none()
+    return Customer.objects.filter(query).exclude(status=Customer.Status.ERASED)
+
+
+def _purpose(pk: int) -> Purpose:
+    """From the cached purposes (cleared whenever one changes); the database for a purpose
+    no longer offered."""
+    from consents.selectors import purposes_optional
+
+    found = next((p for p in purposes_optional() if p.pk == pk), None)
+    return found or Purpose.objects.get(pk=pk)
+
+
+GRANTED_FIELDS = {
+    "pk": "granted__last_event_id",
+    "purpose_id": "granted__purpose_id",
+    "action": "granted__last_event__action",
+    "created_at": "granted__last_event__created_at",
+    "wording": "granted__last_event__wording",
+    "language": "granted__last_event__language",
+    "channel": "granted__last_event__channel",
+    "policy_number": "granted__last_event__policy_version__number",
+}
+
+
+def consent_lookup(*, email: str = "", phone: str = "") -> tuple[list[int], list]:
+    """The customers an address names and the ledger events behind their current grants, in
+    one query (a LEFT JOIN from the blind-index match to the granted states and their
+    events). Events come back as light objects with what a consent record shows."""
+    from types import SimpleNamespace
+
+    rows = (
+        customers_by_address(email=email, phone=phone)
+        .annotate(
+            granted=FilteredRelation("consent_states", condition=Q(consent_states__granted=True))
+        )
+        .values("pk", *GRANTED_FIELDS.values())
+    )
+    ids, events = [], []
+    for row in rows:
+        if row["pk"] not in ids:
+            ids.append(row["pk"])
+        if row[GRANTED_FIELDS["pk"]] is None:
+            continue
+        values = {name: row[column] for name, column in GRANTED_FIELDS.items()}
+        number = values.pop("policy_number")
+        values["purpose"] = _purpose(values.pop("purpose_id"))
+        values["policy_version"] = SimpleNamespace(number=number)
+        events.append(SimpleNamespace(**values))
+    events.sort(key=lambda e: (e.purpose.order, e.purpose.pk, e.pk))
+    return ids, events
+
+
+def suppression_purpose_ids(channel: str) -> list[int]:
+    return list(
+        Purpose.objects.filter(
+            channel=CHANNEL_PURPOSE_CHANNEL[channel], is_marketing=True
+        ).values_list("pk", flat=True)
+    )
+
+
+def suppression_page(*, channel: str, after: int, limit: int):
+    """Customers (id, contact values) who must not get marketing on ``channel`` now, in id
+    order after ``after``: no current grant of the channel's marketing purpose, or
+    processing restricted, or (email) the channel suspended. Erased customers have no
+    address left to list; other systems learn of them by the erasure webhook."""
+    fields = CHANNEL_FIELDS[channel]
+    has_address = Q()
+    for field in fields:
+        has_address |= ~Q(**{f"{field}_index": ""})
+    granted = Exists(
+        ConsentState.objects.filter(
+            customer_id=OuterRef("pk"),
+            purpose_id__in=suppression_purpose_ids(channel),
+            granted=True,
+        )
+    )
+    suppressed = ~granted | Q(status=Customer.Status.RESTRICTED)
+    if channel == "email":
+        suppressed |= Q(email_suspended_at__isnull=False)
+    return list(
+        Customer.objects.filter(has_address, suppressed, pk__gt=after)
+        .exclude(status=Customer.Status.ERASED)
+        .order_by("pk")
+        .values_list("pk", *fields)[:limit]
+    )

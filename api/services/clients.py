@@ -1,0 +1,105 @@
+"""Making, checking and revoking API clients' keys."""
+
+import hashlib
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from api.models import ApiClient, Scope
+
+logger = logging.getLogger(__name__)
+
+KEY_PREFIX = "psk"
+
+
+class InvalidScope(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class NewKey:
+    client: ApiClient
+    key: str  # shown once, never stored
+
+
+def _hash(secret: str) -> str:
+    # Keys are 256 random bits: a fast hash is enough (a slow one protects guessable passwords).
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _new_key() -> tuple[str, str, str]:
+    prefix = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    return f"{KEY_PREFIX}_{prefix}_{secret}", prefix, _hash(secret)
+
+
+def _check_scopes(scopes) -> list[str]:
+    unknown = sorted(set(scopes) - set(Scope.values))
+    if unknown:
+        raise InvalidScope(
+            f"unknown scope(s): {', '.join(unknown)}; known: {', '.join(Scope.values)}"
+        )
+    return sorted(set(scopes))
+
+
+@transaction.atomic
+def api_client_create(
+    *, name: str, scopes, actor, description: str = "", rate_per_minute: int = 600
+) -> NewKey:
+    """A new client and its key (returned once; only its hash is kept)."""
+    from customers.records.services import actor_label
+
+    key, prefix, key_hash = _new_key()
+    client = ApiClient(
+        name=name,
+        description=description,
+        scopes=_check_scopes(scopes),
+        key_prefix=prefix,
+        key_hash=key_hash,
+        suppression_salt=secrets.token_hex(32),
+        rate_per_minute=rate_per_minute,
+        created_by=actor_label(actor),
+    )
+    client.full_clean()
+    client.save()
+    logger.info("api.client_created client_id=%s", client.pk)
+    return NewKey(client, key)
+
+
+@transaction.atomic
+def api_client_rotate_key(*, client: ApiClient, actor) -> NewKey:
+    """A fresh key for the same client; the old one stops working at once."""
+    key, prefix, key_hash = _new_key()
+    client.key_prefix, client.key_hash = prefix, key_hash
+    client.save(update_fields=["key_prefix", "key_hash"])
+    logger.info("api.key_rotated client_id=%s", client.pk)
+    return NewKey(client, key)
+
+
+@transaction.atomic
+def api_client_revoke(*, client: ApiClient, actor) -> bool:
+    """Stop the key working; a repeat changes nothing. Returns whether it was active."""
+    from customers.records.services import actor_label
+
+    updated = ApiClient.objects.filter(pk=client.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_by=actor_label(actor)
+    )
+    if updated:
+        client.refresh_from_db(fields=["revoked_at", "revoked_by"])
+        logger.info("api.client_revoked client_id=%s", client.pk)
+    return bool(updated)
+
+
+def api_client_for_key(key: str) -> ApiClient | None:
+    """The client whose key this is (revoked or not), or None for an unknown or malformed key."""
+    parts = key.split("_", 2)
+    if len(parts) != 3 or parts[0] != KEY_PREFIX:
+        return None
+    client = ApiClient.objects.filter(key_prefix=parts[1]).first()
+    if client is None or not hmac.compare_digest(client.key_hash, _hash(parts[2])):
+        return None
+    return client

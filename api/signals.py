@@ -1,0 +1,38 @@
+"""Consent changes and erasures become webhook events, in the transaction that made them."""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from api.models import WebhookSubscription
+from api.services.webhooks import webhook_events_create
+from consents.models import ConsentEvent
+from consents.records import consent_record_fields
+from customers.models import Customer
+from customers.signals import customers_erased
+
+
+@receiver(post_save, sender=ConsentEvent, dispatch_uid="api.consent_changed")
+def consent_changed(sender, instance: ConsentEvent, created: bool, **kwargs):
+    if not created:
+        return
+
+    def data(customer):
+        record = consent_record_fields(instance)
+        del record["notice_text"], record["purpose"]  # ids and purposes only
+        return record
+
+    webhook_events_create(
+        event_type=WebhookSubscription.Event.CONSENT_CHANGED,
+        customers=[instance.customer],
+        data_for=data,
+    )
+
+
+@receiver(customers_erased, dispatch_uid="api.customers_erased")
+def erased(sender, customer_ids, **kwargs):
+    # Read before the wipe: each subscriber gets the salted hashes it needs to find its copy.
+    webhook_events_create(
+        event_type=WebhookSubscription.Event.CUSTOMER_ERASED,
+        customers=list(Customer.objects.filter(pk__in=customer_ids)),
+        data_for=lambda customer: {},
+    )

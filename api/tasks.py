@@ -1,0 +1,26 @@
+"""Webhook delivery: thin tasks taking ids, retried with backoff."""
+
+import logging
+
+from celery import shared_task
+
+from api.services.webhooks import webhook_attempt, webhook_deliveries_enqueue, webhooks_resend_due
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="api.webhook_deliver", acks_late=True, ignore_result=True)
+def webhook_deliver(delivery_id: int) -> None:
+    """One attempt; a failure schedules the next with backoff (the delivery row keeps the
+    count, so a retry survives a worker restart)."""
+    attempt = webhook_attempt(delivery_id=delivery_id)
+    if attempt is not None and attempt.retry_in is not None:
+        webhook_deliveries_enqueue(delivery_ids=[delivery_id], countdown=attempt.retry_in)
+
+
+@shared_task(name="api.webhooks_resend_due", ignore_result=True)
+def webhooks_resend_due_task() -> int:
+    count = webhooks_resend_due()
+    if count:
+        logger.info("webhook.resent count=%s", count)
+    return count

@@ -1,0 +1,173 @@
+"""The API for the company's other systems (``/api/v1/``)."""
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from api import selectors
+from api.authentication import ApiKeyAuthentication, HasScope
+from api.models import Scope
+from api.problems import Problem
+from api.serializers import (
+    RECORD_SCHEMA,
+    AddressSerializer,
+    ConsentRecordInSerializer,
+    ConsentRecordSerializer,
+    LookupAnswerSerializer,
+    SuppressionPageSerializer,
+)
+from api.services.consents import api_call_log, api_consent_record
+from api.throttling import ClientRateThrottle
+from customers.models import AccessLogEntry
+
+SUPPRESSION_PAGE = 10_000
+SUPPRESSION_PAGE_MAX = 50_000
+
+
+class SystemApiView(APIView):
+    authentication_classes = [ApiKeyAuthentication]
+    permission_classes = [HasScope]
+    throttle_classes = [ClientRateThrottle]
+    required_scope = ""
+
+    def initial(self, request, *args, **kwargs):
+        # /api/ is outside the language-prefixed URLs: the caller's Accept-Language decides
+        # (Vietnamese unless it asks for English), errors included.
+        translation.activate(translation.get_language_from_request(request._request))
+        super().initial(request, *args, **kwargs)
+
+
+class ConsentLookupView(SystemApiView):
+    required_scope = Scope.CONSENT_READ
+
+    @extend_schema(
+        request=AddressSerializer,
+        responses=LookupAnswerSerializer,
+        summary="The purposes a customer has consented to now",
+        description="Found by exact email or phone (never by part of one). An unknown "
+        "address answers the same shape with no consents.",
+    )
+    def post(self, request):
+        address = AddressSerializer(data=request.data)
+        address.is_valid(raise_exception=True)
+        ids, events = selectors.consent_lookup(**address.validated_data)
+        api_call_log(
+            client=request.auth,
+            action=AccessLogEntry.Action.VIEW,
+            request=request,
+            customers=ids,
+            fields=["consents"],
+        )
+        return Response(
+            {
+                "schema_version": RECORD_SCHEMA,
+                "consents": ConsentRecordSerializer(events, many=True).data,
+            }
+        )
+
+
+class ConsentRecordView(SystemApiView):
+    required_scope = Scope.CONSENT_WRITE
+
+    @extend_schema(
+        request=ConsentRecordInSerializer,
+        responses={201: ConsentRecordSerializer, 200: ConsentRecordSerializer},
+        summary="Record a consent given or withdrawn on another channel",
+        description="Lands in the same append-only ledger as the site's own consents. A "
+        "repeat (nothing changes) answers 200 with the current record.",
+    )
+    def post(self, request):
+        data = ConsentRecordInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        customers = list(
+            selectors.customers_by_address(
+                email=values.get("email", ""), phone=values.get("phone", "")
+            )[:2]
+        )
+        event = api_consent_record(
+            client=request.auth,
+            customers=customers,
+            purpose_code=values["purpose"],
+            granted=values["granted"],
+            wording=values["wording"],
+            language=values["language"],
+            channel=values["channel"],
+            reference=values["reference"],
+            request=request,
+        )
+        if event is not None:
+            return Response(ConsentRecordSerializer(event).data, status=status.HTTP_201_CREATED)
+        current = customers[0].consent_events.filter(purpose__code=values["purpose"]).first()
+        if current is None:  # withdrawing what was never given
+            return Response({"changed": False}, status=status.HTTP_200_OK)
+        return Response(ConsentRecordSerializer(current).data, status=status.HTTP_200_OK)
+
+
+class SuppressionQuery(serializers.Serializer):
+    after = serializers.IntegerField(min_value=0, required=False, default=0)
+    limit = serializers.IntegerField(
+        min_value=1, max_value=SUPPRESSION_PAGE_MAX, required=False, default=SUPPRESSION_PAGE
+    )
+
+
+class SuppressionListView(SystemApiView):
+    required_scope = Scope.SUPPRESSION_READ
+
+    @extend_schema(
+        parameters=[
+            SuppressionQuery,
+            OpenApiParameter("channel", enum=list(selectors.CHANNEL_FIELDS), location="path"),
+        ],
+        responses=SuppressionPageSerializer,
+        summary="Who must not be contacted for marketing on a channel now",
+        description="Salted hashes (HMAC-SHA256 keyed with this client's salt) of the "
+        "normalised address or E.164 number; pages follow 'next'.",
+    )
+    def get(self, request, channel):
+        if channel not in selectors.CHANNEL_FIELDS:
+            raise Problem(
+                code="unknown-channel",
+                title=_("Unknown channel"),
+                detail=_("The channel is one of: email, sms, call."),
+                status_code=status.HTTP_404_NOT_FOUND,
+            )
+        query = SuppressionQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        after, limit = query.validated_data["after"], query.validated_data["limit"]
+        client = request.auth
+        with transaction.atomic():
+            rows = selectors.suppression_page(channel=channel, after=after, limit=limit)
+            api_call_log(
+                client=client,
+                action=AccessLogEntry.Action.LIST,
+                request=request,
+                customers=[row[0] for row in rows],
+                fields=[f"suppression:{channel}"],
+            )
+        fields = selectors.CHANNEL_FIELDS[channel]
+        salt = client.suppression_salt
+        hashes = [
+            selectors.identifier_hash(salt, field, value)
+            for row in rows
+            for field, value in zip(fields, row[1:], strict=True)
+            if value
+        ]
+        next_url = None
+        if len(rows) == limit:
+            base = reverse("api:suppressions", args=[channel], request=request)
+            next_url = f"{base}?after={rows[-1][0]}&limit={limit}"
+        return Response(
+            {
+                "channel": channel,
+                "algorithm": "HMAC-SHA256(key=bytes.fromhex(salt), normalised value)",
+                "salt": salt,
+                "results": hashes,
+                "next": next_url,
+            }
+        )

@@ -1,0 +1,7 @@
+"""Signals other apps may listen to (loose coupling: customers does not know who listens)."""
+
+from django.dispatch import Signal
+
+# Sent inside the erasure's transaction, before the personal data is wiped, with
+# ``customer_ids`` (the ids being erased). A receiver that fails rolls the erasure back.
+customers_erased = Signal()

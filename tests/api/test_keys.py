@@ -1,0 +1,117 @@
+"""Keys: shown once, stored hashed, scoped, revocable, rate-limited; every call logged."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from api.models import ApiClient
+from customers.models import AccessLogEntry
+from demo.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+LOOKUP = "/api/v1/consents/lookup/"
+
+
+def test_the_key_is_not_stored_only_its_hash(make_client):
+    new = make_client("consent:read")
+    stored = ApiClient.objects.filter(pk=new.client.pk).values().get()
+    assert new.key not in str(stored)
+    assert new.key.split("_")[2] not in str(stored)
+
+
+def test_command_prints_a_working_key_once_and_revoke_stops_it(call, seeded, capsys):
+    call_command("api_client_create", "crm", "--scope", "consent:read")
+    out = capsys.readouterr().out
+    key = next(line.split(": ")[1] for line in out.splitlines() if line.startswith("Key"))
+    assert call(key, "post", LOOKUP, {"email": "a@example.vn"}).status_code == 200
+
+    call_command("api_client_revoke", "crm")
+    answer = call(key, "post", LOOKUP, {"email": "a@example.vn"})
+    assert answer.status_code == 401
+    assert answer["Content-Type"] == "application/problem+json"
+    assert "revoked" in answer.json()["detail"].lower() or "thu hồi" in answer.json()["detail"]
+
+    call_command("api_client_revoke", "crm")  # a repeat is harmless
+    assert "already" in capsys.readouterr().out
+
+
+def test_command_refuses_an_unknown_scope_and_a_taken_name(make_client):
+    make_client("consent:read", name="crm")
+    with pytest.raises(CommandError, match="exists"):
+        call_command("api_client_create", "crm", "--scope", "consent:read")
+    with pytest.raises(CommandError):
+        call_command("api_client_create", "other", "--scope", "everything")
+    with pytest.raises(CommandError, match="No API client"):
+        call_command("api_client_revoke", "nobody")
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["", "Bearer", "Bearer psk_nothing_here", "Token abc", "Bearer not-a-key"],
+)
+def test_missing_or_wrong_keys_get_401_problem_in_vietnamese(seeded, header, client):
+    extra = {"HTTP_AUTHORIZATION": header} if header else {}
+    answer = client.post(
+        LOOKUP, {"email": "a@example.vn"}, content_type="application/json", **extra
+    )
+    assert answer.status_code == 401
+    body = answer.json()
+    assert answer["Content-Type"] == "application/problem+json"
+    assert body["status"] == 401 and body["type"].startswith("urn:privacysite:problem:")
+    assert answer["Content-Language"] == "vi"
+    assert answer["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_english_when_the_caller_asks_for_it(call, seeded):
+    answer = call("psk_0_0", "post", LOOKUP, {"email": "a@example.vn"}, lang="en")
+    assert answer.status_code == 401
+    assert answer.json()["detail"] == "This API key is not valid."
+    vi = call("psk_0_0", "post", LOOKUP, {"email": "a@example.vn"}, lang="vi")
+    assert vi.json()["detail"] != "This API key is not valid."
+
+
+def test_rate_limit_answers_429_with_retry_after(make_client, call, seeded):
+    new = make_client("consent:read", rate=3)
+    other = make_client("consent:read", rate=3)
+    codes = [call(new.key, "post", LOOKUP, {"email": "a@example.vn"}).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    limited = call(new.key, "post", LOOKUP, {"email": "a@example.vn"}, lang="en")
+    assert limited.json()["title"] == "Too many requests"
+    assert 0 < int(limited["Retry-After"]) <= 60
+    # Each system has its own budget.
+    assert call(other.key, "post", LOOKUP, {"email": "a@example.vn"}).status_code == 200
+
+
+def test_every_call_is_in_the_access_log_as_that_system(make_client, call, seeded):
+    customer = CustomerFactory(email="lan@example.vn")
+    new = make_client("consent:read", name="crm")
+    call(new.key, "post", LOOKUP, {"email": "LAN@example.vn "})
+    entry = AccessLogEntry.objects.get(actor_label="api:crm")
+    assert entry.actor is None
+    assert entry.customer_ids == [customer.pk]
+    assert entry.action == AccessLogEntry.Action.VIEW
+    assert "lan@" not in str(entry.__dict__)
+
+
+def test_schema_is_served_and_describes_the_endpoints(client, db):
+    answer = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert answer.status_code == 200
+    schema = answer.json()
+    assert set(schema["paths"]) >= {
+        "/api/v1/consents/lookup/",
+        "/api/v1/consents/",
+        "/api/v1/suppressions/{channel}/",
+    }
+    assert schema["components"]["securitySchemes"]["bearerKey"]["scheme"] == "bearer"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_logged_with_asynchronous_commit_is_still_in_the_log(
+    make_client, call, seeded, settings, postgres
+):
+    settings.API_ACCESS_LOG_ASYNC_COMMIT = True
+    customer = CustomerFactory(email="lan@example.vn")
+    new = make_client("consent:read", name="crm")
+    assert call(new.key, "post", LOOKUP, {"email": "lan@example.vn"}).status_code == 200
+    entry = AccessLogEntry.objects.get(actor_label="api:crm")
+    assert entry.customer_ids == [customer.pk]
