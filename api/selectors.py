@@ -6,6 +6,7 @@ import hmac
 from django.db.models import Exists, FilteredRelation, OuterRef, Q
 
 from consents.models import ConsentState, Purpose
+from consents.selectors import purposes_optional
 from customers.core.crypto import blind_index
 from customers.core.personal_data import normalise_email, normalise_phone
 from customers.models import Customer
@@ -48,7 +49,6 @@ def customers_by_address(*, email: str = "", phone: str = ""):
 def _purpose(pk: int) -> Purpose:
     """From the cached purposes (cleared whenever one changes); the database for a purpose
     no longer offered."""
-    from consents.selectors import purposes_optional
 
     found = next((p for p in purposes_optional() if p.pk == pk), None)
     return found or Purpose.objects.get(pk=pk)

@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Recipient
 from dpo.models import AccessAlert, ComplianceProfile, DossierVersion, RiskAssessment, UpdateClock
-from dpo.selectors import MissingFact
+from dpo.selectors import MissingFact, profile
 from dpo.services import dossiers
+from dpo.services.clocks import clock_start
 from dpo.services.profile import profile_update, risk_assessment_sign
 from privacysite.admin_utils import ReadOnlyAdmin, admin_page
 
@@ -64,7 +65,6 @@ class ComplianceProfileAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        from dpo.selectors import profile
 
         profile()  # the one row exists from the first look, with the settings' defaults
         return super().changelist_view(request, extra_context)
@@ -275,7 +275,6 @@ class UpdateClockAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        from dpo.services.clocks import clock_start
 
         clock = clock_start(
             kind=UpdateClock.Kind.TEN_DAYS,

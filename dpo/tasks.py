@@ -4,6 +4,11 @@ import logging
 
 from celery import shared_task
 
+from dpo.models import ComplianceProfile
+from dpo.selectors import MissingFact, profile, subjects_ever_processed
+from dpo.services.alerts import access_alerts_detect
+from dpo.services.clocks import clocks_check, clocks_remind
+
 logger = logging.getLogger(__name__)
 
 
@@ -11,9 +16,6 @@ logger = logging.getLogger(__name__)
 def update_clocks_daily():
     """Start clocks for changes since the last filed DPIA, keep the subject counter's
     high-water mark, remind the DPO of open clocks. Idempotent within a day."""
-    from dpo.models import ComplianceProfile
-    from dpo.selectors import MissingFact, profile, subjects_ever_processed
-    from dpo.services.clocks import clocks_check, clocks_remind
 
     prof = profile()
     count = subjects_ever_processed(prof)
@@ -31,7 +33,6 @@ def update_clocks_daily():
 
 @shared_task(name="dpo.tasks.access_alerts_check", acks_late=True)
 def access_alerts_check():
-    from dpo.services.alerts import access_alerts_detect
 
     raised = access_alerts_detect()
     if raised:

@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
 from customers.audit.admin_base import LoggedAutocompleteJsonView
+from customers.audit.files import private_file
 from customers.core.roles import Role
 from customers.staff.services import agreement_accept, agreement_accepted, agreement_current
 from dpo.dashboard import dashboard_context
@@ -86,7 +87,6 @@ class PrivacyAdminSite(admin.AdminSite):
         return response
 
     def get_urls(self):
-        from customers.audit.files import private_file
 
         return [
             path("otp/", never_cache(self.otp_view), name="otp"),

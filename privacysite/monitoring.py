@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
+from customers.models import Incident, Message, RetentionRun, Submission
 from privacysite.health import database_ok, migrations_applied, run_checks
 from privacysite.http import client_ip
 from privacysite.request_metrics import request_metrics_text
@@ -79,7 +80,6 @@ def beat_ok():
 
 def readings() -> dict:
     """Counts and times for the gauges (each None when it cannot be read now)."""
-    from customers.models import Incident, Message, RetentionRun, Submission
 
     now = timezone.now()
     values = {}

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from api.models import ApiClient, Scope
+from customers.core.actors import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -51,8 +52,6 @@ def api_client_create(
     *, name: str, scopes, actor, description: str = "", rate_per_minute: int = 600
 ) -> NewKey:
     """A new client and its key (returned once; only its hash is kept)."""
-    from customers.records.services import actor_label
-
     key, prefix, key_hash = _new_key()
     client = ApiClient(
         name=name,
@@ -62,7 +61,7 @@ def api_client_create(
         key_hash=key_hash,
         suppression_salt=secrets.token_hex(32),
         rate_per_minute=rate_per_minute,
-        created_by=actor_label(actor),
+        created_by=Actor.of(actor).label,
     )
     client.full_clean()
     client.save()
@@ -83,10 +82,8 @@ def api_client_rotate_key(*, client: ApiClient, actor) -> NewKey:
 @transaction.atomic
 def api_client_revoke(*, client: ApiClient, actor) -> bool:
     """Stop the key working; a repeat changes nothing. Returns whether it was active."""
-    from customers.records.services import actor_label
-
     updated = ApiClient.objects.filter(pk=client.pk, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoked_by=actor_label(actor)
+        revoked_at=timezone.now(), revoked_by=Actor.of(actor).label
     )
     if updated:
         client.refresh_from_db(fields=["revoked_at", "revoked_by"])

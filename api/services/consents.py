@@ -13,6 +13,7 @@ from consents.models import ConsentEvent, Purpose
 from consents.services.ledger import NoPublishedPolicy, consent_record
 from customers.audit.services import access_log
 from customers.models import AccessLogEntry
+from privacysite.http import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +25,6 @@ def api_call_log(*, client: ApiClient, action: str, request, customers=(), field
     waiting for the WAL flush: most of a lookup's time under load, but a PostgreSQL crash may
     then lose the last fraction of a second of entries (BENCHMARKS.md weighs it).
     """
-    from privacysite.http import client_ip
 
     def write():
         access_log(

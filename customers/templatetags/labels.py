@@ -3,6 +3,7 @@
 from django import template
 
 from customers.core import labels
+from privacysite import display
 
 register = template.Library()
 
@@ -19,6 +20,5 @@ def field_labels(names):
 
 @register.filter
 def money(value):
-    from privacysite import display
 
     return display.money(value)

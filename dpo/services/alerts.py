@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from customers.models import AccessLogEntry
 from dpo.models import AccessAlert
+from dpo.services.notify import dpo_mail
 
 FACTOR = 5
 MINIMUM = 50
@@ -42,7 +43,6 @@ def customers_seen_per_day(*, since: datetime.date, until: datetime.date) -> dic
 
 
 def access_alerts_detect(*, day: datetime.date | None = None) -> list[AccessAlert]:
-    from dpo.services.notify import dpo_mail
 
     day = day or timezone.localdate()
     counts = customers_seen_per_day(since=day - datetime.timedelta(days=HISTORY_DAYS), until=day)

@@ -8,7 +8,10 @@ from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dpo import facts as dossier_facts
 from dpo.models import DossierVersion, UpdateClock
+from dpo.selectors import last_filed
+from dpo.services.notify import dpo_mail
 
 SIX_MONTHS = relativedelta(months=6)
 TEN_DAYS = datetime.timedelta(days=10)
@@ -55,8 +58,6 @@ def clock_start(*, kind: str, reason: str, trigger_key: str = "", now=None) -> U
 
 def clocks_check(*, now=None) -> list[UpdateClock]:
     """Compare the live data with the last filed DPIA; start a 6-month clock per new item."""
-    from dpo import facts as dossier_facts
-    from dpo.selectors import last_filed
 
     filed = last_filed("dpia")
     if not filed:
@@ -100,7 +101,6 @@ def clocks_due_reminders(*, today=None) -> list[UpdateClock]:
 
 def clocks_remind(*, today=None) -> int:
     """Mail the DPO about each open clock that is due a reminder; once a day at most."""
-    from dpo.services.notify import dpo_mail
 
     today = today or timezone.localdate()
     clocks = clocks_due_reminders(today=today)

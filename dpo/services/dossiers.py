@@ -13,6 +13,8 @@ from dpo import facts as dossier_facts
 from dpo import render
 from dpo.models import DossierVersion
 from dpo.selectors import last_filed
+from dpo.services.clocks import clocks_close_by_filing
+from dpo.services.inspection import inspection_pack
 
 EXTENSIONS = {"dpia": "pdf", "tia": "pdf", "ropa": "xlsx", "inspection": "zip"}
 
@@ -21,8 +23,6 @@ def _content(kind, facts, number, changes, filed, actor):
     if kind == "ropa":
         return render.xlsx(facts, version=number)
     if kind == "inspection":
-        from dpo.services.inspection import inspection_pack
-
         # The pack holds the current dossiers, each generated as a version of its own.
         kinds = ["dpia", "ropa"] + (
             ["tia"] if any(r["abroad"] for r in facts["recipients"]) else []
@@ -115,7 +115,6 @@ def dossier_sign(*, version: DossierVersion, actor) -> DossierVersion:
 
 def dossier_file(*, version: DossierVersion, actor, filed_on, reference: str) -> DossierVersion:
     """Record the filing with the authority; filing a DPIA or TIA closes its update clocks."""
-    from dpo.services.clocks import clocks_close_by_filing
 
     reference = (reference or "").strip()
     if not reference or not filed_on:

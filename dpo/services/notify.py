@@ -4,10 +4,10 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 
 from customers.core.roles import Role
+from dpo.selectors import profile
 
 
 def dpo_recipients() -> list[str]:
-    from dpo.selectors import profile
 
     emails = set(
         get_user_model()

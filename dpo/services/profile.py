@@ -5,12 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dpo.models import ComplianceProfile, RiskAssessment, UpdateClock
+from dpo.services.clocks import clock_start
 
 
 def profile_update(*, profile: ComplianceProfile, actor, changed: list[str]) -> ComplianceProfile:
     """Save the DPO's edits; a new DPO service provider starts the 10-day update clock
     (Law 91 Art 22; Decree 356 Art 20)."""
-    from dpo.services.clocks import clock_start
 
     with transaction.atomic():
         profile.full_clean()
