@@ -4,10 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _setup_roles_after_migrate(sender, **kwargs):
-    # Permission rows are created by post_migrate as well, app by app: wait for the last app.
+    # Permission rows are created by post_migrate as well, app by app: wait for the last app
+    # that has models (post_migrate is sent only for those; the demo app has none).
     from django.apps import apps as global_apps
 
-    if sender is not list(global_apps.get_app_configs())[-1]:
+    with_models = [a for a in global_apps.get_app_configs() if a.models_module is not None]
+    if sender is not with_models[-1]:
         return
     from customers.retention.rules import retention_rules_ensure
     from customers.staff.services import roles_setup

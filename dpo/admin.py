@@ -214,8 +214,7 @@ class DossierVersionAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         version = get_object_or_404(DossierVersion, pk=pk)
-        name = version.file.name.rsplit("/", 1)[-1]
-        return FileResponse(version.file.open("rb"), as_attachment=True, filename=name)
+        return FileResponse(version.file.open("rb"), as_attachment=True, filename=version.filename)
 
     def _each(self, request, queryset, service, **kwargs):
         for version in queryset:

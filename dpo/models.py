@@ -172,6 +172,12 @@ class DossierVersion(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} v{self.number}"
 
+    @property
+    def filename(self) -> str:
+        """The name it is downloaded and packed under (stored files have random names)."""
+        extension = {"dpia": "pdf", "tia": "pdf", "ropa": "xlsx", "inspection": "zip"}[self.kind]
+        return f"{self.kind}-v{self.number}.{extension}"
+
 
 class UpdateClock(models.Model):
     """A deadline to update the filed DPIA/TIA (Law 91 Art 22; Decree 356 Art 20)."""

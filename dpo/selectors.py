@@ -2,8 +2,6 @@
 that a version keeps exactly what it showed and the next one can say what changed."""
 
 import datetime
-import re
-from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
@@ -223,16 +221,9 @@ def security_measures() -> dict:
 
 
 # The nightly dump and its expiry as shipped (README, "Backups").
-BACKUP_UNIT = Path(settings.BASE_DIR) / "deploy" / "systemd" / "privacysite-backup.service"
-
-
-def backup_keep_days() -> int | None:
-    """Days each dump is kept, read from the unit that deletes it (None if not found)."""
-    try:
-        found = re.search(r"-mtime \+(\d+) -delete", BACKUP_UNIT.read_text(encoding="utf-8"))
-    except OSError:
-        return None
-    return int(found.group(1)) if found else None
+def backup_keep_days() -> int:
+    """How long each backup is kept (scripts/backup.sh prunes by BACKUP_KEEP_DAYS)."""
+    return settings.BACKUP_KEEP_DAYS
 
 
 def compliance_results(*, today: datetime.date | None = None) -> dict:

@@ -119,10 +119,13 @@ def webhook_deliveries_enqueue(*, delivery_ids, countdown: float = 0) -> None:
             )
 
 
+LONGEST_BACKOFF = 60 * 60  # seconds; a subscriber down longer is paused by then anyway
+
+
 def backoff_seconds(attempts: int) -> float:
     """10 s, 30 s, 90 s, … at most the longest countdown the broker keeps (one hour)."""
     base = settings.WEBHOOK_BACKOFF_SECONDS
-    return min(base * 3 ** max(attempts - 1, 0), settings.CELERY_LONGEST_COUNTDOWN)
+    return min(base * 3 ** max(attempts - 1, 0), LONGEST_BACKOFF)
 
 
 @dataclass

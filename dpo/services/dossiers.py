@@ -31,7 +31,7 @@ def _content(kind, facts, number, changes, filed, actor):
         for sub_kind in kinds:
             version = dossier_generate(kind=sub_kind, actor=actor)
             with version.file.open("rb") as f:
-                files.append((version.file.name.rsplit("/", 1)[-1], f.read()))
+                files.append((version.filename, f.read()))
         return inspection_pack(facts=facts, number=number, actor=actor, dossiers=files)
     return render.pdf(kind, facts, version=number, changes=changes, last_filed=filed)
 
