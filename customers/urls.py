@@ -21,6 +21,11 @@ urlpatterns = [
         name="service_request_done",
     ),
     path("confirm/<str:token>/", views.ConfirmContactView.as_view(), name="confirm"),
+    path(
+        "confirm-change/<str:token>/",
+        views.ConfirmChangeView.as_view(),
+        name="confirm_change",
+    ),
     path("references/", sharing_views.references, name="references"),
     path("my-data/", my_data_views.start, name="my_data"),
     path("my-data/open/<str:token>/", my_data_views.open_link, name="my_data_open"),

@@ -29,6 +29,7 @@ from customers.desk.lists import (
     ConsentStateInline,
     CustomerChangeInline,
     MessageInline,
+    PendingChangeInline,
     ServiceInline,
     WarrantyFilter,
     WarrantyInline,
@@ -85,6 +86,7 @@ class CustomerAdmin(LogsPersonalDataViews, admin.ModelAdmin):
         ConsentStateInline,
         MessageInline,
         CustomerChangeInline,
+        PendingChangeInline,
     ]
     actions = ["export_csv", "erase_with_reason", record_sharing, add_to_incident]
 

@@ -11,7 +11,14 @@ from customers.core.selectors import (
     running_warranty_exists,
     unconfirmed_web_customers,
 )
-from customers.models import CustomerChange, Message, Service, UnconfirmedRegistration, Warranty
+from customers.models import (
+    CustomerChange,
+    Message,
+    PendingChange,
+    Service,
+    UnconfirmedRegistration,
+    Warranty,
+)
 from customers.records.services import customer_send_confirmation
 from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin, ReadOnlyInline
 
@@ -84,6 +91,17 @@ class MessageInline(ReadOnlyInline):
     fields = ["created_at", "channel", "purpose", "template", "status", "status_reason", "sent_at"]
     readonly_fields = fields
     verbose_name_plural = _("messages to this customer")
+    ordering = ["-created_at"]
+
+
+class PendingChangeInline(ReadOnlyInline):
+    """Forms that would change this customer, waiting for the customer's confirmation: staff
+    see which fields and until when, not the values (an anonymous form proves nothing)."""
+
+    model = PendingChange
+    fields = ["created_at", "fields", "status", "expires_at", "decided_at"]
+    readonly_fields = fields
+    verbose_name_plural = _("changes waiting for the customer's confirmation")
     ordering = ["-created_at"]
 
 

@@ -5,6 +5,7 @@ from .customers import Customer, CustomerChange, UnconfirmedRegistration
 from .disclosures import Disclosure, LegalDisclosureRequest, Recipient
 from .incidents import Incident, IncidentNotice
 from .messages import Message
+from .pending import PendingChange
 from .requests import DataRequest, DataRequestEvent
 from .retention import (
     DestructionList,
@@ -41,6 +42,7 @@ __all__ = [
     "RetentionRule",
     "RetentionRun",
     "Message",
+    "PendingChange",
     "Service",
     "Submission",
     "UnconfirmedRegistration",

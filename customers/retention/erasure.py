@@ -32,6 +32,7 @@ from customers.models import (
     ErasureCertificate,
     LegalHold,
     Message,
+    PendingChange,
     RetentionRule,
     Service,
     Submission,
@@ -148,6 +149,7 @@ def customers_erase(
         kept = _kept(eligible)
         counts = {
             "submissions": Submission.objects.filter(customer_id__any=eligible).delete()[0],
+            "pending_changes": PendingChange.objects.filter(customer_id__any=eligible).delete()[0],
             "messages": Message.objects.filter(customer_id__any=eligible).delete()[0],
             "change_history": CustomerChange.objects.filter(customer_id__any=eligible).delete()[0],
             "warranties": Warranty.objects.filter(customer_id__any=eligible).delete()[0],
