@@ -13,11 +13,11 @@ from consents.models import Purpose
 from consents.services.ledger import consents_grant_many
 from customers.core.selectors import customer_by_email
 from customers.models import Customer, Submission
+from customers.records.pending import pending_change_create
 from customers.records.services import (
     customer_create,
     customer_send_confirmation,
 )
-from customers.records.pending import pending_change_create
 
 logger = logging.getLogger(__name__)
 

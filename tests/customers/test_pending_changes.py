@@ -101,9 +101,7 @@ def test_a_newer_form_replaces_the_older_pending_one(client, seeded):
     assert Customer.objects.get().full_name == "Tên Thứ Hai"
 
 
-def test_staff_see_pending_changes_on_the_customer_without_the_values(
-    client, seeded, staff_client
-):
+def test_staff_see_pending_changes_on_the_customer_without_the_values(client, seeded, staff_client):
     customer = registered_and_confirmed(client)
     with TestCase.captureOnCommitCallbacks(execute=True):
         register(client, full_name="Kẻ Mạo Danh")
