@@ -164,7 +164,11 @@ def message_send(*, message_id: int) -> bool:
         # Outside the channel's hours: back to the queue; the periodic resend takes it later.
         _finish(message, Message.Status.QUEUED, "waiting for the allowed hours")
         return False
-    suspended = message.channel == Message.Channel.EMAIL and message.customer.email_suspended
+    suspended = (
+        message.channel == Message.Channel.EMAIL
+        and message.customer is not None
+        and message.customer.email_suspended
+    )
     if message.customer and (message.customer.is_erased or suspended):
         _finish(message, Message.Status.HELD, "customer erased or email channel suspended")
         return False
@@ -172,7 +176,10 @@ def message_send(*, message_id: int) -> bool:
         # Checked at send time: a withdrawal stops every message still in the queue.
         _finish(message, Message.Status.HELD, "consent withdrawn")
         return False
-    _render(message)
+    if message.customer_id is not None or not message.body:
+        # A message tied to no customer (the last one after an erasure) was written whole
+        # when it was queued: there is no one left to look up.
+        _render(message)
     if message.channel != Message.Channel.EMAIL:
         import_string(settings.SMS_CALL_BACKEND)().send(message)
         _finish(message, Message.Status.SENT, "")
@@ -214,7 +221,13 @@ def _finish(message: Message, status: str, reason: str) -> None:
     message.status = status
     message.status_reason = reason
     message.sent_at = timezone.now() if status == Message.Status.SENT else None
-    message.save(update_fields=["status", "status_reason", "sent_at", "updated_at"])
+    fields = ["status", "status_reason", "sent_at", "updated_at"]
+    if message.customer_id is None and status in (Message.Status.SENT, Message.Status.FAILED):
+        # The last message to an erased customer: once sent (or given up on), the address
+        # it went to is forgotten too.
+        message.recipient = ""
+        fields.append("recipient")
+    message.save(update_fields=fields)
 
 
 def messages_resend_stuck() -> int:

@@ -38,6 +38,7 @@ from customers.models import (
     Submission,
     Warranty,
 )
+from customers.retention.farewell import farewells_queue
 
 logger = logging.getLogger(__name__)
 
@@ -61,9 +62,10 @@ def document_retained_until(document: AccountingDocument, rules: dict) -> dateti
     return fiscal_year_end(document.fiscal_year) + relativedelta(months=rule.period_months)
 
 
-def blockers(customer_ids, *, except_request_id=None) -> dict[int, list[str]]:
-    """Why each of these customers cannot be erased now (customers absent: nothing blocks)."""
-    today = timezone.localdate()
+def blockers(customer_ids, *, except_request_id=None, on=None) -> dict[int, list[str]]:
+    """Why each of these customers cannot be erased now, or on the day ``on`` (a warranty
+    ending before then no longer blocks). Customers absent: nothing blocks."""
+    today = on or timezone.localdate()
     found: dict[int, list[str]] = {}
 
     def add(ids, reason):
@@ -147,6 +149,8 @@ def customers_erase(
             return [], blocked
         now = timezone.now()
         kept = _kept(eligible)
+        # The last message is written now, while the address still exists (item 4, issue 15).
+        farewells_queue(eligible, kept=kept, trigger=trigger, at=now)
         counts = {
             "submissions": Submission.objects.filter(customer_id__any=eligible).delete()[0],
             "pending_changes": PendingChange.objects.filter(customer_id__any=eligible).delete()[0],

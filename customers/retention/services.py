@@ -22,6 +22,7 @@ from customers.models import (
     RetentionRun,
 )
 from customers.retention import erasure
+from customers.retention.farewell import kept_for_customer
 from customers.retention.records import records_delete, records_due
 from customers.retention.rules import rules as retention_rules
 
@@ -156,12 +157,21 @@ def _run_record(run_id, batch, counts: dict) -> None:
 
 
 def retention_notice_batch(*, customer_ids, run_id=None, batch=None, now=None) -> int:
-    """Tell customers, once, that their data will be erased for inactivity."""
+    """Tell customers, once, that their data will be erased for inactivity, on which day,
+    and what the law makes us keep (and until when). Only those who will actually be erased
+    that day are told: one whose erasure is blocked (a legal hold, an open request, a
+    warranty running past that day) is told nothing yet, and is told once it is not."""
     now = now or timezone.now()
     rule = retention_rules()[C.CUSTOMER]
+    erase_on = timezone.localdate(now + datetime.timedelta(days=rule.notice_days))
     sent = 0
     with transaction.atomic():
-        due = erasure.due_for_notice(rule, now).filter(pk__in=customer_ids).select_for_update()
+        due = list(
+            erasure.due_for_notice(rule, now).filter(pk__in=customer_ids).select_for_update()
+        )
+        blocked = erasure.blockers([c.pk for c in due], on=erase_on)
+        due = [c for c in due if c.pk not in blocked]
+        kept = erasure._kept([c.pk for c in due])
         for customer in due:
             message_queue(
                 customer=customer,
@@ -169,14 +179,15 @@ def retention_notice_batch(*, customer_ids, run_id=None, batch=None, now=None) -
                 template="erasure_notice",
                 context={
                     "days": rule.notice_days,
-                    "date": timezone.localdate(
-                        now + datetime.timedelta(days=rule.notice_days)
-                    ).isoformat(),
+                    "date": erase_on.strftime("%d/%m/%Y"),
+                    "kept": kept_for_customer(
+                        kept.get(customer.pk, []), customer.preferred_language
+                    ),
                 },
             )
             sent += 1
         Customer.objects.filter(pk__in=[c.pk for c in due]).update(erasure_notice_sent_at=now)
-    _run_record(run_id, batch, {"notified": sent})
+    _run_record(run_id, batch, {"notified": sent, "notice_withheld_blocked": len(blocked)})
     return sent
 
 
