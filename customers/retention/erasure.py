@@ -296,9 +296,25 @@ def inactive_since(cutoff):
     return Customer.objects.exclude(status=Customer.Status.ERASED).filter(_inactive(cutoff))
 
 
+def _service_ended(cutoff) -> Q:
+    """Had a service, none running, the last one ended before ``cutoff``, and no activity
+    since then either (a customer who came back is not erased)."""
+    running = Service.objects.filter(customer=OuterRef("pk")).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=cutoff.date()) | Q(status=Service.Status.ACTIVE)
+    )
+    had = Service.objects.filter(customer=OuterRef("pk"))
+    return Q(last_activity_at__lt=cutoff) & Q(Exists(had)) & ~Q(Exists(running))
+
+
+def _due(rule: RetentionRule, cutoff) -> Q:
+    if rule.anchor == RetentionRule.Anchor.SERVICE_END:
+        return _service_ended(cutoff)
+    return _inactive(cutoff)
+
+
 def due_for_erasure_q(rule: RetentionRule, now=None) -> Q:
     now = now or timezone.now()
-    due = _inactive(now - relativedelta(months=rule.period_months))
+    due = _due(rule, now - relativedelta(months=rule.period_months))
     if rule.notice_days:
         notice_cutoff = now - datetime.timedelta(days=rule.notice_days)
         due &= Q(erasure_notice_sent_at__lte=notice_cutoff) | Q(email_index="")
@@ -317,5 +333,8 @@ def due_for_notice(rule: RetentionRule, now=None):
         now - relativedelta(months=rule.period_months) + datetime.timedelta(days=rule.notice_days)
     )
     return (
-        inactive_since(cutoff).filter(erasure_notice_sent_at__isnull=True).exclude(email_index="")
+        Customer.objects.exclude(status=Customer.Status.ERASED)
+        .filter(_due(rule, cutoff))
+        .filter(erasure_notice_sent_at__isnull=True)
+        .exclude(email_index="")
     )
