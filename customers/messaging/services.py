@@ -223,10 +223,14 @@ def _finish(message: Message, status: str, reason: str) -> None:
     message.sent_at = timezone.now() if status == Message.Status.SENT else None
     fields = ["status", "status_reason", "sent_at", "updated_at"]
     if message.customer_id is None and status in (Message.Status.SENT, Message.Status.FAILED):
-        # The last message to an erased customer: once sent (or given up on), the address
-        # it went to is forgotten too.
+        # A message tied to no customer (the last one to an erased customer, a notice to a
+        # recipient): once sent (or given up on), the address it went to is forgotten too.
         message.recipient = ""
         fields.append("recipient")
+        if message.purpose == "recipient_notice":
+            # It named the customer to the recipient: that text goes too.
+            message.body = message.html_body = ""
+            fields += ["body", "html_body"]
     message.save(update_fields=fields)
 
 

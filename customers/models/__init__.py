@@ -6,6 +6,7 @@ from .disclosures import Disclosure, LegalDisclosureRequest, Recipient
 from .incidents import Incident, IncidentNotice
 from .messages import Message
 from .pending import PendingChange
+from .recipient_notices import RecipientNotice
 from .requests import DataRequest, DataRequestEvent
 from .retention import (
     DestructionList,
@@ -43,6 +44,7 @@ __all__ = [
     "RetentionRun",
     "Message",
     "PendingChange",
+    "RecipientNotice",
     "Service",
     "Submission",
     "UnconfirmedRegistration",

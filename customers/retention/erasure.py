@@ -33,12 +33,14 @@ from customers.models import (
     LegalHold,
     Message,
     PendingChange,
+    RecipientNotice,
     RetentionRule,
     Service,
     Submission,
     Warranty,
 )
 from customers.retention.farewell import farewells_queue
+from customers.sharing.notices import recipients_notify
 
 logger = logging.getLogger(__name__)
 
@@ -151,6 +153,7 @@ def customers_erase(
         kept = _kept(eligible)
         # The last message is written now, while the address still exists (item 4, issue 15).
         farewells_queue(eligible, kept=kept, trigger=trigger, at=now)
+        recipients_notify(customer_ids=eligible, kind=RecipientNotice.Kind.DELETE)
         counts = {
             "submissions": Submission.objects.filter(customer_id__any=eligible).delete()[0],
             "pending_changes": PendingChange.objects.filter(customer_id__any=eligible).delete()[0],
