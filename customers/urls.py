@@ -20,6 +20,7 @@ urlpatterns = [
         views.SubmittedView.as_view(extra_context={"title": _("We received your request")}),
         name="service_request_done",
     ),
+    path("confirm/done/", views.ConfirmedView.as_view(), name="confirmed"),
     path("confirm/<str:token>/", views.ConfirmContactView.as_view(), name="confirm"),
     path(
         "confirm-change/<str:token>/",
@@ -28,6 +29,12 @@ urlpatterns = [
     ),
     path("references/", sharing_views.references, name="references"),
     path("my-data/", my_data_views.start, name="my_data"),
+    path("my-data/sent/", my_data_views.sent, name="my_data_sent"),
+    path(
+        "my-data/request/<str:reference>/",
+        my_data_views.request_sent,
+        name="my_data_request",
+    ),
     path("my-data/open/<str:token>/", my_data_views.open_link, name="my_data_open"),
     path("my-data/view/", my_data_views.overview, name="my_data_overview"),
     path("my-data/download.json", my_data_views.download_json, name="my_data_json"),

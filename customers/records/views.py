@@ -107,7 +107,11 @@ class ConfirmContactView(View):
             return render(
                 request, "customers/confirm_failed.html", {"reason": str(exc)}, status=400
             )
-        return render(request, "customers/confirmed.html")
+        return redirect("customers:confirmed")
+
+
+class ConfirmedView(TemplateView):
+    template_name = "customers/confirmed.html"
 
 
 class ConfirmChangeView(View):
