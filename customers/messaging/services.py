@@ -123,7 +123,11 @@ def message_queue(
 
 def _render(message: Message) -> None:
     """Fill in subject, bodies and headers: what is sent is what is recorded."""
-    links, headers = _links(message.customer, message.purpose)
+    if message.customer_id is None:
+        # Tied to no customer (the last message after an erasure): the row says it all.
+        links, headers = {}, {}
+    else:
+        links, headers = _links(message.customer, message.purpose)
     context = {"customer": message.customer, **links, **json.loads(message.context or "{}")}
     message.subject, message.body, message.html_body = render_email(
         template=message.template, context=context, language=message.language
@@ -177,8 +181,7 @@ def message_send(*, message_id: int) -> bool:
         _finish(message, Message.Status.HELD, "consent withdrawn")
         return False
     if message.customer_id is not None or not message.body:
-        # A message tied to no customer (the last one after an erasure) was written whole
-        # when it was queued: there is no one left to look up.
+        # (A notice to a recipient was written whole when it was queued.)
         _render(message)
     if message.channel != Message.Channel.EMAIL:
         import_string(settings.SMS_CALL_BACKEND)().send(message)

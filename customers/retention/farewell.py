@@ -1,8 +1,9 @@
 """The last message after an erasure, and what a customer is told will be kept.
 
-The message is written (rendered and recorded in the outbox) inside the erasure's
-transaction, before the contact data is wiped; it is tied to no customer, carries no name,
-and the worker sends it from the outbox row alone. Once it is sent (or given up on), its
+The message is recorded in the outbox inside the erasure's transaction, before the contact
+data is wiped: the address and what the text needs (certificate reference, what is kept,
+whom to contact), tied to no customer and with no name; the worker writes and sends it from
+the outbox row alone, after the erasure has committed. Once it is sent (or given up on), its
 recipient is forgotten too (``customers.messaging.services``)."""
 
 import datetime
@@ -13,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import formats, translation
 
-from customers.messaging.services import message_enqueue, render_email
+from customers.messaging.services import message_enqueue
 from customers.models import Customer, Message
 
 logger = logging.getLogger(__name__)
@@ -29,6 +30,8 @@ def certificate_reference(customer_id: int, erased_at: datetime.datetime) -> str
 
 def kept_for_customer(kept: list[dict], language: str) -> list[dict]:
     """What the law makes us keep, with the date shown the way the customer reads dates."""
+    if not kept:
+        return []
     with translation.override(language):
         return [
             {
@@ -54,30 +57,28 @@ def farewells_queue(
         .exclude(email_index="")
         .only("pk", "email", "preferred_language")
     )
-    messages = []
-    for customer in customers:
-        context = {
-            "reference": certificate_reference(customer.pk, at),
-            "trigger": trigger,
-            "kept": kept_for_customer(kept.get(customer.pk, []), customer.preferred_language),
-            "dpo": settings.DPO,
-        }
-        subject, text, html = render_email(
-            template=FAREWELL_TEMPLATE, context=context, language=customer.preferred_language
+    messages = [
+        Message(
+            customer=None,
+            purpose=FAREWELL_PURPOSE,
+            template=FAREWELL_TEMPLATE,
+            language=customer.preferred_language,
+            recipient=customer.email,
+            # Everything the worker needs to write the message, without the customer.
+            context=json.dumps(
+                {
+                    "reference": certificate_reference(customer.pk, at),
+                    "trigger": trigger,
+                    "kept": kept_for_customer(
+                        kept.get(customer.pk, []), customer.preferred_language
+                    ),
+                    "dpo": settings.DPO,
+                },
+                ensure_ascii=False,
+            ),
         )
-        messages.append(
-            Message(
-                customer=None,
-                purpose=FAREWELL_PURPOSE,
-                template=FAREWELL_TEMPLATE,
-                language=customer.preferred_language,
-                recipient=customer.email,
-                context=json.dumps({"reference": context["reference"]}),
-                subject=subject,
-                body=text,
-                html_body=html,
-            )
-        )
+        for customer in customers
+    ]
     created = Message.objects.bulk_create(messages)
     ids = [m.pk for m in created]
     transaction.on_commit(lambda: [message_enqueue(message_id=i) for i in ids])
