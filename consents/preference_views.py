@@ -1,6 +1,6 @@
 """Pages a customer reaches from a link in a message: preferences and one-click unsubscribe."""
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -48,7 +48,9 @@ def preferences(request, token):
                 channel=ConsentEvent.Channel.PREFERENCES,
                 **_evidence(request),
             )
-        saved = True
+        # Redirect after the POST: a reload shows the page, it does not send the form again.
+        return redirect(f"{request.path}?saved=1")
+    saved = request.GET.get("saved") == "1"
     states = consent_states_for(customer)
     rows = []
     for purpose in purposes:
@@ -96,7 +98,12 @@ def unsubscribe(request, token):
             channel=ConsentEvent.Channel.UNSUBSCRIBE,
             **_evidence(request),
         )
+        if request.POST.get("List-Unsubscribe") != "One-Click":
+            # A person pressed the button: redirect, so that a reload sends nothing again.
+            # (A mail client's one-click POST, RFC 8058, gets its answer here.)
+            return redirect(f"{request.path}?done=1")
         done = True
+    done = done or request.GET.get("done") == "1"
     states = consent_states_for(customer)
     active = bool(states.get(code) and states[code].granted)
     return render(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from consents.cookies import CONSENT_COOKIE, CONSENT_MAX_AGE, CookieChoice, catalogue
 from consents.gpc import GPC_REFUSED_CATEGORIES, gpc_signal
 from consents.models import CookieCategory, PolicyVersion
+from consents.retention_text import retention_lines
 from consents.selectors import policy_current
 from consents.services.cookies import cookie_consent_record, declined_cookie_names
 from privacysite.http import client_ip, truncated_ip
@@ -49,6 +50,7 @@ def _section_changes(version: PolicyVersion):
 
 def _render_policy(request, version):
     previous, changes = _section_changes(version)
+    is_current = version == policy_current()
     return render(
         request,
         "consents/privacy.html",
@@ -56,7 +58,9 @@ def _render_policy(request, version):
             "version": version,
             "sections": version.sections.all(),
             "versions": _published(),
-            "is_current": version == policy_current(),
+            "is_current": is_current,
+            # The current policy's retention section is written from the rules in force.
+            "retention_lines": retention_lines() if is_current else None,
             "previous": previous,
             "changes": changes,
         },

@@ -64,6 +64,11 @@ app.conf.beat_schedule = {
         "schedule": 5.0,
         "options": {"expires": 10},  # a run missed while no worker was up is not needed
     },
+    # Hourly: close the pending changes nobody confirmed in time and forget their values.
+    "pending-changes-expire": {
+        "task": "customers.tasks.pending_changes_expire",
+        "schedule": crontab(minute=17),
+    },
     # Every five minutes: send what the outbox holds that never reached the broker (Redis
     # was down when the customer submitted) so that nothing accepted is lost.
     "messages-resend-stuck": {

@@ -76,6 +76,7 @@ class PolicySection(models.Model):
         COMPLAINTS = "complaints", _("How to complain")
         SENSITIVE = "sensitive", _("Sensitive personal data")
         ABROAD = "abroad", _("Storage and transfer abroad")
+        EXTERNAL_LINKS = "external_links", _("Links to other websites")
 
     version = models.ForeignKey(
         PolicyVersion, on_delete=models.CASCADE, related_name="sections", verbose_name=_("version")

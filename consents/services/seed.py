@@ -286,6 +286,17 @@ def policy_sections():
             "Dữ liệu được lưu trữ tại Việt Nam. Chúng tôi không chuyển dữ liệu ra nước ngoài.",
             "Data is stored in Viet Nam. We do not transfer it abroad.",
         ),
+        (
+            K.EXTERNAL_LINKS,
+            "Trang web này có thể có liên kết đến trang web của bên khác để bạn tham khảo. Chúng "
+            "tôi không chịu trách nhiệm về nội dung hay cách các trang đó xử lý dữ liệu cá nhân: "
+            "khi bạn rời trang web này, chính sách bảo mật của trang bạn đến sẽ áp dụng. Liên kết "
+            "không gửi dữ liệu của bạn cho trang đó.",
+            "This website may link to other parties' websites for your information. We are not "
+            "responsible for their content or for how they handle personal data: once you leave "
+            "this website, the privacy policy of the site you go to applies. A link sends none of "
+            "your data to that site.",
+        ),
     ]
 
 

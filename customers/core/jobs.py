@@ -13,6 +13,7 @@ from django.db import InterfaceError, OperationalError
 MESSAGE_SEND = "customers.tasks.message_send"
 MESSAGES_RESEND_STUCK = "customers.tasks.messages_resend_stuck"
 SUBMISSIONS_PROCESS_PENDING = "customers.tasks.submissions_process_pending"
+PENDING_CHANGES_EXPIRE = "customers.tasks.pending_changes_expire"
 ACCESS_LOG_SEAL = "customers.tasks.access_log_seal"
 ACCESS_LOG_DIGEST = "customers.tasks.access_log_digest"
 REQUESTS_SEND_REMINDERS = "customers.tasks.requests_send_reminders"

@@ -101,6 +101,9 @@ REGISTRY = {
         PersonalField("user_agent", _("user agent"), mask="all", encrypted=False),
         PersonalField("pending", _("form data waiting to be processed"), mask="all"),
     ),
+    "customers.PendingChange": (
+        PersonalField("payload", _("values waiting for the customer's confirmation"), mask="all"),
+    ),
     "customers.Service": (PersonalField("notes", _("service notes"), mask="all"),),
     "customers.AccountingDocument": (
         PersonalField("buyer_name", _("buyer name"), encrypted=False),

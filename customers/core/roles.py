@@ -77,6 +77,7 @@ PERMISSIONS = {
         + _crud("destructionlist", "view", "change")
         + _crud("recipient", *EDIT)
         + _crud("disclosure", "view", "add")
+        + _crud("recipientnotice", "view", "change")
         + _crud("legaldisclosurerequest", *EDIT)
         + _crud("incident", *EDIT)
         + _crud("incidentnotice", *VIEW)

@@ -28,6 +28,7 @@ from customers.desk.lists import (
     ConsentStateInline,
     CustomerChangeInline,
     MessageInline,
+    PendingChangeInline,
     ServiceInline,
     WarrantyFilter,
     WarrantyInline,
@@ -84,6 +85,7 @@ class CustomerAdmin(PersonalDataAdmin):
         ConsentStateInline,
         MessageInline,
         CustomerChangeInline,
+        PendingChangeInline,
     ]
     actions = ["export_csv", "erase_with_reason", record_sharing, add_to_incident]
 

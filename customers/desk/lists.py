@@ -18,7 +18,7 @@ from customers.core.selectors import (
     active_service_exists,
     running_warranty_exists,
 )
-from customers.models import CustomerChange, Message, Service, Warranty
+from customers.models import CustomerChange, Message, PendingChange, Service, Warranty
 from privacysite.admin_utils import ReadOnlyInline
 
 
@@ -105,4 +105,15 @@ class MessageInline(ReadOnlyInline):
     purpose_shown = staticmethod(purpose_column)
     template_shown = staticmethod(template_column)
     verbose_name_plural = _("messages to this customer")
+    ordering = ["-created_at"]
+
+
+class PendingChangeInline(ReadOnlyInline):
+    """Forms that would change this customer, waiting for the customer's confirmation: staff
+    see which fields and until when, not the values (an anonymous form proves nothing)."""
+
+    model = PendingChange
+    fields = ["created_at", "fields", "status", "expires_at", "decided_at"]
+    readonly_fields = fields
+    verbose_name_plural = _("changes waiting for the customer's confirmation")
     ordering = ["-created_at"]

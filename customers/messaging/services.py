@@ -123,7 +123,11 @@ def message_queue(
 
 def _render(message: Message) -> None:
     """Fill in subject, bodies and headers: what is sent is what is recorded."""
-    links, headers = _links(message.customer, message.purpose)
+    if message.customer_id is None:
+        # Tied to no customer (the last message after an erasure): the row says it all.
+        links, headers = {}, {}
+    else:
+        links, headers = _links(message.customer, message.purpose)
     context = {"customer": message.customer, **links, **json.loads(message.context or "{}")}
     message.subject, message.body, message.html_body = render_email(
         template=message.template, context=context, language=message.language
@@ -164,7 +168,11 @@ def message_send(*, message_id: int) -> bool:
         # Outside the channel's hours: back to the queue; the periodic resend takes it later.
         _finish(message, Message.Status.QUEUED, "waiting for the allowed hours")
         return False
-    suspended = message.channel == Message.Channel.EMAIL and message.customer.email_suspended
+    suspended = (
+        message.channel == Message.Channel.EMAIL
+        and message.customer is not None
+        and message.customer.email_suspended
+    )
     if message.customer and (message.customer.is_erased or suspended):
         _finish(message, Message.Status.HELD, "customer erased or email channel suspended")
         return False
@@ -172,7 +180,9 @@ def message_send(*, message_id: int) -> bool:
         # Checked at send time: a withdrawal stops every message still in the queue.
         _finish(message, Message.Status.HELD, "consent withdrawn")
         return False
-    _render(message)
+    if message.customer_id is not None or not message.body:
+        # (A notice to a recipient was written whole when it was queued.)
+        _render(message)
     if message.channel != Message.Channel.EMAIL:
         import_string(settings.SMS_CALL_BACKEND)().send(message)
         _finish(message, Message.Status.SENT, "")
@@ -214,7 +224,17 @@ def _finish(message: Message, status: str, reason: str) -> None:
     message.status = status
     message.status_reason = reason
     message.sent_at = timezone.now() if status == Message.Status.SENT else None
-    message.save(update_fields=["status", "status_reason", "sent_at", "updated_at"])
+    fields = ["status", "status_reason", "sent_at", "updated_at"]
+    if message.customer_id is None and status in (Message.Status.SENT, Message.Status.FAILED):
+        # A message tied to no customer (the last one to an erased customer, a notice to a
+        # recipient): once sent (or given up on), the address it went to is forgotten too.
+        message.recipient = ""
+        fields.append("recipient")
+        if message.purpose == "recipient_notice":
+            # It named the customer to the recipient: that text goes too.
+            message.body = message.html_body = ""
+            fields += ["body", "html_body"]
+    message.save(update_fields=fields)
 
 
 def messages_resend_stuck() -> int:

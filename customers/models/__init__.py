@@ -5,6 +5,8 @@ from .customers import Customer, CustomerChange, UnconfirmedRegistration
 from .disclosures import Disclosure, LegalDisclosureRequest, Recipient
 from .incidents import Incident, IncidentNotice
 from .messages import Message
+from .pending import PendingChange
+from .recipient_notices import RecipientNotice
 from .requests import DataRequest, DataRequestEvent
 from .retention import (
     DestructionList,
@@ -41,6 +43,8 @@ __all__ = [
     "RetentionRule",
     "RetentionRun",
     "Message",
+    "PendingChange",
+    "RecipientNotice",
     "Service",
     "Submission",
     "UnconfirmedRegistration",

@@ -18,6 +18,23 @@ class Campaign(models.Model):
     subject_en = models.CharField(_("subject (English)"), max_length=200)
     body_vi = models.TextField(_("text (Vietnamese)"))
     body_en = models.TextField(_("text (English)"))
+    product = models.CharField(
+        _("product concerned"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "For a notice on the contract basis (a change to a product): it goes to every "
+            "customer with an active service of this product, without consent, so it must "
+            "carry no advertising."
+        ),
+    )
+    channel = models.CharField(
+        _("channel"),
+        max_length=8,
+        choices=[("", _("As the purpose says")), ("email", _("Email")), ("sms", _("SMS"))],
+        blank=True,
+        default="",
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )

@@ -26,6 +26,14 @@ class Recipient(models.Model):
     confidentiality_commitment = models.BooleanField(
         _("confidentiality commitment signed"), default=False
     )
+    notice_email = models.EmailField(
+        _("address for deletion and correction notices"),
+        blank=True,
+        help_text=_(
+            "Notices to delete or correct a customer's data go here; empty: the "
+            "data-protection role sends them another way and records that it did."
+        ),
+    )
     ended_on = models.DateField(_("relationship ended on"), null=True, blank=True)
     deletion_confirmed_at = models.DateField(_("deletion confirmed on"), null=True, blank=True)
 

@@ -37,6 +37,7 @@ class DataRequest(models.Model):
         OTHER = "other", _("Other")
 
     reference = models.CharField(_("reference"), max_length=20, unique=True)
+    submission_key = models.CharField(max_length=32, blank=True, default="", editable=False)
     customer = models.ForeignKey(
         "customers.Customer",
         on_delete=models.PROTECT,
@@ -97,7 +98,13 @@ class DataRequest(models.Model):
             models.CheckConstraint(
                 condition=Q(extended_until__isnull=True) | ~Q(extension_reason=""),
                 name="request_extension_has_reason",
-            )
+            ),
+            # The same rendered form sent twice (a double click, a reload) is one request.
+            models.UniqueConstraint(
+                fields=["customer", "submission_key"],
+                condition=~Q(submission_key=""),
+                name="request_once_per_rendered_form",
+            ),
         ]
 
     def __str__(self):

@@ -14,6 +14,7 @@ class RetentionRule(models.Model):
 
     class Category(models.TextChoices):
         CUSTOMER = "customer", _("Customer personal data")
+        SERVICE_ENDED = "service_ended", _("Customer personal data after the last service ends")
         ACC_5Y = "acc_5y", _("Accounting documents, 5-year class")
         ACC_10Y = "acc_10y", _("Accounting documents, 10-year class")
         ACC_PERMANENT = "acc_permanent", _("Accounting documents, permanent class")
@@ -26,6 +27,7 @@ class RetentionRule(models.Model):
 
     class Anchor(models.TextChoices):
         LAST_ACTIVITY = "last_activity", _("Last activity or end of the last service")
+        SERVICE_END = "service_end", _("End of the last service (or later activity)")
         WARRANTY_END = "warranty_end", _("End of the warranty")
         FISCAL_YEAR_END = "fiscal_year_end", _("End of the fiscal year")
         CREATION = "creation", _("Creation")
@@ -122,7 +124,7 @@ class ErasureCertificate(models.Model):
 
     class Trigger(models.TextChoices):
         REQUEST = "request", _("The customer's deletion request")
-        INACTIVITY = "inactivity", _("12 months without activity or service")
+        INACTIVITY = "inactivity", _("The retention period ended (inactivity or end of service)")
         STAFF = "staff", _("Company decision")
 
     customer = models.OneToOneField(

@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from customers.audit.admin_base import PersonalDataAdmin
@@ -8,7 +8,7 @@ from customers.outreach import services as communications
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "purpose", "status", "started_at", "audience_size"]
+    list_display = ["__str__", "purpose", "product", "status", "started_at", "audience_size"]
     readonly_fields = ["status", "created_by", "started_at", "audience_size"]
     actions = ["send"]
 
@@ -20,7 +20,11 @@ class CampaignAdmin(admin.ModelAdmin):
     )
     def send(self, request, queryset):
         for campaign in queryset:
-            count = communications.campaign_start(campaign=campaign)
+            try:
+                count = communications.campaign_start(campaign=campaign)
+            except communications.CampaignRefused as exc:
+                self.message_user(request, str(exc), level=messages.ERROR)
+                continue
             self.message_user(request, _("%(count)s customers will receive it.") % {"count": count})
 
 

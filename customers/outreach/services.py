@@ -8,7 +8,9 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from consents.models import Purpose
 from consents.selectors import customers_consenting, purposes_needing_consent
 from customers.core import jobs
 from customers.core.actors import Actor
@@ -67,9 +69,27 @@ def campaign_save(*, campaign: Campaign, actor) -> Campaign:
     return campaign
 
 
+class CampaignRefused(Exception):
+    pass
+
+
+def is_service_notice(campaign: Campaign) -> bool:
+    """A notice on the contract basis (a change to a product the customer uses): no consent,
+    no opt-in, no unsubscribe link, no advertising label, no marketing cap; quiet hours still
+    apply (``message_queue``)."""
+    return campaign.purpose.legal_basis == Purpose.LegalBasis.CONTRACT
+
+
 def campaign_audience(campaign: Campaign):
-    """Computed at send time: current consent, not erased, email channel not suspended."""
-    audience = customers_consenting(campaign.purpose.code)
+    """Computed at send time: current consent (or, for a service notice, an active service
+    of the product), not erased, the channel usable."""
+    if is_service_notice(campaign):
+        using = Service.objects.filter(status=Service.Status.ACTIVE, product=campaign.product)
+        audience = Customer.objects.exclude(status=Customer.Status.ERASED).filter(
+            pk__in=using.values("customer_id")
+        )
+    else:
+        audience = customers_consenting(campaign.purpose.code)
     if campaign_channel(campaign) == Message.Channel.EMAIL:
         return audience.filter(email_suspended_at__isnull=True).exclude(email_index="")
     return audience.exclude(phone_mobile_index="")
@@ -77,7 +97,7 @@ def campaign_audience(campaign: Campaign):
 
 def campaign_channel(campaign: Campaign) -> str:
     return {"sms": Message.Channel.SMS, "phone": Message.Channel.CALL}.get(
-        campaign.purpose.channel, Message.Channel.EMAIL
+        campaign.channel or campaign.purpose.channel, Message.Channel.EMAIL
     )
 
 
@@ -87,6 +107,10 @@ def campaign_start(*, campaign: Campaign, batch: int = 500) -> int:
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status != Campaign.Status.DRAFT:
         return 0
+    if is_service_notice(campaign) and (campaign.purpose.is_marketing or not campaign.product):
+        raise CampaignRefused(
+            _("A notice on the contract basis names the product whose customers it concerns.")
+        )
     ids = list(campaign_audience(campaign).values_list("pk", flat=True))
     campaign.status, campaign.started_at = Campaign.Status.SENDING, timezone.now()
     campaign.audience_size = len(ids)
@@ -118,10 +142,11 @@ def campaign_batch(*, campaign_id: int, customer_ids) -> int:
         message = message_queue(
             customer=customer,
             purpose=campaign.purpose.code,
-            template="campaign",
+            template="service_change" if is_service_notice(campaign) else "campaign",
             context={
                 "subject": campaign.subject_en if english else campaign.subject_vi,
                 "body": campaign.body_en if english else campaign.body_vi,
+                "product": campaign.product,
             },
             hold_reason="daily marketing limit reached" if capped else "",
             campaign=campaign,

@@ -1,10 +1,24 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from customers.audit.admin_base import PersonalDataAdmin
 from customers.models import AccountingDocument, Service, Submission, Warranty
-from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin
+from customers.outreach.support import (
+    SUMMARY_MAX,
+    SupportSummaryMissing,
+    support_exchange_notify,
+)
+from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin, action_page
 from privacysite.display import money
+
+
+class SupportExchangeForm(forms.Form):
+    summary = forms.CharField(
+        label=_("What was asked, done or agreed"),
+        max_length=SUMMARY_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
 
 
 @admin.register(Service)
@@ -15,6 +29,43 @@ class ServiceAdmin(PersonalDataAdmin):
     raw_id_fields = ["customer"]
     paginator = CappedCountPaginator
     show_full_result_count = False
+    actions = ["tell_about_support_exchange"]
+
+    @admin.action(
+        description=_("Tell the customers about a support exchange"), permissions=["change"]
+    )
+    def tell_about_support_exchange(self, request, queryset):
+        form = SupportExchangeForm(request.POST if "summary" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            try:
+                count = support_exchange_notify(
+                    service_ids=list(queryset.values_list("pk", flat=True)),
+                    actor=request.user,
+                    summary=form.cleaned_data["summary"],
+                )
+            except SupportSummaryMissing:
+                form.add_error("summary", _("Write what was asked, done or agreed."))
+            else:
+                self.message_user(
+                    request,
+                    _("%(count)s customers will receive the summary.") % {"count": count},
+                    messages.SUCCESS,
+                )
+                return None
+        return action_page(
+            self,
+            request,
+            queryset,
+            action="tell_about_support_exchange",
+            form=form,
+            title=_("Tell the customers about a support exchange"),
+            intro=_(
+                "The customer of each selected service receives this summary by email, as our "
+                "privacy policy promises for exchanges with technical support. Write no "
+                "advertising here."
+            ),
+            submit=_("Send the summary"),
+        )
 
 
 @admin.register(Warranty)

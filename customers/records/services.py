@@ -14,7 +14,8 @@ from consents.services.ledger import consents_grant_many
 from customers.core.actors import Actor
 from customers.core.personal_data import CUSTOMER_FIELDS, blind_indexes
 from customers.messaging.services import absolute_url, message_queue
-from customers.models import Customer, CustomerChange
+from customers.models import Customer, CustomerChange, RecipientNotice
+from customers.sharing.notices import recipients_notify
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +101,10 @@ def _customer_update(*, customer: Customer, actor, data: dict, reason: str, keep
     customer.full_clean(exclude=["email_index"], validate_constraints=False)
     customer.save(update_fields=[*after, *indexes, "updated_at"])
     _record_change(customer=customer, actor=actor, before=before, after=after, reason=reason)
+    # Whoever we gave these fields to is told to correct them (Law 91 Art 10(3)).
+    recipients_notify(
+        customer_ids=[customer.pk], kind=RecipientNotice.Kind.CORRECT, changed=sorted(after)
+    )
     if before.get("email"):
         # The old address is told, so that a hijacked account is noticed.
         message_queue(

@@ -13,11 +13,10 @@ from consents.models import Purpose
 from consents.services.ledger import consents_grant_many
 from customers.core.selectors import customer_by_email
 from customers.models import Customer, Submission
+from customers.records.pending import pending_change_create
 from customers.records.services import (
     customer_create,
     customer_send_confirmation,
-    customer_touch,
-    customer_update,
 )
 
 logger = logging.getLogger(__name__)
@@ -62,8 +61,9 @@ def submission_accept(
 
 @transaction.atomic
 def submission_process(*, submission_id: int) -> Customer | None:
-    """Find the customer by email (or create one), merge, link the submission, grant the
-    purposes ticked and queue the confirmation, in one transaction. A repeat does nothing."""
+    """Find the customer by email: a new one is created with the purposes ticked and asked
+    to confirm; a known one gets a pending change, applied only once the customer confirms
+    it through the address on file. One transaction; a repeat does nothing."""
     submission = (
         Submission.objects.select_for_update(skip_locked=True)
         .filter(pk=submission_id, processed_at=None)
@@ -84,18 +84,19 @@ def submission_process(*, submission_id: int) -> Customer | None:
             reason=form,
         )
     else:
-        customer_update(customer=customer, actor=actor, data=data, reason=form, keep_blank=True)
-        customer_touch(customer=customer)
-    consents_grant_many(
-        customer=customer,
-        purposes=list(Purpose.objects.filter(code__in=pending["consented"])),
-        channel=pending["channel"],
-        language=language,
-        policy_version=submission.policy_version,
-        ip_address=submission.ip_address,
-        user_agent=submission.user_agent,
-    )
-    if customer.contact_confirmed_at is None:
+        # Anyone can type a known address into a public form: nothing changes (values or
+        # purposes) until the customer confirms through a link sent to the address on file.
+        pending_change_create(customer=customer, submission=submission, pending=pending)
+    if created:
+        consents_grant_many(
+            customer=customer,
+            purposes=list(Purpose.objects.filter(code__in=pending["consented"])),
+            channel=pending["channel"],
+            language=language,
+            policy_version=submission.policy_version,
+            ip_address=submission.ip_address,
+            user_agent=submission.user_agent,
+        )
         customer_send_confirmation(customer=customer)
     Submission.objects.filter(pk=submission.pk).update(
         customer=customer, pending="", processed_at=timezone.now(), problem=""

@@ -3,7 +3,7 @@
 import logging
 
 from customers.core import jobs
-from customers.records import submissions
+from customers.records import pending, submissions
 
 logger = logging.getLogger(__name__)
 
@@ -13,3 +13,8 @@ def submissions_process_pending():
     count = submissions.submissions_process_pending()
     if count:
         logger.info("submission.processed_batch count=%s", count)
+
+
+@jobs.task(jobs.PENDING_CHANGES_EXPIRE)
+def pending_changes_expire():
+    pending.pending_changes_expire()

@@ -12,6 +12,12 @@ from consents.models import ConsentEvent
 from consents.selectors import policy_current
 from customers.records.form_limits import form_accepted_count, form_post_refused
 from customers.records.forms import RegistrationForm, ServiceRequestForm, raw_submission
+from customers.records.pending import (
+    PendingChangeError,
+    pending_change_confirm,
+    pending_change_for_token,
+    pending_change_rows,
+)
 from customers.records.services import ConfirmationError, customer_confirm_contact
 from customers.records.submissions import submission_accept
 from privacysite.http import client_ip
@@ -105,4 +111,37 @@ class ConfirmContactView(View):
             return render(
                 request, "customers/confirm_failed.html", {"reason": str(exc)}, status=400
             )
-        return render(request, "customers/confirmed.html")
+        return redirect("customers:confirmed")
+
+
+class ConfirmedView(TemplateView):
+    template_name = "customers/confirmed.html"
+
+
+class ConfirmChangeView(View):
+    """The link sent to the address on file: GET shows old → new and a button (mail scanners
+    that open links confirm nothing), POST applies the change, then redirects."""
+
+    template_name = "customers/confirm_change.html"
+
+    def get(self, request, token):
+        try:
+            change = pending_change_for_token(token)
+        except PendingChangeError as exc:
+            return render(
+                request, "customers/confirm_failed.html", {"reason": str(exc)}, status=400
+            )
+        return render(
+            request,
+            self.template_name,
+            {"rows": pending_change_rows(change), "done": change.status == change.Status.CONFIRMED},
+        )
+
+    def post(self, request, token):
+        try:
+            pending_change_confirm(token=token)
+        except PendingChangeError as exc:
+            return render(
+                request, "customers/confirm_failed.html", {"reason": str(exc)}, status=400
+            )
+        return redirect("customers:confirm_change", token=token)

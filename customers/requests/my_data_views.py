@@ -2,10 +2,11 @@
 complains, through a signed link and without an account."""
 
 import logging
+import secrets
 
 from django.conf import settings
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods
@@ -56,8 +57,12 @@ def start(request):
                     context={"link": absolute_url(path), "hours": my_data.max_age() // 3600},
                     language=get_language(),
                 )
-            return render(request, "customers/my_data/sent.html")
+            return redirect("customers:my_data_sent")
     return render(request, "customers/my_data/start.html", {"form": form})
+
+
+def sent(request):
+    return render(request, "customers/my_data/sent.html")
 
 
 def open_link(request, token):
@@ -144,7 +149,25 @@ def download_html(request, customer):
 
 
 def _opened(request, customer, kind, **fields):
-    data_request = request_open(customer=customer, kind=kind, language=get_language(), **fields)
+    data_request = request_open(
+        customer=customer,
+        kind=kind,
+        language=get_language(),
+        submission_key=request.POST.get("submission_key", ""),
+        **fields,
+    )
+    return redirect("customers:my_data_request", reference=data_request.reference)
+
+
+def _once(request) -> dict:
+    """One key per rendered form (kept when a form comes back with errors): the same form
+    sent twice opens one request."""
+    return {"submission_key": request.POST.get("submission_key") or secrets.token_urlsafe(16)}
+
+
+@customer_required
+def request_sent(request, customer, reference):
+    data_request = get_object_or_404(customer.requests, reference=reference)
     return render(request, "customers/my_data/request_sent.html", {"data_request": data_request})
 
 
@@ -160,7 +183,9 @@ def correct(request, customer):
         else:
             return _opened(request, customer, DataRequest.Kind.CORRECTION, proposed_changes=changes)
     return render(
-        request, "customers/my_data/form.html", {"form": form, "kind": DataRequest.Kind.CORRECTION}
+        request,
+        "customers/my_data/form.html",
+        {"form": form, "kind": DataRequest.Kind.CORRECTION, **_once(request)},
     )
 
 
@@ -175,7 +200,9 @@ def _simple_request(kind):
         form = FreeTextForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             return _opened(request, customer, kind, details=form.cleaned_data["details"])
-        return render(request, "customers/my_data/form.html", {"form": form, "kind": kind})
+        return render(
+            request, "customers/my_data/form.html", {"form": form, "kind": kind, **_once(request)}
+        )
 
     view.__name__ = f"request_{kind}"
     return view
@@ -201,7 +228,7 @@ def complain(request, customer):
     return render(
         request,
         "customers/my_data/form.html",
-        {"form": form, "kind": DataRequest.Kind.COMPLAINT, "multipart": True},
+        {"form": form, "kind": DataRequest.Kind.COMPLAINT, "multipart": True, **_once(request)},
     )
 
 

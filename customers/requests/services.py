@@ -92,13 +92,24 @@ def request_open(
     complaint_category: str = "",
     attachment=None,
     processor_involved: bool = False,
+    submission_key: str = "",
 ) -> DataRequest:
     """Record a request, start its clock and acknowledge it by email.
 
     A request from a suspended email channel is held until the customer is re-verified.
+    The same rendered form sent again (``submission_key``) returns the request it opened.
     """
     if customer.is_erased:
         raise RequestError("The customer's data has been erased.")
+    if submission_key:
+        # Waits on the customer's row, so a second copy sent at the same moment finds the
+        # first one's request instead of opening another.
+        Customer.objects.select_for_update().filter(pk=customer.pk).first()
+        existing = DataRequest.objects.filter(
+            customer=customer, submission_key=submission_key[:32]
+        ).first()
+        if existing is not None:
+            return existing
     received = timezone.now()
     ack, due = request_deadlines(
         kind, timezone.localdate(received), processor_involved=processor_involved
@@ -106,6 +117,7 @@ def request_open(
     held = customer.email_suspended
     request = DataRequest(
         reference=_new_reference(),
+        submission_key=submission_key[:32],
         customer=customer,
         kind=kind,
         status=S.HELD if held else S.RECEIVED,

@@ -32,11 +32,15 @@ from customers.models import (
     ErasureCertificate,
     LegalHold,
     Message,
+    PendingChange,
+    RecipientNotice,
     RetentionRule,
     Service,
     Submission,
     Warranty,
 )
+from customers.retention.farewell import farewells_queue
+from customers.sharing.notices import recipients_notify
 from customers.signals import customers_erased
 from privacysite.journal import journal_erasures
 
@@ -62,9 +66,10 @@ def document_retained_until(document: AccountingDocument, rules: dict) -> dateti
     return fiscal_year_end(document.fiscal_year) + relativedelta(months=rule.period_months)
 
 
-def blockers(customer_ids, *, except_request_id=None) -> dict[int, list[str]]:
-    """Why each of these customers cannot be erased now (customers absent: nothing blocks)."""
-    today = timezone.localdate()
+def blockers(customer_ids, *, except_request_id=None, on=None) -> dict[int, list[str]]:
+    """Why each of these customers cannot be erased now, or on the day ``on`` (a warranty
+    ending before then no longer blocks). Customers absent: nothing blocks."""
+    today = on or timezone.localdate()
     found: dict[int, list[str]] = {}
 
     def add(ids, reason):
@@ -152,8 +157,12 @@ def customers_erase(
         now = timezone.now()
         kept = _kept(eligible)
         customers_erased.send(sender=Customer, customer_ids=eligible)
+        # The last message is written now, while the address still exists (item 4, issue 15).
+        farewells_queue(eligible, kept=kept, trigger=trigger, at=now)
+        recipients_notify(customer_ids=eligible, kind=RecipientNotice.Kind.DELETE)
         counts = {
             "submissions": Submission.objects.filter(customer_id__any=eligible).delete()[0],
+            "pending_changes": PendingChange.objects.filter(customer_id__any=eligible).delete()[0],
             "messages": Message.objects.filter(customer_id__any=eligible).delete()[0],
             "change_history": CustomerChange.objects.filter(customer_id__any=eligible).delete()[0],
             "warranties": Warranty.objects.filter(customer_id__any=eligible).delete()[0],
@@ -301,9 +310,25 @@ def inactive_since(cutoff):
     return Customer.objects.exclude(status=Customer.Status.ERASED).filter(_inactive(cutoff))
 
 
+def _service_ended(cutoff) -> Q:
+    """Had a service, none running, the last one ended before ``cutoff``, and no activity
+    since then either (a customer who came back is not erased)."""
+    running = Service.objects.filter(customer=OuterRef("pk")).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=cutoff.date()) | Q(status=Service.Status.ACTIVE)
+    )
+    had = Service.objects.filter(customer=OuterRef("pk"))
+    return Q(last_activity_at__lt=cutoff) & Q(Exists(had)) & ~Q(Exists(running))
+
+
+def _due(rule: RetentionRule, cutoff) -> Q:
+    if rule.anchor == RetentionRule.Anchor.SERVICE_END:
+        return _service_ended(cutoff)
+    return _inactive(cutoff)
+
+
 def due_for_erasure_q(rule: RetentionRule, now=None) -> Q:
     now = now or timezone.now()
-    due = _inactive(now - relativedelta(months=rule.period_months))
+    due = _due(rule, now - relativedelta(months=rule.period_months))
     if rule.notice_days:
         notice_cutoff = now - datetime.timedelta(days=rule.notice_days)
         due &= Q(erasure_notice_sent_at__lte=notice_cutoff) | Q(email_index="")
@@ -322,5 +347,8 @@ def due_for_notice(rule: RetentionRule, now=None):
         now - relativedelta(months=rule.period_months) + datetime.timedelta(days=rule.notice_days)
     )
     return (
-        inactive_since(cutoff).filter(erasure_notice_sent_at__isnull=True).exclude(email_index="")
+        Customer.objects.exclude(status=Customer.Status.ERASED)
+        .filter(_due(rule, cutoff))
+        .filter(erasure_notice_sent_at__isnull=True)
+        .exclude(email_index="")
     )

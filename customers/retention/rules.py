@@ -16,6 +16,18 @@ DEFAULT_RULES = {
         0,
         30,
     ),
+    # "Deleted when the service stops" (MMGROUP's policy): a customer whose last service
+    # ended is erased after this grace period (final invoice, support questions), unless they
+    # come back; customers who never had a service fall under the inactivity rule above.
+    C.SERVICE_ENDED: (
+        1,
+        A.SERVICE_END,
+        ACT.ERASE,
+        "Company policy published in the privacy policy: deletion when the service ends; "
+        "Law 91/2025 Art 14(1)",
+        0,
+        14,
+    ),
     C.ACC_5Y: (
         60,
         A.FISCAL_YEAR_END,
@@ -114,3 +126,15 @@ def retention_rules_ensure() -> None:
 
 def rules() -> dict:
     return {r.category: r for r in RetentionRule.objects.all()}
+
+
+CUSTOMER_CATEGORIES = (C.CUSTOMER, C.SERVICE_ENDED)
+
+
+def customer_rules() -> list:
+    """The rules that erase customers, each with a period (a rule emptied by staff is off)."""
+    return [
+        r
+        for r in RetentionRule.objects.filter(category__in=CUSTOMER_CATEGORIES)
+        if r.period_months is not None
+    ]

@@ -22,7 +22,9 @@ from customers.models import (
     RetentionRun,
 )
 from customers.retention import erasure
+from customers.retention.farewell import kept_for_customer
 from customers.retention.records import records_delete, records_due
+from customers.retention.rules import customer_rules
 from customers.retention.rules import rules as retention_rules
 
 logger = logging.getLogger(__name__)
@@ -41,14 +43,15 @@ def retention_plan(*, now=None) -> dict:
     now = now or timezone.now()
     rules = retention_rules()
     plan = {}
-    customer_rule = rules.get(C.CUSTOMER)
-    if customer_rule and customer_rule.period_months is not None:
-        plan["customer_notice"] = list(
-            erasure.due_for_notice(customer_rule, now).values_list("pk", flat=True)
-        )
-        plan["customer_erase"] = list(
-            erasure.due_for_erasure(customer_rule, now).values_list("pk", flat=True)
-        )
+    # One plan over every rule that erases customers (after inactivity, after the last
+    # service ends): a customer due under both is planned once.
+    notice, erase = set(), set()
+    for rule in customer_rules():
+        notice.update(erasure.due_for_notice(rule, now).values_list("pk", flat=True))
+        erase.update(erasure.due_for_erasure(rule, now).values_list("pk", flat=True))
+    if customer_rules():
+        plan["customer_notice"] = sorted(notice)
+        plan["customer_erase"] = sorted(erase)
     plan.update(records_due(rules, now))
     plan["documents_past_period"] = [d.pk for d in documents_past_period(rules, now)]
     return plan
@@ -156,44 +159,57 @@ def _run_record(run_id, batch, counts: dict) -> None:
 
 
 def retention_notice_batch(*, customer_ids, run_id=None, batch=None, now=None) -> int:
-    """Tell customers, once, that their data will be erased for inactivity."""
+    """Tell customers, once, that their data will be erased, on which day, and what the law
+    makes us keep (and until when). Only those who will actually be erased that day are
+    told: one whose erasure is blocked (a legal hold, an open request, a warranty running
+    past that day) is told nothing yet, and is told once it is not."""
     now = now or timezone.now()
-    rule = retention_rules()[C.CUSTOMER]
-    sent = 0
+    sent = withheld = 0
     with transaction.atomic():
-        due = erasure.due_for_notice(rule, now).filter(pk__in=customer_ids).select_for_update()
-        for customer in due:
-            message_queue(
-                customer=customer,
-                purpose="service",
-                template="erasure_notice",
-                context={
-                    "days": rule.notice_days,
-                    "date": timezone.localdate(
-                        now + datetime.timedelta(days=rule.notice_days)
-                    ).isoformat(),
-                },
+        for rule in customer_rules():
+            erase_on = timezone.localdate(now + datetime.timedelta(days=rule.notice_days))
+            due = list(
+                erasure.due_for_notice(rule, now).filter(pk__in=customer_ids).select_for_update()
             )
-            sent += 1
-        Customer.objects.filter(pk__in=[c.pk for c in due]).update(erasure_notice_sent_at=now)
-    _run_record(run_id, batch, {"notified": sent})
+            blocked = erasure.blockers([c.pk for c in due], on=erase_on)
+            due = [c for c in due if c.pk not in blocked]
+            withheld += len(blocked)
+            kept = erasure._kept([c.pk for c in due])
+            for customer in due:
+                message_queue(
+                    customer=customer,
+                    purpose="service",
+                    template="erasure_notice",
+                    context={
+                        "days": rule.notice_days,
+                        "date": erase_on.strftime("%d/%m/%Y"),
+                        "kept": kept_for_customer(
+                            kept.get(customer.pk, []), customer.preferred_language
+                        ),
+                    },
+                )
+                sent += 1
+            Customer.objects.filter(pk__in=[c.pk for c in due]).update(erasure_notice_sent_at=now)
+    _run_record(run_id, batch, {"notified": sent, "notice_withheld_blocked": withheld})
     return sent
 
 
 def retention_erase_batch(*, customer_ids, run_id=None, batch=None, now=None) -> int:
-    rule = retention_rules()[C.CUSTOMER]
     now = now or timezone.now()
-    erased, _blocked = erasure.customers_erase(
-        customer_ids=customer_ids,
-        actor=Actor.system("retention"),
-        rule=rule,
-        trigger=ErasureCertificate.Trigger.INACTIVITY,
-        reason=rule.legal_basis[:200],
-        only_if=erasure.due_for_erasure_q(rule, now),
-        durable=False,
-    )
-    _run_record(run_id, batch, {"erased": len(erased)})
-    return len(erased)
+    total = 0
+    for rule in customer_rules():
+        erased, _blocked = erasure.customers_erase(
+            customer_ids=customer_ids,
+            actor=Actor.system("retention"),
+            rule=rule,
+            trigger=ErasureCertificate.Trigger.INACTIVITY,
+            reason=rule.legal_basis[:200],
+            only_if=erasure.due_for_erasure_q(rule, now),
+            durable=False,
+        )
+        total += len(erased)
+    _run_record(run_id, batch, {"erased": total})
+    return total
 
 
 def retention_delete_old_records(*, run_id=None, now=None, batch=5000) -> dict:

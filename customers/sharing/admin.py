@@ -10,8 +10,10 @@ from customers.models import (
     Disclosure,
     LegalDisclosureRequest,
     Recipient,
+    RecipientNotice,
 )
 from customers.sharing import services as disclosures
+from customers.sharing.notices import NoticeAnswerMissing, recipient_notice_confirm
 from privacysite.admin_utils import ReadOnlyAdmin, action_page
 
 
@@ -23,10 +25,83 @@ class RecipientAdmin(admin.ModelAdmin):
         "hosted_in",
         "agreement_date",
         "confidentiality_commitment",
+        "notice_email",
         "ended_on",
         "deletion_confirmed_at",
     ]
     list_filter = ["kind", "hosted_in"]
+
+
+class AnsweredFilter(admin.SimpleListFilter):
+    title = _("answered")
+    parameter_name = "answered"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("No")), ("yes", _("Yes"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(confirmed_at__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(RecipientNotice)
+class RecipientNoticeAdmin(admin.ModelAdmin):
+    """The data-protection role follows each notice until the recipient's answer is
+    recorded; the list opens on the unanswered ones, oldest deadline first."""
+
+    list_display = [
+        "recipient",
+        "customer_id",
+        "kind",
+        "fields",
+        "deadline",
+        "email_status",
+        "confirmed_at",
+    ]
+    list_filter = [AnsweredFilter, "kind", "recipient"]
+    fields = [
+        "recipient",
+        "customer_id",
+        "kind",
+        "fields",
+        "created_at",
+        "deadline",
+        "email_status",
+        "sent_at",
+        "confirmation",
+        "confirmed_at",
+        "confirmed_by",
+    ]
+    readonly_fields = [f for f in fields if f not in ("sent_at", "confirmation")]
+
+    def changelist_view(self, request, extra_context=None):
+        if "answered" not in request.GET and not request.GET.get("_changelist_filters"):
+            query = request.GET.copy()
+            query["answered"] = "no"
+            request.GET = query
+            request.META["QUERY_STRING"] = query.urlencode()
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("email to the recipient"))
+    def email_status(self, obj):
+        return obj.message.get_status_display() if obj.message else _("none (no address)")
+
+    def has_add_permission(self, request):
+        return False  # notices come from erasures and corrections
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record that the recipient was told stays
+
+    def save_model(self, request, obj, form, change):
+        # The answer goes through the service: once recorded it is not rewritten.
+        if "sent_at" in form.changed_data:
+            RecipientNotice.objects.filter(pk=obj.pk).update(sent_at=obj.sent_at)
+        if "confirmation" in form.changed_data:
+            try:
+                recipient_notice_confirm(notice=obj, actor=request.user, answer=obj.confirmation)
+            except NoticeAnswerMissing:
+                messages.error(request, _("Write what the recipient answered."))
 
 
 @admin.register(Disclosure)

@@ -34,10 +34,17 @@ class DisclosureRefused(Exception):
 def disclosure_record(
     *, recipient: Recipient, customer_ids, fields, legal_basis: str, actor, note: str = ""
 ) -> Disclosure:
-    """Record a sharing. To a partner it is refused unless every customer's consent to
-    partner sharing is current."""
+    """Record a sharing. To a processor it is refused without a confidentiality commitment on
+    record; to a partner unless every customer's consent to partner sharing is current."""
     actor = Actor.of(actor).require("customers.add_disclosure")
     customer_ids = sorted(set(customer_ids))
+    if recipient.kind == Recipient.Kind.PROCESSOR and not recipient.confidentiality_commitment:
+        raise DisclosureRefused(
+            _(
+                "%(name)s has no confidentiality commitment on record: nothing may be shared with it."
+            )
+            % {"name": recipient.name}
+        )
     if recipient.kind == Recipient.Kind.PARTNER:
         consenting = set(
             ConsentState.objects.filter(

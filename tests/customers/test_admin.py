@@ -139,7 +139,14 @@ def test_staff_edit_is_recorded_in_history_with_old_value_encrypted(admin_client
 
 def inline_management_forms():
     data = {}
-    for prefix in ["services", "warranties", "consent_states", "messages", "changes"]:
+    for prefix in [
+        "services",
+        "warranties",
+        "consent_states",
+        "messages",
+        "changes",
+        "pending_changes",
+    ]:
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     return data
 

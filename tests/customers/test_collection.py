@@ -110,10 +110,11 @@ def test_registration_sends_a_confirmation_link_that_confirms_once(
     assert client.get(path).status_code == 200
     assert Customer.objects.get().contact_confirmed_at is None  # GET confirms nothing
     response = client.post(path)
-    assert response.status_code == 200
+    assert response.status_code == 302  # redirect after the POST
+    assert "Cảm ơn" in client.get(response["Location"]).content.decode()
     confirmed_at = Customer.objects.get().contact_confirmed_at
     assert confirmed_at is not None
-    assert client.post(path).status_code == 200  # a repeat is harmless
+    assert client.post(path).status_code == 302  # a repeat is harmless
     assert Customer.objects.get().contact_confirmed_at == confirmed_at
 
 
@@ -133,7 +134,11 @@ def test_expired_or_tampered_confirmation_link_is_refused_clearly(
     assert Customer.objects.get().contact_confirmed_at is None
 
 
-def test_second_registration_with_same_email_merges_and_keeps_old_values(client, seeded):
+def test_second_registration_with_same_email_merges_once_confirmed_and_keeps_old_values(
+    client, seeded
+):
+    from customers.records.pending import pending_change_confirm, pending_token
+
     business = {
         "kind": "business",
         "business_name": "Công ty TNHH Sao Mai",
@@ -142,6 +147,9 @@ def test_second_registration_with_same_email_merges_and_keeps_old_values(client,
     register(client, **business, contact_person="Nguyễn Thị Hoa")
     register(client, **business, email="HOA.NGUYEN@example.vn", phone_mobile="0987 654 321")
     customer = Customer.objects.get()
+    assert customer.phone_mobile == "0912 345 678"  # nothing changes before the confirmation
+    pending_change_confirm(token=pending_token(customer.pending_changes.get()))
+    customer.refresh_from_db()
     assert customer.phone_mobile == "0987 654 321"
     assert customer.contact_person == "Nguyễn Thị Hoa"  # a blank keeps the known value
     assert Submission.objects.filter(customer=customer).count() == 2

@@ -55,3 +55,18 @@ def test_ask_open_download_correct_and_see_who_looked(
     html = page.content()
     assert "0988 333 444" in html and "0912 111 222" not in html
     assert "cskh" in page.locator("main").inner_text()
+
+
+def test_reloading_the_page_after_a_deletion_request_files_nothing_again(live_server, page, seeded):
+    from customers.requests import my_data
+
+    customer = CustomerFactory(email="reload@example.vn")
+    page.goto(live_server.url + "/my-data/open/" + my_data.link_token(customer) + "/")
+    page.goto(live_server.url + "/my-data/delete/")
+    page.get_by_role("button", name="Gửi").click()
+    page.get_by_role("heading", name="Chúng tôi đã nhận được yêu cầu của bạn").wait_for()
+    page.reload()
+    page.get_by_role("heading", name="Chúng tôi đã nhận được yêu cầu của bạn").wait_for()
+    page.go_back()
+    page.go_forward()
+    assert DataRequest.objects.filter(customer=customer).count() == 1

@@ -103,7 +103,7 @@ class PublicUrlsNeverFail(TestCase):
     @given(email=st.one_of(TEXT, st.emails()))
     def test_asking_for_a_my_data_link(self, email):
         response = self.answer("post", reverse("customers:my_data"), {"email": email})
-        assert response.status_code == 200
+        assert response.status_code in (200, 302)  # the form again, or redirect after POST
 
     @EXAMPLES
     @given(language=TEXT, next_url=TEXT)
@@ -136,4 +136,4 @@ class PublicUrlsNeverFail(TestCase):
     def test_preferences_with_a_valid_token(self, purposes):
         path = reverse("consents:preferences", args=[preferences_token(self.customer)])
         data = {f"purpose_{k}": v for k, v in purposes.items()}
-        assert self.answer("post", path, data).status_code == 200
+        assert self.answer("post", path, data).status_code == 302  # redirect after the POST
