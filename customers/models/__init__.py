@@ -5,6 +5,7 @@ from .customers import Customer, CustomerChange, UnconfirmedRegistration
 from .disclosures import Disclosure, LegalDisclosureRequest, Recipient
 from .incidents import Incident, IncidentNotice
 from .messages import Message
+from .my_data import MyDataLinkRequest, MyDataSession
 from .requests import DataRequest, DataRequestEvent
 from .retention import (
     DestructionList,
@@ -41,6 +42,8 @@ __all__ = [
     "RetentionRule",
     "RetentionRun",
     "Message",
+    "MyDataLinkRequest",
+    "MyDataSession",
     "Service",
     "Submission",
     "UnconfirmedRegistration",
