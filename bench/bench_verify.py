@@ -13,8 +13,10 @@ Passes:
   Python, one HMAC per entry, nothing checked: the loop the issue names as the baseline.
 - minimal: the same cursor returning the verifier's server-built canonical text, one HMAC per
   entry, nothing checked: the least any verifier of this chain can do in Python.
-- verify: ``access_log_verify()`` (links, hashes, late seals, signed head, retention, and the
-  by-customer index comparison).
+- verify: ``access_log_verify()`` as ``verify_audit_log`` runs it (links, hashes, late seals,
+  signed head, retention, and the by-customer index comparison on a second connection).
+
+All three passes turn PostgreSQL's JIT off for their query (it costs seconds here).
 """
 
 import argparse
@@ -119,6 +121,7 @@ def plain():
     base = hmac.new(key, digestmod=hashlib.sha256)
     connection.ensure_connection()
     with transaction.atomic(), connection.connection.cursor(name="plain") as cursor:
+        connection.connection.execute("SET LOCAL jit = off")  # as the verifier does
         cursor.itersize = 10_000
         cursor.execute(_PLAIN_SQL)
         # jsonb arrives as its text on Django's connection: used as it is, as the sealer's
@@ -154,6 +157,7 @@ def minimal():
     base = hmac.new(key, digestmod=hashlib.sha256)
     connection.ensure_connection()
     with transaction.atomic(), connection.connection.cursor(name="minimal") as cursor:
+        connection.connection.execute("SET LOCAL jit = off")
         cursor.itersize = 10_000
         cursor.execute(verify._CANONICAL_SQL, (verify.LATE_SEAL_SECONDS, 0))
         for _seq, _id, _prev_hash, digest, text, _late in cursor:

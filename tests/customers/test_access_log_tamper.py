@@ -195,3 +195,16 @@ def test_entries_of_every_shape_verify():
     result = access_log_verify()
     assert result.ok, result.problems
     assert result.checked == 9
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_index_is_compared_on_its_own_connection_outside_a_transaction(postgres):
+    """As the command runs it (no transaction open): the comparison runs alongside the walk."""
+    customer, other = CustomerFactory(), CustomerFactory()
+    write(3, [customer])
+    seal_all()
+    assert access_log_verify().ok
+    AccessLogSubject.objects.create(entry=AccessLogEntry.objects.get(seal_seq=2), customer=other)
+    result = access_log_verify()
+    assert result.first_bad == 2
+    assert "the row for customer" in result.problems[0]
