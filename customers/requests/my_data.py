@@ -88,6 +88,8 @@ def session_open(token: str) -> tuple[MyDataSession, str]:
         raise LinkError("expired") from exc
     except signing.BadSignature as exc:
         raise LinkError("invalid") from exc
+    if not Customer.objects.filter(pk=int(data["c"])).exists():
+        raise LinkError("invalid")
     key = secrets.token_urlsafe(32)
     try:
         with transaction.atomic():
@@ -97,7 +99,7 @@ def session_open(token: str) -> tuple[MyDataSession, str]:
                 key_hash=_digest(key),
                 expires_at=timezone.now() + datetime.timedelta(seconds=max_age()),
             )
-    except IntegrityError as exc:  # the nonce was spent before (or the customer is gone)
+    except IntegrityError as exc:  # the nonce was spent before
         raise LinkError("used") from exc
     return session, key
 
