@@ -67,16 +67,24 @@ def access_log_verify(*, chunk: int = 10_000, max_problems: int = 20, now=None) 
     disagree with the entries."""
     key_ = chain.key()
     report = _Report(max_problems)
-    head = AuditChainHead.objects.filter(pk=1).first()
-    start, prev = (head.pruned_seq, head.pruned_hash) if head else (0, "")
-    index = _IndexCheck(start, max_problems)  # on PostgreSQL, alongside the walk
-    walk = _walk_postgresql if connection.vendor == "postgresql" else _walk_orm
-    checked, end = walk(start, prev, key_, report, chunk)
-    if head is None:
-        if checked:
-            report.add(start + 1, "the chain head is missing: the log was tampered with")
-    else:
-        _check_head(head, key_, end, report, now or timezone.now())
+    # Outside a transaction (the command), the head and the walk share one snapshot, so that
+    # the sealer or the pruner working meanwhile cannot look like tampering; the index is
+    # compared on a second connection at the same time.
+    alone = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with transaction.atomic():
+        if alone:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        head = AuditChainHead.objects.filter(pk=1).first()
+        start, prev = (head.pruned_seq, head.pruned_hash) if head else (0, "")
+        index = _IndexCheck(start, max_problems, in_thread=alone)
+        walk = _walk_postgresql if connection.vendor == "postgresql" else _walk_orm
+        checked, end = walk(start, prev, key_, report, chunk)
+        if head is None:
+            if checked:
+                report.add(start + 1, "the chain head is missing: the log was tampered with")
+        else:
+            _check_head(head, key_, end, report, now or timezone.now())
     if not report.full:
         for position, entry_id, customer_id, what in index.result():
             where = f"position {position}" if position is not None else "not sealed"
@@ -100,10 +108,10 @@ class _IndexCheck:
     while Python computes the HMACs. (Inside a transaction, as in tests, it runs after the walk
     on this connection, which sees the transaction's own rows.)"""
 
-    def __init__(self, start, limit):
+    def __init__(self, start, limit, *, in_thread):
         self.start, self.limit = start, limit
         self.rows, self.error, self.thread = None, None, None
-        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        if in_thread:
             self.thread = threading.Thread(target=self._run, name="verify-index", daemon=True)
             self.thread.start()
 
