@@ -125,11 +125,6 @@ def current_session(request) -> MyDataSession | None:
     return MyDataSession.objects.active().filter(key_hash=_digest(key)).first()
 
 
-def session_customer_id(request) -> int | None:
-    session = current_session(request)
-    return session.customer_id if session else None
-
-
 def session_end(request) -> None:
     """Sign out on the server: the cookie (and any copy of it) no longer opens anything."""
     session = current_session(request)
