@@ -8,7 +8,7 @@ The emailed link carries a signed token (customer id and a one-time nonce) valid
 ``MY_DATA_LINK_HOURS``. Opening it spends the nonce in the database (once, for good) and
 starts a server-side session; the browser gets a signed, HTTP-only cookie with the session's
 random key and is redirected to a URL without the token. Signing out ends the session on the
-server, so a copied cookie stops working too.
+server, so a copied cookie stops working too, and revokes the links sent before it.
 """
 
 import datetime
@@ -48,7 +48,10 @@ def _digest(value: str) -> str:
 
 
 def link_token(customer) -> str:
-    return signing.dumps({"c": customer.pk, "n": secrets.token_urlsafe(12)}, salt=TOKEN_SALT)
+    issued = int(timezone.now().timestamp())
+    return signing.dumps(
+        {"c": customer.pk, "n": secrets.token_urlsafe(12), "t": issued}, salt=TOKEN_SALT
+    )
 
 
 def link_request(*, email_index: str, language: str) -> None:
@@ -88,13 +91,18 @@ def session_open(token: str) -> tuple[MyDataSession, str]:
         raise LinkError("expired") from exc
     except signing.BadSignature as exc:
         raise LinkError("invalid") from exc
-    if not Customer.objects.filter(pk=int(data["c"])).exists():
+    customer_id = int(data["c"])
+    if not Customer.objects.filter(pk=customer_id).exists():
         raise LinkError("invalid")
+    # Signing out also revokes the links sent before it (a forwarded or second email).
+    issued = datetime.datetime.fromtimestamp(data.get("t", 0), tz=datetime.UTC)
+    if MyDataSession.objects.filter(customer_id=customer_id, ended_at__gte=issued).exists():
+        raise LinkError("expired")
     key = secrets.token_urlsafe(32)
     try:
         with transaction.atomic():
             session = MyDataSession.objects.create(
-                customer_id=int(data["c"]),
+                customer_id=customer_id,
                 link_nonce=_digest(data["n"]),
                 key_hash=_digest(key),
                 expires_at=timezone.now() + datetime.timedelta(seconds=max_age()),

@@ -184,3 +184,16 @@ def test_the_preferences_link_on_the_page_expires_with_the_session(client, seede
     with time_machine.travel(later):
         assert Client().get(path).status_code == 400
         assert client.get(reverse("customers:my_data_overview")).status_code == 403
+
+
+def test_signing_out_revokes_the_links_sent_before(client, seeded):
+    customer = CustomerFactory()
+    unused = reverse("customers:my_data_open", args=[my_data.link_token(customer)])
+    open_link(client, customer)
+    client.get(reverse("customers:my_data_sign_out"))
+    response = Client().get(unused)
+    assert response.status_code == 400
+    assert customer.full_name not in response.content.decode()
+    # A link asked for after signing out opens.
+    with time_machine.travel(datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=2)):
+        open_link(Client(), customer)
