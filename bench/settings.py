@@ -13,6 +13,7 @@ os.environ["DEBUG"] = "False"
 os.environ["SECURE_SSL_REDIRECT"] = "False"
 os.environ.setdefault("FORM_RATE_LIMIT", "1000000/m")
 os.environ.setdefault("MY_DATA_RATE_LIMIT", "1000000/m")  # all load comes from one address
+os.environ.setdefault("MY_DATA_RECIPIENT_RATE_LIMIT", "1000000/m")
 # Production-like: Redis as broker and cache, on a database of its own (15) so that nothing
 # queued by a benchmark reaches a development or test worker.
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")

@@ -26,12 +26,22 @@ def _load(token, *, salt, max_age):
         raise InvalidLink("invalid") from exc
 
 
-def preferences_token(customer) -> str:
-    return signing.dumps({"c": customer.pk}, salt=PREFERENCES_SALT, compress=True)
+def preferences_token(customer, *, session=None) -> str:
+    """A preferences link; one shown inside a my-data session names it and works only while
+    that session does (it ends on sign-out or after MY_DATA_LINK_HOURS)."""
+    data = {"c": customer.pk}
+    if session is not None:
+        data["s"] = session.pk
+    return signing.dumps(data, salt=PREFERENCES_SALT, compress=True)
 
 
 def preferences_customer_id(token) -> int:
     data = _load(token, salt=PREFERENCES_SALT, max_age=settings.PREFERENCES_LINK_DAYS * 86400)
+    if "s" in data:
+        from customers.models import MyDataSession
+
+        if not MyDataSession.objects.active().filter(pk=data["s"], customer_id=data["c"]).exists():
+            raise InvalidLink("expired")
     return int(data["c"])
 
 

@@ -362,6 +362,8 @@ COMPLAINT_ATTACHMENT_TYPES = {
     ".png": "image/png",
 }
 MY_DATA_RATE_LIMIT = env.str("MY_DATA_RATE_LIMIT", default="5/10m")
+# Links one address may be sent, whoever asks (counted by its blind index).
+MY_DATA_RECIPIENT_RATE_LIMIT = env.str("MY_DATA_RECIPIENT_RATE_LIMIT", default="3/h")
 
 # --- Abuse limits --------------------------------------------------------------------------
 # https://django-ratelimit.readthedocs.io/  (counts live in the cache: Redis in production)

@@ -1,18 +1,14 @@
 """The access log: record every look at personal data, seal the records into a chain, verify."""
 
-import datetime
-import hashlib
-import hmac
-import json
 import logging
-from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
+from customers.audit.chain import CONTENT, HeadNotSigned, chain_hash, head_ok, key, sign
+from customers.audit.verify import Verification, access_log_verify
 from customers.core import masking
 from customers.core.actors import Actor
 from customers.core.roles import Role
@@ -22,9 +18,7 @@ from customers.staff.services import staff_emails
 logger = logging.getLogger(__name__)
 
 SEAL_BATCH = 5000
-# A row sealed this long after it was written was not written by the application's normal
-# path (the sealer runs every minute): it is reported as back-dated.
-LATE_SEAL_SECONDS = 15 * 60
+__all__ = ["Verification", "access_log_verify"]  # the verifier lives in verify.py
 
 
 def access_log(
@@ -76,51 +70,18 @@ def personal_data_reveal(*, customer, field: str, actor, reason: str, ip_address
     return getattr(customer, field)
 
 
-def _key() -> bytes:
-    # ACCESS_LOG_CHAIN_KEY keeps the chain verifiable when BLIND_INDEX_KEY changes.
-    key = getattr(settings, "ACCESS_LOG_CHAIN_KEY", "") or settings.BLIND_INDEX_KEY
-    return hmac.new(key.encode(), b"privacysite access log chain", hashlib.sha256).digest()
-
-
-def _canonical(row: dict, seq: int) -> bytes:
-    at = row["at"].astimezone(datetime.UTC).isoformat()
-    parts = [
-        seq,
-        row["id"],
-        at,
-        row["actor_id"] or "",
-        row["actor_label"],
-        row["action"],
-        json.dumps(row["customer_ids"]),
-        json.dumps(row["fields"]),
-        row["reason"],
-        row["ip_address"] or "",
-    ]
-    return "\x1f".join(str(p) for p in parts).encode()
-
-
-def chain_hash(prev_hash: str, row: dict, seq: int, key: bytes | None = None) -> str:
-    return hmac.new(key or _key(), prev_hash.encode() + _canonical(row, seq), "sha256").hexdigest()
-
-
-CONTENT = [
-    "id",
-    "at",
-    "actor_id",
-    "actor_label",
-    "action",
-    "customer_ids",
-    "fields",
-    "reason",
-    "ip_address",
-]
-
-
 def access_log_seal(*, batch: int = SEAL_BATCH) -> int:
     """Seal the unsealed entries, oldest id first, into the chain. One sealer at a time (the
     head row is locked); writers are never blocked. Returns how many were sealed."""
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        head, created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        if created:
+            sign(head)
+            head.save(update_fields=["signature", "pruned_signature"])
+        elif not head_ok(head):
+            # Re-signing would make a moved start or end look legitimate: stop and say so.
+            logger.error("access_log.head_not_signed seq=%s", head.seq)
+            raise HeadNotSigned("the access-log chain head was changed without the key")
         rows = list(
             AccessLogEntry.objects.filter(seal_seq__isnull=True)
             .order_by("id")
@@ -128,11 +89,11 @@ def access_log_seal(*, batch: int = SEAL_BATCH) -> int:
         )
         if not rows:
             return 0
-        key, now = _key(), timezone.now()
+        key_, now = key(), timezone.now()
         seq, prev, updates = head.seq, head.hash, []
         for row in rows:
             seq += 1
-            digest = chain_hash(prev, row, seq, key)
+            digest = chain_hash(prev, row, seq, key_)
             updates.append((seq, prev, digest, now, row["id"]))
             prev = digest
         table = connection.ops.quote_name(AccessLogEntry._meta.db_table)
@@ -144,7 +105,8 @@ def access_log_seal(*, batch: int = SEAL_BATCH) -> int:
                 updates,
             )
         head.seq, head.hash = seq, prev
-        head.save(update_fields=["seq", "hash", "updated_at"])
+        sign(head)
+        head.save(update_fields=["seq", "hash", "signature", "pruned_signature", "updated_at"])
         AccessLogSubject.objects.bulk_create(
             [
                 AccessLogSubject(entry_id=row["id"], customer_id=customer_id)
@@ -167,55 +129,6 @@ def access_log_seal_pending(*, batches: int = 20) -> int:
         if not sealed:
             break
     return total
-
-
-@dataclass
-class Verification:
-    checked: int
-    problems: list[str]
-    head_seq: int
-    head_hash: str
-
-    @property
-    def ok(self):
-        return not self.problems
-
-
-def access_log_verify(*, chunk: int = 5000, max_problems: int = 20) -> Verification:
-    """Walk the chain in order, in constant memory; report the first broken links."""
-    key, problems = _key(), []
-    head = AuditChainHead.objects.filter(pk=1).first()
-    # Entries past their retention period were pruned from the start: begin after them.
-    start = head.pruned_seq if head else 0
-    expected_seq, prev, checked = start + 1, head.pruned_hash if head else "", 0
-    sealed = (
-        AccessLogEntry.objects.filter(seal_seq__gt=start)
-        .order_by("seal_seq")
-        .values(*CONTENT, "seal_seq", "prev_hash", "hash", "sealed_at")
-    )
-    for row in sealed.iterator(chunk_size=chunk):
-        checked += 1
-        seq = row["seal_seq"]
-        if seq != expected_seq:
-            problems.append(f"entry at chain position {expected_seq} is missing (next is {seq})")
-        if row["prev_hash"] != prev:
-            problems.append(f"chain broken at position {seq} (entry id {row['id']})")
-        elif chain_hash(prev, row, seq, key) != row["hash"]:
-            problems.append(f"entry id {row['id']} (position {seq}) was changed after sealing")
-        elif (row["sealed_at"] - row["at"]).total_seconds() > LATE_SEAL_SECONDS:
-            problems.append(
-                f"entry id {row['id']} (position {seq}) was sealed long after its time: "
-                "written after the fact?"
-            )
-        prev, expected_seq = row["hash"], seq + 1
-        if len(problems) >= max_problems:
-            break
-    if head and len(problems) < max_problems and (head.seq, head.hash) != (expected_seq - 1, prev):
-        problems.append(
-            f"the chain ends at position {expected_seq - 1} but its head says {head.seq}: "
-            "entries were removed from the end"
-        )
-    return Verification(checked, problems, head.seq if head else 0, head.hash if head else "")
 
 
 def access_log_digest() -> str:
@@ -257,6 +170,9 @@ def access_log_prune(*, before, batch: int = 5000) -> int:
             head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
             if head is None:
                 return total
+            if not head_ok(head):
+                logger.error("access_log.head_not_signed seq=%s", head.seq)
+                raise HeadNotSigned("the access-log chain head was changed without the key")
             # The first newer entry ends the prefix: the chain is pruned from its start only.
             newer = (
                 AccessLogEntry.objects.filter(seal_seq__gt=head.pruned_seq, at__gte=before)
@@ -277,6 +193,19 @@ def access_log_prune(*, before, batch: int = 5000) -> int:
                 AccessLogSubject.objects.db
             )
             deleted = doomed._raw_delete(AccessLogEntry.objects.db)
-            AuditChainHead.objects.filter(pk=1).update(pruned_seq=limit, pruned_hash=last)
+            # The new start is signed with the cutoff that allowed it (the verifier checks the
+            # cutoff against the retention period): a start moved by hand does not verify.
+            head.pruned_seq, head.pruned_hash, head.pruned_before = limit, last, before
+            sign(head)
+            head.save(
+                update_fields=[
+                    "pruned_seq",
+                    "pruned_hash",
+                    "pruned_before",
+                    "signature",
+                    "pruned_signature",
+                    "updated_at",
+                ]
+            )
         total += deleted
         logger.info("access_log.pruned through=%s count=%s", limit, deleted)

@@ -5,6 +5,7 @@ from .customers import Customer, CustomerChange, UnconfirmedRegistration
 from .disclosures import Disclosure, LegalDisclosureRequest, Recipient
 from .incidents import Incident, IncidentNotice
 from .messages import Message
+from .my_data import MyDataLinkRequest, MyDataSession
 from .pending import PendingChange
 from .recipient_notices import RecipientNotice
 from .requests import DataRequest, DataRequestEvent
@@ -45,6 +46,8 @@ __all__ = [
     "Message",
     "PendingChange",
     "RecipientNotice",
+    "MyDataLinkRequest",
+    "MyDataSession",
     "Service",
     "Submission",
     "UnconfirmedRegistration",

@@ -99,6 +99,12 @@ class AuditChainHead(models.Model):
     # verifier starts after this position, from this hash.
     pruned_seq = models.BigIntegerField(default=0)
     pruned_hash = models.CharField(max_length=64, blank=True)
+    # The cutoff the last pruning used; checked against the access-log retention period.
+    pruned_before = models.DateTimeField(null=True, blank=True)
+    # HMACs (customers.audit.chain) over (seq, hash, pruned_seq) and over the pruned fields:
+    # nobody without the key moves either end of the chain.
+    signature = models.CharField(max_length=64, blank=True)
+    pruned_signature = models.CharField(max_length=64, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):

@@ -5,6 +5,7 @@ import logging
 import secrets
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,9 +15,8 @@ from django_ratelimit.core import is_ratelimited
 
 from consents.tokens import preferences_token
 from customers.audit.services import access_log
-from customers.core.personal_data import CUSTOMER_FIELDS
-from customers.core.selectors import customer_by_email
-from customers.messaging.services import absolute_url, message_queue
+from customers.core.crypto import blind_index
+from customers.core.personal_data import CUSTOMER_FIELDS, normalise_email
 from customers.models import AccessLogEntry, Customer, DataRequest
 from customers.requests import my_data
 from customers.requests.data_copy import customer_copy
@@ -47,16 +47,19 @@ def start(request):
         ):
             return too_many_requests(request)
         if form.is_valid():
-            customer = customer_by_email(form.cleaned_data["email"])
-            if customer and not customer.is_erased and not customer.email_suspended:
-                path = reverse("customers:my_data_open", args=[my_data.link_token(customer)])
-                message_queue(
-                    customer=customer,
-                    purpose="service",
-                    template="my_data_link",
-                    context={"link": absolute_url(path), "hours": my_data.max_age() // 3600},
-                    language=get_language(),
-                )
+            # Counted by the address's blind index (never the address), whoever asks.
+            index = blind_index(normalise_email(form.cleaned_data["email"]))
+            if is_ratelimited(
+                request,
+                group="my-data-recipient",
+                key=lambda _group, _request: index,
+                rate=settings.MY_DATA_RECIPIENT_RATE_LIMIT,
+                method="POST",
+                increment=True,
+            ):
+                return too_many_requests(request)
+            # The same work for any address: the worker looks the customer up.
+            my_data.link_request(email_index=index, language=get_language())
             return redirect("customers:my_data_sent")
     return render(request, "customers/my_data/start.html", {"form": form})
 
@@ -67,20 +70,24 @@ def sent(request):
 
 def open_link(request, token):
     try:
-        customer_id, nonce = my_data.spend_link(token)
+        _session, key = my_data.session_open(token)
     except my_data.LinkError as exc:
-        status = 503 if exc.reason == "unavailable" else 400
-        return render(request, "consents/link_invalid.html", {"reason": exc.reason}, status=status)
+        return render(request, "consents/link_invalid.html", {"reason": exc.reason}, status=400)
     response = redirect("customers:my_data_overview")
-    my_data.set_session(response, customer_id, nonce, secure=request.is_secure())
+    my_data.set_session(response, key, secure=request.is_secure())
     return response
 
 
 def _customer(request):
-    customer_id = my_data.session_customer_id(request)
-    if customer_id is None:
+    session = my_data.current_session(request)
+    if session is None:
         return None
-    return Customer.objects.exclude(status=Customer.Status.ERASED).filter(pk=customer_id).first()
+    request.my_data_session = session
+    return (
+        Customer.objects.exclude(status=Customer.Status.ERASED)
+        .filter(pk=session.customer_id)
+        .first()
+    )
 
 
 def customer_required(view):
@@ -120,7 +127,11 @@ def overview(request, customer):
             "copy": copy,
             "profile_rows": _profile_rows(copy),
             "requests": customer.requests.order_by("-received_at"),
-            "preferences_url": reverse("consents:preferences", args=[preferences_token(customer)]),
+            # Bound to this session: it stops working on sign-out, as the page does.
+            "preferences_url": reverse(
+                "consents:preferences",
+                args=[preferences_token(customer, session=request.my_data_session)],
+            ),
         },
     )
 
@@ -233,8 +244,7 @@ def complain(request, customer):
 
 
 def sign_out(request):
-    from django.contrib import messages
-
+    my_data.session_end(request)
     messages.info(
         request,
         gettext("You have signed out of your data page. To see it again, ask for a new link."),

@@ -32,6 +32,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _generous_limits(settings):
     settings.MY_DATA_RATE_LIMIT = "1000/m"
+    settings.MY_DATA_RECIPIENT_RATE_LIMIT = "1000/m"
 
 
 def test_two_working_days_skip_the_weekend_and_tet():
