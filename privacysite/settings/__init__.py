@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from privacysite.media_settings import media_storage
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
 # A local .env (written by `make run` with freshly generated keys) is read when present;
@@ -386,102 +386,12 @@ if not REDIS_URL:
 # trusted proxies) or a request carrying "Authorization: Bearer METRICS_TOKEN"; others a 404.
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
-# --- API for the company's other systems --------------------------------------------------
-# https://www.django-rest-framework.org/api-guide/settings/  https://drf-spectacular.readthedocs.io/
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiKeyAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["api.authentication.HasScope"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
-    "UNAUTHENTICATED_USER": None,
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "privacysite API",
-    "DESCRIPTION": "Consents, suppression lists and consent records for the company's other "
-    "systems. Errors are RFC 9457 problem details (Accept-Language: vi or en).",
-    "VERSION": "1",
-    "SERVE_INCLUDE_SCHEMA": False,
-}
-# An API read's access-log entry committed without waiting for the WAL flush (faster; a
-# PostgreSQL crash may lose the last fraction of a second of entries). Off: durable.
-API_ACCESS_LOG_ASYNC_COMMIT = env.bool("API_ACCESS_LOG_ASYNC_COMMIT", default=False)
-# A webhook subscriber is paused (and the DPO told) after this many failed attempts in a row.
-WEBHOOK_PAUSE_AFTER_FAILURES = env.int("WEBHOOK_PAUSE_AFTER_FAILURES", default=20)
-WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=10)
-WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
-WEBHOOK_BACKOFF_SECONDS = env.float("WEBHOOK_BACKOFF_SECONDS", default=10.0)  # ×3 per attempt
-# A delivery due this long ago with no worker on it was lost: the minute sweep sends it again.
-WEBHOOK_LOST_AFTER = env.int("WEBHOOK_LOST_AFTER", default=120)
-
 # --- Forms ---------------------------------------------------------------------------------
 # https://django-crispy-forms.readthedocs.io/
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# --- Security ------------------------------------------------------------------------------
-# https://docs.djangoproject.com/en/5.2/ref/middleware/#module-django.middleware.security
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = False  # see privacysite.middleware.SlidingSessionMiddleware
-SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-X_FRAME_OPTIONS = "DENY"
-SECURE_REFERRER_POLICY = "same-origin"
-SECURE_CONTENT_TYPE_NOSNIFF = True
-if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-
-# Content Security Policy: no inline scripts anywhere; every script is a file of ours.
-# https://django-csp.readthedocs.io/
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        # Django's admin templates carry a few style="" attributes; styles cannot run code.
-        "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:"],
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-    }
-}
-# https://github.com/adamchainz/django-permissions-policy
-PERMISSIONS_POLICY = {
-    "camera": [],
-    "microphone": [],
-    "geolocation": [],
-    "payment": [],
-    "usb": [],
-}
-
-# --- Logging -------------------------------------------------------------------------------
-# Log lines carry event names and ids, never personal data.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    # One line per event: time, level, logger, the request or task id, the event.
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
-    },
-    "filters": {
-        "redact": {"()": "privacysite.log_filters.RedactPersonalData"},
-        "request_id": {"()": "privacysite.request_id.RequestIdFilter"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["request_id", "redact"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# The rest lives beside this file, one concern each.
+from privacysite.settings.api import *  # noqa: E402,F403
+from privacysite.settings.logging import *  # noqa: E402,F403
+from privacysite.settings.security import *  # noqa: E402,F403
