@@ -63,7 +63,7 @@ ENGLISH = [
     "phone", "created", "updated",
 ]  # fmt: skip
 # Addresses, paths and dotted Python names (a Celery task's registered name) are not words.
-EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|/[\w./-]+|\b\w+(?:\.\w+){2,}\b")
+EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|/[\w./-]+|\b\w+(?:\.\w+)+\b")
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 JSON = re.compile(r"[\[{]\s*\"|\"\s*:\s*[\"\[{\d]")
 WORDS = re.compile(r"\b(" + "|".join(re.escape(w) for w in ENGLISH) + r")\b")
