@@ -77,7 +77,8 @@ def test_demo_names_look_like_people_and_companies(settings):
     with TestCase.captureOnCommitCallbacks(execute=True):
         call_command("seed_demo", customers=12, stdout=io.StringIO())
     for customer in Customer.objects.all():
-        assert not re.search(r"Công ty|TNHH|Trách nhiệm", customer.full_name), customer.full_name
+        assert not re.search(r"Công ty|TNHH|Trách nhiệm|Quý|Chị|Anh |Ông|Bà ", customer.full_name)
+        assert len(customer.full_name.split()) in (3, 4), customer.full_name  # family … given
         if customer.business_name:
             assert customer.business_name.startswith("Công ty"), customer.business_name
             assert customer.contact_person and "Công ty" not in customer.contact_person

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from customers.models import RetentionRun
+from customers.retention_report import retention_report
 from customers.services import retention
 
 
@@ -14,22 +15,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true")
+        parser.add_argument("--language", help="vi or en (default: the site's language)")
 
-    def handle(self, *args, dry_run, **options):
+    def handle(self, *args, dry_run, language=None, **options):
         plan = retention.retention_plan()
         summary = retention.summarise(plan)
         run = RetentionRun.objects.create(
             day=timezone.localdate(), scheduled=False, dry_run=dry_run, summary={"planned": summary}
         )
-        labels = {
-            "customer_notice": "customers to notify before erasure",
-            "customer_erase": "customers to erase (inactive, notified)",
-            "submission": "web-form submissions past their period",
-            "cookie_consent": "cookie-consent records past their period",
-            "documents_past_period": "accounting documents to propose for destruction",
-        }
-        for key, count in summary.items():
-            self.stdout.write(f"{labels.get(key, key)}: {count}")
+        # Each rule in words (the site's language unless --language), then what it reaches.
+        with translation.override(language or settings.LANGUAGE_CODE):
+            for line in retention_report(plan):
+                self.stdout.write(line)
         if dry_run:
             self.stdout.write(self.style.WARNING("Dry run: nothing was changed."))
             return

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from customers.demo_retention import retention_examples
 from customers.factories import (
     AccountingDocumentFactory,
     CustomerFactory,
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._staff()
             created = self._customers(customers)
+            created += retention_examples()  # so that the retention dry run shows something
             self._consents()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new customers)."))
         self.stdout.write(f"Demo staff logins (password for all: {DEMO_PASSWORD}):")
