@@ -111,7 +111,9 @@ def cookies(request):
                 request, "consents/cookie_saved.json", content_type="application/json"
             )
         else:
-            response = redirect(_safe_next(request))
+            # Back where the visitor came from; from the settings page itself, to the page
+            # again with a confirmation.
+            response = redirect(_safe_next(request, fallback="") or f"{request.path}?saved=1")
         response.set_cookie(
             CONSENT_COOKIE,
             choice.serialise(),
@@ -132,5 +134,7 @@ def cookies(request):
             "categories": CookieCategory.objects.prefetch_related("cookies"),
             "accepted": choice.categories if choice else frozenset(),
             "next": _safe_next(request, fallback=""),
+            "saved": choice is not None and request.GET.get("saved") == "1",
+            "show_cookie_banner": False,  # this page is the choice itself
         },
     )
