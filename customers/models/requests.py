@@ -136,6 +136,7 @@ class DataRequestEvent(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self):
-        from customers.labels import request_status_label
+        def label(code):
+            return DataRequest.Status(code).label if code in DataRequest.Status.values else "–"
 
-        return f"{request_status_label(self.from_status)} → {request_status_label(self.to_status)}"
+        return f"{label(self.from_status)} → {label(self.to_status)}"
