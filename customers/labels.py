@@ -203,3 +203,10 @@ class PurposeFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(purpose=self.value()) if self.value() else queryset
+
+
+@admin.display(description=_("Last activity"), ordering="last_activity_at")
+def last_activity_column(obj):
+    from django.utils import formats, timezone
+
+    return formats.date_format(timezone.localtime(obj.last_activity_at), "SHORT_DATE_FORMAT")
