@@ -7,7 +7,6 @@ import json
 
 from django.contrib import admin
 from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
@@ -97,7 +96,7 @@ def _shown(value) -> str:
 def changes_html(pairs):
     """[(label, old, new)] as lines "Label: old → new"."""
     return format_html_join(
-        mark_safe("<br>"), "{}: {} → {}", ((lbl, _shown(o), _shown(n)) for lbl, o, n in pairs)
+        "", "<div>{}: {} → {}</div>", ((lbl, _shown(o), _shown(n)) for lbl, o, n in pairs)
     )
 
 
