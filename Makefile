@@ -2,6 +2,8 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
+# `make run PORT=8017`: the web server's port, and the links in the demo's emails.
+PORT ?= 8000
 
 .PHONY: run test test-fast install messages extract-messages lint audit clean
 
@@ -32,11 +34,11 @@ run: install messages .env
 	$(PY) manage.py setup_roles
 	$(PY) manage.py seed_demo
 	@echo ""
-	@echo "  privacysite: http://127.0.0.1:8000/   (English: http://127.0.0.1:8000/en/)"
-	@echo "  admin:       http://127.0.0.1:8000/admin/   demo logins are listed above"
+	@echo "  privacysite: http://127.0.0.1:$(PORT)/   (English: http://127.0.0.1:$(PORT)/en/)"
+	@echo "  admin:       http://127.0.0.1:$(PORT)/admin/   demo logins are listed above"
 	@echo "  Ctrl-C stops the web server, the Celery worker and beat."
 	@echo ""
-	$(VENV)/bin/honcho -f Procfile.dev start
+	SITE_URL=http://127.0.0.1:$(PORT) $(VENV)/bin/honcho -f Procfile.dev -p $(PORT) start
 
 test: install messages
 	$(VENV)/bin/pytest

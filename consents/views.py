@@ -120,7 +120,9 @@ def cookies(request):
                 request, "consents/cookie_saved.json", content_type="application/json"
             )
         else:
-            response = redirect(_safe_next(request))
+            # Back where the visitor came from; from the settings page itself, to the page
+            # again with a confirmation.
+            response = redirect(_safe_next(request, fallback="") or f"{request.path}?saved=1")
         response.set_cookie(
             CONSENT_COOKIE,
             choice.serialise(),
@@ -142,5 +144,7 @@ def cookies(request):
             "accepted": choice.categories if choice else frozenset(),
             "gpc_refused": GPC_REFUSED_CATEGORIES if gpc_signal(request) else frozenset(),
             "next": _safe_next(request, fallback=""),
+            "saved": choice is not None and request.GET.get("saved") == "1",
+            "show_cookie_banner": False,  # this page is the choice itself
         },
     )

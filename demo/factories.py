@@ -41,12 +41,27 @@ def company_name(rng=random):
     return f"{rng.choice(COMPANY_FORMS)} {rng.choice(COMPANY_TRADES)} {rng.choice(COMPANY_NAMES)}"
 
 
+FAMILY_NAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
+                "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]  # fmt: skip
+GIVEN_NAMES = [
+    ("Văn", "Hùng"), ("Văn", "Nam"), ("Minh", "Tuấn"), ("Quốc", "Bảo"), ("Đức", "Anh"),
+    ("Thị", "Lan"), ("Thị", "Hoa"), ("Thu", "Trang"), ("Ngọc", "Ánh"), ("Thị", "Mai"),
+    ("Hoàng", "Long"), ("Thanh", "Hương"), ("Gia", "Huy"), ("Khánh", "Linh"),
+]  # fmt: skip
+
+
+def person_name(rng=random):
+    """Family name, middle name, given name, as Vietnamese names are written."""
+    middle, given = rng.choice(GIVEN_NAMES)
+    return f"{rng.choice(FAMILY_NAMES)} {middle} {given}"
+
+
 class CustomerFactory(DjangoModelFactory):
     class Meta:
         model = Customer
 
     kind = Customer.Kind.INDIVIDUAL
-    full_name = factory.Faker("name", locale="vi_VN")
+    full_name = factory.LazyFunction(person_name)
     email = factory.Sequence(lambda n: f"khachhang{n}@example.vn")
     phone_mobile = factory.LazyFunction(vn_mobile)
     address_home = factory.Faker("address", locale="vi_VN")
@@ -57,7 +72,7 @@ class CustomerFactory(DjangoModelFactory):
         business = factory.Trait(
             kind=Customer.Kind.BUSINESS,
             business_name=factory.LazyFunction(company_name),
-            contact_person=factory.Faker("name", locale="vi_VN"),
+            contact_person=factory.LazyFunction(person_name),
             tax_code=factory.LazyFunction(valid_tax_code),
             address_office=factory.Faker("address", locale="vi_VN"),
         )

@@ -1,6 +1,6 @@
 """Take the README's screenshots in headless Chromium (Debian's /usr/bin/chromium).
 
-    .venv/bin/python scripts/screenshots.py        # writes docs/screenshots/*.png
+    .venv/bin/python scripts/screenshots.py   # docs/screenshots/*.png, var/screenshots/*.png
 
 It walks the README tour (tests/privacysite/test_readme_tour.py) on a throwaway database with
 the demo data and saves a picture at each step, so the pictures show what the tour reaches.
@@ -17,4 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if __name__ == "__main__":
     os.chdir(ROOT)
     os.environ["SCREENSHOTS_DIR"] = str(ROOT / "docs" / "screenshots")
-    sys.exit(pytest.main(["-q", "-p", "no:cacheprovider", "tests/privacysite/test_readme_tour.py"]))
+    code = pytest.main(["-q", "-p", "no:cacheprovider", "tests/privacysite/test_readme_tour.py"])
+    # The main pages in Vietnamese and English, to look at (not committed: var/ is ignored).
+    os.environ["SCREENSHOTS_DIR"] = str(ROOT / "var" / "screenshots")
+    code = code or pytest.main(
+        ["-q", "-p", "no:cacheprovider", "tests/privacysite/test_main_pages_browser.py"]
+    )
+    sys.exit(code)

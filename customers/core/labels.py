@@ -7,7 +7,7 @@ import json
 
 from django.apps import apps
 from django.contrib import admin
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
@@ -91,7 +91,7 @@ def _shown(value) -> str:
 def changes_html(pairs):
     """[(label, old, new)] as lines "Label: old → new"."""
     return format_html_join(
-        format_html("<br>"), "{}: {} → {}", ((lbl, _shown(o), _shown(n)) for lbl, o, n in pairs)
+        "", "<div>{}: {} → {}</div>", ((lbl, _shown(o), _shown(n)) for lbl, o, n in pairs)
     )
 
 
@@ -193,3 +193,10 @@ class PurposeFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(purpose=self.value()) if self.value() else queryset
+
+
+@admin.display(description=_("Last activity"), ordering="last_activity_at")
+def last_activity_column(obj):
+    from django.utils import formats, timezone
+
+    return formats.date_format(timezone.localtime(obj.last_activity_at), "SHORT_DATE_FORMAT")

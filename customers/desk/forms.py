@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from consents.models import Purpose
@@ -60,6 +61,8 @@ class CustomerAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # "Mã số thuế", as the model's own labels read
+            field.label = capfirst(field.label)
         self.fields["consents_given"].queryset = Purpose.objects.filter(active=True, optional=True)
         if "source" in self.fields and not self.instance.pk:
             self.fields["source"].initial = Customer.Source.PHONE

@@ -111,14 +111,26 @@ def incident_alarms(*, now=None) -> list[tuple[int, str]]:
             continue
         alarm = new[-1]
         if recipients:
-            send_mail(
-                f"[privacysite] incident #{incident.pk}: {alarm}",
-                f"Incident #{incident.pk} detected {incident.detected_at:%Y-%m-%d %H:%M} UTC;"
-                f" the authority must be notified by "
-                f"{incident_deadline(incident):%Y-%m-%d %H:%M} UTC.\n",
-                None,
-                recipients,
-            )
+            from django.utils.translation import gettext, override
+
+            from privacysite.display import when
+
+            with override(settings.LANGUAGE_CODE):  # staff read it in Vietnam's time and words
+                send_mail(
+                    f"[privacysite] incident #{incident.pk}: {alarm}",
+                    gettext(
+                        "Incident #%(id)s detected at %(detected)s; the authority must be "
+                        "notified by %(deadline)s (Vietnam time)."
+                    )
+                    % {
+                        "id": incident.pk,
+                        "detected": when(incident.detected_at),
+                        "deadline": when(incident_deadline(incident)),
+                    }
+                    + "\n",
+                    None,
+                    recipients,
+                )
         Incident.objects.filter(pk=incident.pk).update(alarms_sent=[*incident.alarms_sent, *new])
         raised.append((incident.pk, alarm))
     return raised

@@ -224,6 +224,9 @@ else:
 # https://django-environ.readthedocs.io/en/latest/types.html#environ-env-email-url
 # Every outgoing message is also recorded in the database (customers.Message).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":  # noqa: F821
+    # Printed as a person reads it, framed among the worker's log lines (development).
+    EMAIL_BACKEND = "privacysite.dev_mail.ReadableConsoleBackend"
 # SMS and calls go through a pluggable backend; by default the database row is the outbox.
 SMS_CALL_BACKEND = env.str("SMS_CALL_BACKEND", default="customers.messaging.services.OutboxBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="no-reply@localhost")

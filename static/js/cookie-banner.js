@@ -18,9 +18,18 @@
     }).then(function (response) {
       if (!response.ok) throw new Error(response.status);
       if (button.value === "accept_all") { window.location.reload(); return; }
-      document.getElementById("cookie-banner").remove();
-      var main = document.getElementById("main");
-      if (main) { main.setAttribute("tabindex", "-1"); main.focus(); }
+      // Say that the choice is saved, then get out of the way.
+      var banner = document.getElementById("cookie-banner");
+      var status = document.createElement("p");
+      status.setAttribute("role", "status");
+      status.className = "container mb-0 fw-semibold";
+      status.textContent = banner.dataset.savedText;
+      banner.replaceChildren(status);
+      setTimeout(function () {
+        banner.remove();
+        var main = document.getElementById("main");
+        if (main) { main.setAttribute("tabindex", "-1"); main.focus(); }
+      }, 2500);
     }).catch(function () {
       // Fall back to the plain form post, keeping which button was pressed.
       var input = document.createElement("input");

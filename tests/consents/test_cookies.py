@@ -59,7 +59,7 @@ def test_open_redirects_are_refused(client, seeded):
     response = client.post(
         reverse("consents:cookies"), {"choice": "reject_all", "next": "https://evil.example/"}
     )
-    assert response["Location"] == "/"
+    assert response["Location"] == "/cookies/?saved=1"  # refused: the settings page, here
 
 
 def test_cookie_settings_page_lists_every_cookie(client, seeded):

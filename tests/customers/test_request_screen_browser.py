@@ -121,8 +121,8 @@ def test_the_customer_list_and_navigation_fit(live_server, browser, staff_user, 
     page = context.new_page()
     sign_in(page, live_server.url, board)
     page.goto(live_server.url + "/admin/customers/customer/")
-    last = page.locator("#result_list thead th").last
-    assert last.bounding_box()["x"] + last.bounding_box()["width"] <= 1366
+    # Every column in sight: the list does not scroll sideways inside its box.
+    assert page.locator("#changelist .results").evaluate("el => el.scrollWidth <= el.clientWidth")
     assert no_horizontal_overflow(page)
 
     page.set_viewport_size({"width": 1280, "height": 800})

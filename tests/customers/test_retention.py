@@ -214,9 +214,9 @@ def test_a_changed_period_applies_at_the_next_sweep_and_legal_minimums_hold():
 def test_dry_run_prints_counts_and_changes_nothing(capsys):
     customer = make_customer()
     with time_machine.travel(T0 + datetime.timedelta(days=400), tick=False):
-        call_command("run_retention", "--dry-run")
+        call_command("run_retention", "--dry-run", "--language", "en")
     out = capsys.readouterr().out
-    assert "customers to notify before erasure: 1" in out
+    assert "customers to tell now that their data will be erased: 1" in out
     assert SECRETS["email"] not in out and SECRETS["full_name"] not in out
     assert Customer.objects.get(pk=customer.pk).erasure_notice_sent_at is None
 

@@ -77,7 +77,30 @@ def test_demo_names_look_like_people_and_companies(settings):
     with TestCase.captureOnCommitCallbacks(execute=True):
         call_command("seed_demo", customers=12, stdout=io.StringIO())
     for customer in Customer.objects.all():
-        assert not re.search(r"Công ty|TNHH|Trách nhiệm", customer.full_name), customer.full_name
+        assert not re.search(r"Công ty|TNHH|Trách nhiệm|Quý|Chị|Anh |Ông|Bà ", customer.full_name)
+        assert len(customer.full_name.split()) in (3, 4), customer.full_name  # family … given
         if customer.business_name:
             assert customer.business_name.startswith("Công ty"), customer.business_name
             assert customer.contact_person and "Công ty" not in customer.contact_person
+
+
+def test_the_incident_alarm_gives_vietnam_time(staff_user, settings):
+    import datetime
+
+    import time_machine
+    from django.core import mail
+    from django.utils import timezone
+
+    from customers.incidents import services as incidents
+    from customers.models import Incident
+
+    dpo = staff_user(role="Bảo vệ dữ liệu", username="baovedulieu")
+    dpo.email = "dpo@antam.example.vn"
+    dpo.save()
+    detected = datetime.datetime(2026, 11, 26, 2, 30, tzinfo=datetime.UTC)  # 09:30 in Hà Nội
+    Incident.objects.create(detected_at=detected, description="x", data_categories="email")
+    with time_machine.travel(detected + datetime.timedelta(hours=25)):
+        assert incidents.incident_alarms()
+    body = mail.outbox[-1].body
+    assert "26/11/2026 09:30" in body and "giờ Việt Nam" in body and "UTC" not in body
+    assert timezone.get_current_timezone_name() == "Asia/Ho_Chi_Minh"

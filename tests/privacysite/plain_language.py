@@ -20,6 +20,7 @@ class _Text(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.stack = []
         self.parts = []
+        self.labels = []  # the text of each <label>, to check it starts with a capital
 
     def handle_starttag(self, tag, attrs):
         if tag in VOID:
@@ -36,6 +37,8 @@ class _Text(HTMLParser):
         )
         hidden = "hidden" in attributes or tag in INVISIBLE or tag == "code" or english
         self.stack.append((tag, hidden))
+        if tag == "label":
+            self.labels.append("")
 
     def handle_endtag(self, tag):
         while self.stack:
@@ -46,12 +49,17 @@ class _Text(HTMLParser):
     def handle_data(self, data):
         if not any(hidden for _tag, hidden in self.stack):
             self.parts.append(data)
+            if any(tag == "label" for tag, _hidden in self.stack):
+                self.labels[-1] += data
 
 
 def visible_text(html: str) -> str:
     parser = _Text()
     parser.feed(html)
-    return re.sub(r"\s+", " ", " ".join(parser.parts))
+    text = re.sub(r"\s+", " ", " ".join(parser.parts))
+    # A label starts with a capital letter ("Mã số thuế", not "mã số thuế"): flagged as text.
+    lower = [lbl.strip() for lbl in parser.labels if lbl.strip()[:1].islower()]
+    return text + "".join(f" lowercase_label({lbl!r})" for lbl in lower)
 
 
 # English that once reached the Vietnamese interface (a short list: whole words only).

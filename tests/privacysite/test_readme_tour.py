@@ -118,3 +118,6 @@ def test_the_readme_tour_reaches_every_step(live_server, browser, settings):
     call_command("run_retention", "--dry-run", stdout=out)
     assert "Trần Văn An" not in out.getvalue() and EMAIL not in out.getvalue()
     assert re.search(r"\d", out.getvalue())
+    # Each rule in words, and the demo data reaches something (the README says what).
+    assert "Dữ liệu cá nhân khách hàng: giữ 1 năm, tính từ" in out.getvalue()
+    assert re.search(r"được giữ lại vì .*bảo hành.*: 1", out.getvalue())

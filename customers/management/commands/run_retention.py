@@ -1,17 +1,9 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
-from customers.retention.services import retention_sweep
-
-LABELS = {
-    "customer_notice": "customers to notify before erasure",
-    "customer_erase": "customers to erase (inactive, notified)",
-    "submission": "web-form submissions past their period",
-    "cookie_consent": "cookie-consent records past their period",
-    "access_log": "access-log entries past their period",
-    "request": "closed customer requests past their period",
-    "incident": "closed incident files past their period",
-    "documents_past_period": "accounting documents to propose for destruction",
-}
+from customers.retention.report import retention_report
+from customers.retention.services import retention_plan, retention_sweep
 
 
 class Command(BaseCommand):
@@ -23,11 +15,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true")
+        parser.add_argument("--language", help="vi or en (default: the site's language)")
 
-    def handle(self, *args, dry_run, **options):
+    def handle(self, *args, dry_run, language=None, **options):
+        # Each rule in words (the site's language unless --language), then what it reaches.
+        with translation.override(language or settings.LANGUAGE_CODE):
+            for line in retention_report(retention_plan()):
+                self.stdout.write(line)
         run = retention_sweep(scheduled=False, dry_run=dry_run, inline=True)
-        for key, count in run.summary["planned"].items():
-            self.stdout.write(f"{LABELS.get(key, key)}: {count}")
         if dry_run:
             self.stdout.write(self.style.WARNING("Dry run: nothing was changed."))
             return

@@ -18,6 +18,7 @@ from demo.factories import (
     ServiceFactory,
     WarrantyFactory,
 )
+from demo.retention import retention_examples
 
 # Known passwords: acceptable only because this command refuses to run with DEBUG off.
 DEMO_PASSWORD = "demo-privacy-2026"  # noqa: S105  # nosec B105
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._staff()
             created = self._customers(customers)
+            created += retention_examples()  # so that the retention dry run shows something
             self._consents()
             self._recipients()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new customers)."))
