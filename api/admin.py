@@ -10,7 +10,7 @@ from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin
 
 class ApiClientForm(forms.ModelForm):
     scopes = forms.MultipleChoiceField(
-        label=_("scopes"), choices=Scope.choices, widget=forms.CheckboxSelectMultiple
+        label=_("Scopes"), choices=Scope.choices, widget=forms.CheckboxSelectMultiple
     )
 
     class Meta:
@@ -74,7 +74,7 @@ class ApiClientAdmin(admin.ModelAdmin):
 class WebhookSubscriptionForm(forms.ModelForm):
     url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
     events = forms.MultipleChoiceField(
-        label=_("events"),
+        label=_("Events"),
         choices=WebhookSubscription.Event.choices,
         widget=forms.CheckboxSelectMultiple,
     )
