@@ -38,7 +38,7 @@ run: install messages .env
 	@echo "  admin:       http://127.0.0.1:$(PORT)/admin/   demo logins are listed above"
 	@echo "  Ctrl-C stops the web server, the Celery worker and beat."
 	@echo ""
-	SITE_URL=http://127.0.0.1:$(PORT) $(VENV)/bin/honcho -f Procfile.dev -p $(PORT) start
+	SITE_URL=http://127.0.0.1:$(PORT) $(VENV)/bin/honcho -f Procfile.dev start -p $(PORT)
 
 test: install messages
 	$(VENV)/bin/pytest
