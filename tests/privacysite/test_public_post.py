@@ -1,0 +1,108 @@
+"""The public form POSTs take a short middleware chain: the visitor still gets CSRF
+protection, the security headers, the language of the URL and the 503 page; nothing reads a
+session or a user."""
+
+import re
+from unittest import mock
+
+import pytest
+from django.db import OperationalError, connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from consents.models import CookieConsent
+from customers.models import Submission
+
+pytestmark = pytest.mark.django_db
+
+SECURITY_HEADERS = (
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Permissions-Policy",
+    "X-Request-ID",
+)
+
+
+@pytest.fixture(autouse=True)
+def _generous_rate_limit(settings):
+    settings.FORM_RATE_LIMIT = "1000/m"
+
+
+def csrf_client(path):
+    client = Client(enforce_csrf_checks=True)
+    html = client.get(path).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    return client, token
+
+
+def test_cookie_post_has_the_security_headers_of_any_page_and_one_query(seeded):
+    client, token = csrf_client("/cookies/")
+    page_headers = client.get("/cookies/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/cookies/", {"csrfmiddlewaretoken": token, "choice": "accept_all"})
+    assert response.status_code == 302
+    assert len(queries) == 1 and queries[0]["sql"].startswith("INSERT")
+    for header in SECURITY_HEADERS:
+        assert response.has_header(header), header
+    for header in SECURITY_HEADERS[:-1]:
+        assert response[header] == page_headers[header], header
+    assert response["Content-Language"] == "vi"
+    assert not hasattr(response.wsgi_request, "session")
+    assert not hasattr(response.wsgi_request, "user")
+    assert CookieConsent.objects.count() == 1
+
+
+def test_cookie_post_without_the_csrf_token_is_refused_and_stores_nothing(seeded):
+    client, _token = csrf_client("/cookies/")
+    response = client.post("/cookies/", {"choice": "accept_all"})
+    assert response.status_code == 403
+    assert response.has_header("Content-Security-Policy")
+    assert not CookieConsent.objects.exists()
+
+
+def test_english_registration_keeps_its_language_and_redirect(seeded):
+    client, token = csrf_client("/en/register/")
+    response = client.post(
+        "/en/register/",
+        {
+            "csrfmiddlewaretoken": token,
+            "kind": "individual",
+            "full_name": "Jane Roe",
+            "email": "jane@example.com",
+            "phone_mobile": "0912 345 678",
+            "address_home": "1 Le Loi, Hue",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == "/en/register/done/"
+    assert response["Content-Language"] == "en"
+    assert Submission.objects.get().language == "en"
+
+
+def test_an_invalid_form_is_shown_again_in_the_visitors_language(seeded):
+    client, token = csrf_client("/register/")
+    response = client.post("/register/", {"csrfmiddlewaretoken": token, "kind": "individual"})
+    assert response.status_code == 200
+    assert "Trường này là bắt buộc" in response.content.decode()
+    assert response.has_header("Content-Security-Policy")
+    assert not Submission.objects.exists()
+
+
+def test_database_down_answers_the_503_page_with_the_security_headers(seeded):
+    client, token = csrf_client("/cookies/")
+    client.raise_request_exception = False
+    with mock.patch.object(CookieConsent.objects, "create", side_effect=OperationalError):
+        response = client.post("/cookies/", {"csrfmiddlewaretoken": token, "choice": "reject_all"})
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response.has_header("X-Frame-Options")
+    assert response.has_header("Content-Security-Policy")
+
+
+def test_other_posts_and_every_get_take_the_full_chain(seeded):
+    response = Client().post("/admin/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 200  # the login page again
+    assert hasattr(response.wsgi_request, "session") and hasattr(response.wsgi_request, "user")
+    response = Client().get("/cookies/")
+    assert hasattr(response.wsgi_request, "session")
