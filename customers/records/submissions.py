@@ -23,7 +23,6 @@ from customers.records.services import (
 logger = logging.getLogger(__name__)
 
 
-@transaction.atomic
 def submission_accept(
     *,
     form: str,
@@ -36,7 +35,8 @@ def submission_accept(
     consented=(),
     consent_channel: str = "web_form",
 ) -> Submission:
-    """Accept a web form while the customer waits: one encrypted INSERT, nothing else. The
+    """Accept a web form while the customer waits: one encrypted INSERT, nothing else (in
+    autocommit: a lone INSERT needs no BEGIN and COMMIT around it). The
     rest is done by a worker within seconds (``submissions_process_pending``, every 5 s):
     the row itself is the queue, so a broker outage loses nothing and costs the request
     nothing."""

@@ -8,54 +8,57 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views import View
 from django.views.generic import FormView, TemplateView
-from django_ratelimit.core import is_ratelimited
 
 from consents.models import ConsentEvent
 from consents.selectors import policy_current
 from customers.records.forms import RegistrationForm, ServiceRequestForm, raw_submission
 from customers.records.services import ConfirmationError, customer_confirm_contact
 from customers.records.submissions import submission_accept
-from privacysite.http import client_ip, too_many_requests
+from privacysite.http import client_ip, form_guard, too_many_requests
 
 logger = logging.getLogger(__name__)
 
 
 class WebFormView(FormView):
-    """A collection form: rate-limited per IP, a honeypot for bots, stored once per render."""
+    """A collection form: rate-limited per IP, a honeypot for bots, stored once per render.
+
+    The rate limit and the double-submit claim are one Redis round trip (``form_guard``),
+    made once the form is validated (so that a form sent back with a mistake can be sent
+    again with the same key) and before anything is stored.
+    """
 
     success_url_name = ""
 
     def post(self, request, *args, **kwargs):
-        if is_ratelimited(
+        form = self.get_form()
+        valid = form.is_valid()
+        key = form.cleaned_data.get("submission_key") if valid and not form.is_bot else ""
+        limited, claimed = form_guard(
             request,
             group="web-forms",
-            key="ip",
             rate=settings.FORM_RATE_LIMIT,
-            method="POST",
-            increment=True,
-        ):
+            claim=f"form-submitted:{key}" if key else None,
+            claim_timeout=24 * 3600,
+        )
+        if limited:
             logger.warning("form.rate_limited form=%s", self.form_class.form_name)
             return too_many_requests(request)
-        return super().post(request, *args, **kwargs)
-
-    def form_valid(self, form):
+        if not valid:
+            return self.form_invalid(form)
         if form.is_bot:
             logger.info("form.honeypot form=%s", form.form_name)
             return redirect(self.success_url_name)
-        key = form.cleaned_data.get("submission_key")
-        marker = f"form-submitted:{key}"
-        marked = bool(key) and cache.add(marker, 1, timeout=24 * 3600)
-        if key and not marked and cache.get(marker) is not None:
+        if claimed is False:
             # The same rendered form sent again (a double click): it was stored already.
-            # (Not added and not there means the cache is down: store it, never drop it.)
+            # (Unknown, with the cache down, means: store it, never drop it.)
             return redirect(self.success_url_name)
         try:
             submission_accept(
                 form=form.form_name,
                 data=form.customer_data(),
                 raw=raw_submission(form),
-                ip_address=client_ip(self.request),
-                user_agent=self.request.META.get("HTTP_USER_AGENT", ""),
+                ip_address=client_ip(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
                 language=get_language(),
                 policy_version=policy_current(),
                 consented=form.consented_purposes(),
@@ -64,8 +67,8 @@ class WebFormView(FormView):
         except Exception:
             # Nothing was stored (the database failed): the customer is told to send the
             # same form again, which must then be accepted.
-            if marked:
-                cache.delete(marker)
+            if claimed:
+                cache.delete(f"form-submitted:{key}")
             raise
         return redirect(self.success_url_name)
 

@@ -106,3 +106,68 @@ def test_other_posts_and_every_get_take_the_full_chain(seeded):
     assert hasattr(response.wsgi_request, "session") and hasattr(response.wsgi_request, "user")
     response = Client().get("/cookies/")
     assert hasattr(response.wsgi_request, "session")
+
+
+REGISTRATION = {
+    "kind": "individual",
+    "full_name": "Nguyễn Thị Hoa",
+    "email": "hoa.nguyen@example.vn",
+    "phone_mobile": "0912 345 678",
+    "address_home": "45 Trần Hưng Đạo, Quận 1, TP. Hồ Chí Minh",
+}
+
+
+def rendered_form():
+    client, token = csrf_client("/register/")
+    html = client.get("/register/").content.decode()
+    key = re.search(r'name="submission_key" value="([^"]+)"', html).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    return client, {"csrfmiddlewaretoken": token, "submission_key": key}
+
+
+def test_a_form_sent_back_with_a_mistake_is_accepted_once_corrected(seeded):
+    client, fields = rendered_form()
+    response = client.post("/register/", {**fields, **REGISTRATION, "email": "not an email"})
+    assert response.status_code == 200
+    response = client.post("/register/", {**fields, **REGISTRATION})
+    assert response.status_code == 302
+    client.post("/register/", {**fields, **REGISTRATION})  # a double click
+    assert Submission.objects.count() == 1
+
+
+def test_a_form_refused_by_the_rate_limit_is_accepted_later(seeded, settings):
+    from django.core.cache import cache
+
+    settings.FORM_RATE_LIMIT = "1/m"
+    client, fields = rendered_form()
+    other, other_fields = rendered_form()
+    assert other.post("/register/", {**other_fields, **REGISTRATION}).status_code == 302
+    response = client.post("/register/", {**fields, **REGISTRATION})
+    assert response.status_code == 429 and "Retry-After" in response
+    assert Submission.objects.count() == 1
+    settings.FORM_RATE_LIMIT = "1000/m"
+    cache.clear()  # the window has passed
+    assert client.post("/register/", {**fields, **REGISTRATION}).status_code == 302
+    assert Submission.objects.count() == 2
+
+
+def test_the_rate_limit_and_the_double_submit_claim_are_one_redis_round_trip(seeded, redis_url):
+    from redis.connection import Connection
+
+    client, fields = rendered_form()
+    sent = []
+    original = Connection.send_packed_command
+
+    def counting(self, command, *args, **kwargs):
+        sent.append(command if isinstance(command, bytes) else b"".join(command))
+        return original(self, command, *args, **kwargs)
+
+    with mock.patch.object(Connection, "send_packed_command", counting):
+        response = client.post("/register/", {**fields, **REGISTRATION})
+    assert response.status_code == 302
+    # INCR, EXPIRE NX and SET NX in one pipeline; no other trip for the limit or the claim
+    # (other packets can only be the in-process caches refreshing themselves).
+    guard = [packet for packet in sent if b"rl:web-forms" in packet or b"form-submitted" in packet]
+    assert len(guard) == 1
+    assert all(word in guard[0] for word in (b"INCR", b"EXPIRE", b"SET", b"form-submitted"))
+    assert Submission.objects.count() == 1
