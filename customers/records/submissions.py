@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from consents.models import Purpose
 from consents.services.ledger import consents_grant_many
+from customers.core.crypto import blind_index
+from customers.core.personal_data import normalise_email
 from customers.core.selectors import customer_by_email
 from customers.messaging.batch import messages_enqueue_batch
 from customers.models import Customer, Message, Submission
@@ -62,15 +64,26 @@ def submission_accept(
     return submission
 
 
-def _submission_apply(submission: Submission, *, purposes: dict) -> tuple[Customer, list[int]]:
-    """The steps for one submission, inside the caller's transaction (and savepoint), with
-    its row locked: find the customer by email (or create one), merge, grant the purposes
-    ticked, and record the confirmation. Returns the customer and the ids of the messages
-    to hand to the broker once the transaction commits."""
+def _email_index(data: dict) -> str:
+    email = data.get("email", "")
+    return blind_index(normalise_email(email)) if email else ""
+
+
+def _submission_apply(
+    submission: Submission, *, purposes: dict, customers: dict | None = None
+) -> tuple[Customer, list[int]]:
+    """The steps for one submission, inside the caller's transaction, with its row locked:
+    find the customer by email (or create one), merge, grant the purposes ticked, and
+    record the confirmation. Returns the customer and the ids of the messages to hand to
+    the broker once the transaction commits. ``customers`` ({email index: customer}, rows
+    locked by the caller) saves a lookup per submission; it learns the customers created."""
     pending = json.loads(submission.pending)
     data, form, language = pending["data"], submission.form, submission.language
     actor = "customer (web form)"
-    customer = customer_by_email(data.get("email", ""), for_update=True)
+    if customers is None:
+        customer = customer_by_email(data.get("email", ""), for_update=True)
+    else:
+        customer = customers.get(_email_index(data))
     created = customer is None
     if created:
         customer = customer_create(
@@ -79,6 +92,8 @@ def _submission_apply(submission: Submission, *, purposes: dict) -> tuple[Custom
             data={**data, "preferred_language": language},
             reason=form,
         )
+        if customers is not None and customer.email_index:
+            customers[customer.email_index] = customer
     else:
         customer_update(customer=customer, actor=actor, data=data, reason=form, keep_blank=True)
         customer_touch(customer=customer)
@@ -107,12 +122,27 @@ def _submission_apply(submission: Submission, *, purposes: dict) -> tuple[Custom
 
 def submission_process_batch(ids) -> tuple[dict[int, Customer], dict[int, str]]:
     """Process these submissions, those still waiting and not taken by another worker, in
-    one transaction: each in a savepoint of its own (all or nothing: one that fails is
-    rolled back alone, recorded with its error class in ``problem`` and retried on a later
-    run, and the others go on), the submissions marked processed in one UPDATE, and their
-    confirmation messages handed to the broker in one publish after the commit.
+    one transaction, each all or nothing, the submissions marked processed in one UPDATE and
+    their confirmation messages handed to the broker in one publish after the commit.
+
+    A batch is first tried without a savepoint per submission (two round trips each saved):
+    if one fails, the whole try is rolled back and the batch done again with a savepoint
+    per submission, so that the one that fails is rolled back alone, recorded with its error
+    class in ``problem`` and retried on a later run, and the others go on. A batch holding a
+    submission that failed before goes the careful way at once.
 
     Returns ({submission id: customer} processed, {submission id: error class} failed)."""
+    try:
+        return _batch(ids, careful=False)
+    except _TryCarefully:
+        return _batch(ids, careful=True)
+
+
+class _TryCarefully(Exception):
+    pass
+
+
+def _batch(ids, *, careful: bool):
     done, failed, outbox = {}, {}, []
     with transaction.atomic():
         submissions = list(
@@ -123,12 +153,23 @@ def submission_process_batch(ids) -> tuple[dict[int, Customer], dict[int, str]]:
         )
         if not submissions:
             return done, failed
+        careful = careful or any(s.problem for s in submissions)
         purposes = {p.code: p for p in Purpose.objects.all()}
+        customers = _customers_locked(submissions)
         for submission in submissions:
             try:
-                with transaction.atomic():
-                    customer, messages = _submission_apply(submission, purposes=purposes)
+                if careful:
+                    with transaction.atomic():
+                        customer, messages = _submission_apply(
+                            submission, purposes=purposes, customers=customers
+                        )
+                else:
+                    customer, messages = _submission_apply(
+                        submission, purposes=purposes, customers=customers
+                    )
             except Exception as exc:
+                if not careful:
+                    raise _TryCarefully from exc
                 # The class only: an exception's text can quote the values it choked on.
                 failed[submission.pk] = type(exc).__name__
                 logger.error(
@@ -136,6 +177,7 @@ def submission_process_batch(ids) -> tuple[dict[int, Customer], dict[int, str]]:
                     submission.pk,
                     type(exc).__name__,
                 )
+                customers = _customers_locked(submissions)  # what the savepoint undid
                 continue
             done[submission.pk] = customer
             outbox.extend(messages)
@@ -155,6 +197,25 @@ def submission_process_batch(ids) -> tuple[dict[int, Customer], dict[int, str]]:
         if outbox:
             transaction.on_commit(lambda: messages_enqueue_batch(message_ids=outbox))
     return done, failed
+
+
+def _customers_locked(submissions) -> dict:
+    """The batch's known customers by email index, locked (in id order), in one query."""
+    indexes = set()
+    for submission in submissions:
+        try:
+            indexes.add(_email_index(json.loads(submission.pending)["data"]))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            continue  # its own processing will fail and say why
+    indexes.discard("")
+    if not indexes:
+        return {}
+    rows = (
+        Customer.objects.select_for_update(of=("self",))
+        .filter(email_index__in=sorted(indexes))
+        .order_by("pk")
+    )
+    return {customer.email_index: customer for customer in rows}
 
 
 def submission_process(*, submission_id: int) -> Customer | None:
