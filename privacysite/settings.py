@@ -91,7 +91,12 @@ MIDDLEWARE = [
 ]
 # What a visitor's form POST needs: no session, user, OTP, messages or static files are read
 # by these views (see privacysite/public_post.py). CSRF and the security headers stay.
-PUBLIC_POST_VIEWS = ["consents:cookies", "customers:register", "customers:service_request"]
+PUBLIC_POST_VIEWS = [
+    "consents:cookies",
+    "customers:register",
+    "customers:service_request",
+    "customers:my_data",  # asking for a my-data link (the link itself opens a session)
+]
 PUBLIC_POST_MIDDLEWARE = [
     "privacysite.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",

@@ -171,3 +171,14 @@ def test_the_rate_limit_and_the_double_submit_claim_are_one_redis_round_trip(see
     assert len(guard) == 1
     assert all(word in guard[0] for word in (b"INCR", b"EXPIRE", b"SET", b"form-submitted"))
     assert Submission.objects.count() == 1
+
+
+def test_too_many_my_data_link_requests_from_one_address_get_a_429(seeded, settings):
+    settings.MY_DATA_RATE_LIMIT = "2/m"
+    client, token = csrf_client("/my-data/")
+    for _ in range(2):
+        response = client.post("/my-data/", {"csrfmiddlewaretoken": token, "email": "a@b.vn"})
+        assert response.status_code == 200
+        assert not hasattr(response.wsgi_request, "session")
+    response = client.post("/my-data/", {"csrfmiddlewaretoken": token, "email": "a@b.vn"})
+    assert response.status_code == 429
