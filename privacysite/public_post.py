@@ -13,7 +13,7 @@ in the full chain, and the security headers are added to it.
 
 from django.conf import settings
 from django.core.handlers.exception import convert_exception_to_response
-from django.urls import Resolver404, resolve
+from django.urls import resolve, reverse
 from django.utils import translation
 from django.utils.module_loading import import_string
 
@@ -78,23 +78,35 @@ class LeanHandler:
 
 
 class PublicPostMiddleware:
+    """Sends a POST to one of ``PUBLIC_POST_VIEWS`` through the short chain. The views'
+    paths (each language's) are worked out once, on the first POST: any other request pays
+    one set lookup."""
+
     def __init__(self, get_response):
         self.get_response = get_response
-        self.views = frozenset(settings.PUBLIC_POST_VIEWS)
         self.lean = LeanHandler(settings.PUBLIC_POST_MIDDLEWARE)
+        self._paths = None
 
     def __call__(self, request):
         if request.method != "POST":
             return self.get_response(request)
-        # i18n_patterns match on the active language's prefix: activate the path's first.
-        translation.activate(
-            translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
-        )
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
+        if self._paths is None:
+            self._paths = _public_paths()
+        found = self._paths.get(request.path_info)
+        if found is None:
             return self.get_response(request)
-        if match.view_name not in self.views:
-            return self.get_response(request)
+        language, match = found
+        translation.activate(language)
         request.resolver_match = match
         return self.lean(request)
+
+
+def _public_paths() -> dict:
+    """{path: (language, resolver match)} of the public POST views, in every language."""
+    paths = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for name in settings.PUBLIC_POST_VIEWS:
+                path = reverse(name)
+                paths[path] = (language, resolve(path))
+    return paths
