@@ -180,7 +180,11 @@ def gunicorn(workers=2, port=8765, env=None):
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             with contextlib.suppress(OSError):
-                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/")
+                # Answered, not only connected: the master listens long before a worker has
+                # loaded Django (seconds on a busy machine), which a load would count.
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                connection.request("GET", "/")
+                connection.getresponse().read()
                 break
             time.sleep(0.2)
         yield f"127.0.0.1:{port}"

@@ -5,13 +5,14 @@ for in the database.
     .venv/bin/python bench/load.py                     # 50 clients, 60 s
     .venv/bin/python bench/load.py --clients 10 --seconds 10
 
-Builds its own database (privacysite_load) each run; Redis database 15; loopback only; stops
-by itself. gunicorn runs deploy/gunicorn.conf.py's worker count for this machine.
+Builds its own database (privacysite_load, or $LOAD_DATABASE) each run; Redis database 15 (or
+$REDIS_URL); port 8765 (or $LOAD_PORT); loopback only; stops by itself. gunicorn runs deploy/gunicorn.conf.py's worker count for this machine.
 """
 
 import argparse
 import collections
 import multiprocessing
+import os
 import sys
 import threading
 import time
@@ -20,13 +21,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import harness  # noqa: E402
 
-DATABASE = "privacysite_load"
+DATABASE = os.environ.get("LOAD_DATABASE", "privacysite_load")
+PORT = int(os.environ.get("LOAD_PORT", "8765"))
 KNOWN_CUSTOMERS = 200
 
 
 def prepare():
     harness.recreate_database(DATABASE)
     harness.setup_django(DATABASE)
+    from django.core.cache import cache
+
+    cache.clear()  # the Redis database may hold another database's cached rows
     harness.migrate()
     from demo.factories import CustomerFactory
 
@@ -134,7 +139,7 @@ def main():
     prepare()
     workers = multiprocessing.cpu_count() * 2 + 1
     mix = Mix()
-    with harness.gunicorn(workers=workers) as host:
+    with harness.gunicorn(workers=workers, port=PORT) as host:
         started = time.monotonic()
         harness.load(host, mix, clients=args.clients, seconds=args.seconds)
         duration = time.monotonic() - started

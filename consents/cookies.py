@@ -1,7 +1,9 @@
 """The cookie-consent cookie and the cached cookie catalogue.
 
 The catalogue and the current cookie-policy version are read on every page (banner, gated
-scripts), so they come from the cache; publishing or editing clears it.
+scripts), so they come from the cache; publishing or editing clears it. In front of the
+shared cache each process keeps its copy for LOCAL_SECONDS: a cookie POST or a page reads
+it without a round trip, and a change reaches every process within those seconds.
 """
 
 import time
@@ -16,6 +18,8 @@ CONSENT_COOKIE = "cookie_consent"
 CONSENT_MAX_AGE = 365 * 24 * 3600  # ask again after 12 months
 CATALOGUE_KEY = "consents:cookie-catalogue:v1"
 CATALOGUE_TTL = 300
+LOCAL_SECONDS = 5.0
+_local = {"data": None, "until": 0.0}
 
 
 @dataclass
@@ -51,6 +55,9 @@ class CookieChoice:
 
 def catalogue() -> dict:
     """{"version": int, "categories": [{"code", "required", "cookies": [names]}...]}."""
+    now = time.monotonic()
+    if _local["data"] is not None and now < _local["until"]:
+        return _local["data"]
     data = cache.get(CATALOGUE_KEY)
     if data is None:
         latest = CookiePolicyVersion.objects.order_by("-number").first()
@@ -66,8 +73,10 @@ def catalogue() -> dict:
             ],
         }
         cache.set(CATALOGUE_KEY, data, CATALOGUE_TTL)
+    _local.update(data=data, until=now + LOCAL_SECONDS)
     return data
 
 
 def catalogue_clear() -> None:
+    _local.update(data=None, until=0.0)
     cache.delete(CATALOGUE_KEY)

@@ -3,8 +3,8 @@
 import difflib
 import time
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
@@ -97,8 +97,9 @@ def cookies(request):
     The POST is the hottest endpoint: one INSERT (the proof), no session, no user lookup.
     """
     if request.method == "POST":
+        data = catalogue()  # once per request (and kept in-process for seconds)
         choice = request.POST.get("choice", "save")
-        codes = {c["code"] for c in catalogue()["categories"]}
+        codes = {c["code"] for c in data["categories"]}
         if choice == "accept_all":
             accepted = codes
         elif choice == "reject_all":
@@ -114,15 +115,18 @@ def cookies(request):
             ip_truncated=truncated_ip(client_ip(request)),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
             given_at=int(time.time()),
+            data=data,
         )
         if request.headers.get("X-Requested-With") == "fetch":
             response = render(
                 request, "consents/cookie_saved.json", content_type="application/json"
             )
         else:
-            # Back where the visitor came from; from the settings page itself, to the page
-            # again with a confirmation.
-            response = redirect(_safe_next(request, fallback="") or f"{request.path}?saved=1")
+            # Back where the visitor came from (a path checked by _safe_next, so no reverse());
+            # from the settings page itself, to the page again with a confirmation.
+            response = HttpResponseRedirect(
+                _safe_next(request, fallback="") or f"{request.path}?saved=1"
+            )
         response.set_cookie(
             CONSENT_COOKIE,
             choice.serialise(),
@@ -131,7 +135,7 @@ def cookies(request):
             httponly=False,
             samesite="Lax",
         )
-        for name in declined_cookie_names(choice):
+        for name in declined_cookie_names(choice, data):
             if name in request.COOKIES:
                 response.delete_cookie(name)
         return response

@@ -63,3 +63,23 @@ class ResilientRedisCache(RedisCache):
     # django-ratelimit expects before it applies RATELIMIT_FAIL_OPEN.
     add = _degraded("add", False)
     incr = _degraded("incr", ValueError)
+
+    def count_and_claim(self, counter: str, window: int, claim: str | None, claim_timeout: int):
+        """One round trip for a public form: count this request in ``counter`` (which
+        expires ``window`` seconds after its first count) and, if ``claim`` is given, claim
+        that key for ``claim_timeout`` seconds unless it is taken. Returns (count, claimed);
+        with Redis unreachable (0, None): nothing counted, nothing known."""
+        client = self._cache.get_client(write=True)
+        counter, claim_key = self.make_and_validate_key(counter), None
+        pipe = client.pipeline(transaction=False)
+        pipe.incr(counter)
+        pipe.expire(counter, window, nx=True)
+        if claim:
+            claim_key = self.make_and_validate_key(claim)
+            pipe.set(claim_key, self._cache._serializer.dumps(1), nx=True, ex=claim_timeout)
+        try:
+            results = pipe.execute()
+        except UNAVAILABLE as exc:
+            logger.warning("cache.unavailable op=count_and_claim error=%s", type(exc).__name__)
+            return 0, None
+        return results[0], (bool(results[2]) if claim else None)

@@ -7,13 +7,21 @@ from consents.models import CookieConsent, CookiePolicyVersion
 
 
 def cookie_consent_record(
-    *, accepted: set[str], ip_truncated: str, user_agent: str, given_at: int, gpc: bool = False
+    *,
+    accepted: set[str],
+    ip_truncated: str,
+    user_agent: str,
+    given_at: int,
+    gpc: bool = False,
+    data: dict | None = None,
 ) -> CookieChoice:
-    """Store the proof of one cookie choice: exactly one INSERT, committed before we answer.
+    """Store the proof of one cookie choice: exactly one INSERT, committed before we answer
+    (in autocommit: a lone INSERT needs no BEGIN and COMMIT around it).
 
-    Unknown categories are dropped; necessary ones are always on.
+    Unknown categories are dropped; necessary ones are always on. ``data`` is the catalogue
+    the caller read already, if it did.
     """
-    data = catalogue()
+    data = data or catalogue()
     known = {c["code"] for c in data["categories"]}
     required = {c["code"] for c in data["categories"] if c["required"]}
     categories = frozenset((set(accepted) & known) | required)
@@ -34,10 +42,10 @@ def cookie_consent_record(
     )
 
 
-def declined_cookie_names(choice: CookieChoice) -> list[str]:
+def declined_cookie_names(choice: CookieChoice, data: dict | None = None) -> list[str]:
     return [
         name
-        for category in catalogue()["categories"]
+        for category in (data or catalogue())["categories"]
         if category["code"] not in choice.categories
         for name in category["cookies"]
     ]

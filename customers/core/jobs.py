@@ -11,6 +11,7 @@ from celery import current_app, shared_task
 from django.db import InterfaceError, OperationalError
 
 MESSAGE_SEND = "customers.tasks.message_send"
+MESSAGES_SEND_BATCH = "customers.tasks.messages_send_batch"
 MESSAGES_RESEND_STUCK = "customers.tasks.messages_resend_stuck"
 SUBMISSIONS_PROCESS_PENDING = "customers.tasks.submissions_process_pending"
 PENDING_CHANGES_EXPIRE = "customers.tasks.pending_changes_expire"

@@ -3,7 +3,7 @@
 import logging
 
 from customers.core import jobs
-from customers.messaging import receipts, services
+from customers.messaging import batch, receipts, services
 
 logger = logging.getLogger(__name__)
 
@@ -11,6 +11,11 @@ logger = logging.getLogger(__name__)
 @jobs.task(jobs.MESSAGE_SEND, max_retries=services.MAX_SEND_ATTEMPTS, retry_backoff=60)
 def message_send(message_id):
     services.message_send(message_id=message_id)
+
+
+@jobs.task(jobs.MESSAGES_SEND_BATCH, max_retries=services.MAX_SEND_ATTEMPTS, retry_backoff=60)
+def messages_send_batch(message_ids):
+    batch.messages_send_batch(message_ids=message_ids)
 
 
 @jobs.task(jobs.MESSAGES_RESEND_STUCK)

@@ -134,9 +134,11 @@ def confirmation_token(customer: Customer) -> str:
     )
 
 
-def customer_send_confirmation(*, customer: Customer):
+def customer_send_confirmation(*, customer: Customer, enqueue: bool = True):
+    """``enqueue=False``: the caller hands the message to the broker (with others)."""
     path = reverse("customers:confirm", args=[confirmation_token(customer)])
     return message_queue(
+        enqueue=enqueue,
         customer=customer,
         purpose="service",
         template="confirm_contact",

@@ -1,6 +1,7 @@
 """Web-form submissions: the request stores one encrypted row (``submission_accept``), a
 worker then finds or creates the customer, merges, records the consents and queues the
-confirmation (``submission_process``), beat's 5-second run taking the backlog."""
+confirmation (``submission_process_batch``, a batch per transaction, a savepoint per
+submission), beat's 5-second run taking the backlog."""
 
 import json
 import logging
@@ -11,8 +12,11 @@ from django.utils import timezone
 
 from consents.models import Purpose
 from consents.services.ledger import consents_grant_many
+from customers.core.crypto import blind_index
+from customers.core.personal_data import normalise_email
 from customers.core.selectors import customer_by_email
-from customers.models import Customer, Submission
+from customers.messaging.batch import messages_enqueue_batch
+from customers.models import Customer, Message, Submission
 from customers.records.pending import pending_change_create
 from customers.records.services import (
     customer_create,
@@ -22,7 +26,6 @@ from customers.records.services import (
 logger = logging.getLogger(__name__)
 
 
-@transaction.atomic
 def submission_accept(
     *,
     form: str,
@@ -35,7 +38,8 @@ def submission_accept(
     consented=(),
     consent_channel: str = "web_form",
 ) -> Submission:
-    """Accept a web form while the customer waits: one encrypted INSERT, nothing else. The
+    """Accept a web form while the customer waits: one encrypted INSERT, nothing else (in
+    autocommit: a lone INSERT needs no BEGIN and COMMIT around it). The
     rest is done by a worker within seconds (``submissions_process_pending``, every 5 s):
     the row itself is the queue, so a broker outage loses nothing and costs the request
     nothing."""
@@ -59,22 +63,27 @@ def submission_accept(
     return submission
 
 
-@transaction.atomic
-def submission_process(*, submission_id: int) -> Customer | None:
-    """Find the customer by email: a new one is created with the purposes ticked and asked
+def _email_index(data: dict) -> str:
+    email = data.get("email", "")
+    return blind_index(normalise_email(email)) if email else ""
+
+
+def _submission_apply(
+    submission: Submission, *, purposes: dict, customers: dict | None = None
+) -> tuple[Customer, list[int]]:
+    """The steps for one submission, inside the caller's transaction, with its row locked:
+    find the customer by email: a new one is created with the purposes ticked and asked
     to confirm; a known one gets a pending change, applied only once the customer confirms
-    it through the address on file. One transaction; a repeat does nothing."""
-    submission = (
-        Submission.objects.select_for_update(skip_locked=True)
-        .filter(pk=submission_id, processed_at=None)
-        .first()
-    )
-    if submission is None:  # done already, or another worker is on it
-        return None
+    it through the address on file. Returns the customer and the ids of the messages to hand to
+    the broker once the transaction commits. ``customers`` ({email index: customer}, rows
+    locked by the caller) saves a lookup per submission; it learns the customers created."""
     pending = json.loads(submission.pending)
     data, form, language = pending["data"], submission.form, submission.language
     actor = "customer (web form)"
-    customer = customer_by_email(data.get("email", ""), for_update=True)
+    if customers is None:
+        customer = customer_by_email(data.get("email", ""), for_update=True)
+    else:
+        customer = customers.get(_email_index(data))
     created = customer is None
     if created:
         customer = customer_create(
@@ -83,63 +92,164 @@ def submission_process(*, submission_id: int) -> Customer | None:
             data={**data, "preferred_language": language},
             reason=form,
         )
+        if customers is not None and customer.email_index:
+            customers[customer.email_index] = customer
     else:
         # Anyone can type a known address into a public form: nothing changes (values or
         # purposes) until the customer confirms through a link sent to the address on file.
         pending_change_create(customer=customer, submission=submission, pending=pending)
+    messages = []
     if created:
         consents_grant_many(
             customer=customer,
-            purposes=list(Purpose.objects.filter(code__in=pending["consented"])),
+            purposes=[purposes[code] for code in pending["consented"] if code in purposes],
             channel=pending["channel"],
             language=language,
             policy_version=submission.policy_version,
             ip_address=submission.ip_address,
             user_agent=submission.user_agent,
         )
-        customer_send_confirmation(customer=customer)
-    Submission.objects.filter(pk=submission.pk).update(
-        customer=customer, pending="", processed_at=timezone.now(), problem=""
-    )
+        message = customer_send_confirmation(customer=customer, enqueue=False)
+        if message is not None and message.status == Message.Status.QUEUED:
+            messages.append(message.pk)
     logger.info(
         "submission.processed submission_id=%s customer_id=%s created=%s",
         submission.pk,
         customer.pk,
         created,
     )
-    return customer
+    return customer, messages
 
 
-def submissions_process_pending(*, seconds: float = 4.0, batch: int = 200) -> int:
-    """Process what the forms accepted, oldest first, for at most ``seconds`` (beat starts
-    this every 5 s; with a backlog, several workers share it: a row being processed is
-    skipped by the others). Each submission is its own transaction: one that fails is
-    recorded (``problem``) and retried on the next run, and does not hold up the others."""
+def submission_process_batch(ids) -> tuple[dict[int, Customer], dict[int, str]]:
+    """Process these submissions, those still waiting and not taken by another worker, in
+    one transaction, each all or nothing, the submissions marked processed in one UPDATE and
+    their confirmation messages handed to the broker in one publish after the commit.
+
+    A batch is first tried without a savepoint per submission (two round trips each saved):
+    if one fails, the whole try is rolled back and the batch done again with a savepoint
+    per submission, so that the one that fails is rolled back alone, recorded with its error
+    class in ``problem`` and retried on a later run, and the others go on. A batch holding a
+    submission that failed before goes the careful way at once.
+
+    Returns ({submission id: customer} processed, {submission id: error class} failed)."""
+    try:
+        return _batch(ids, careful=False)
+    except _TryCarefully:
+        return _batch(ids, careful=True)
+
+
+class _TryCarefully(Exception):
+    pass
+
+
+def _batch(ids, *, careful: bool):
+    done, failed, outbox = {}, {}, []
+    with transaction.atomic():
+        submissions = list(
+            Submission.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("policy_version")
+            .filter(pk__in=list(ids), processed_at=None)
+            .order_by("pk")
+        )
+        if not submissions:
+            return done, failed
+        careful = careful or any(s.problem for s in submissions)
+        purposes = {p.code: p for p in Purpose.objects.all()}
+        customers = _customers_locked(submissions)
+        for submission in submissions:
+            try:
+                if careful:
+                    with transaction.atomic():
+                        customer, messages = _submission_apply(
+                            submission, purposes=purposes, customers=customers
+                        )
+                else:
+                    customer, messages = _submission_apply(
+                        submission, purposes=purposes, customers=customers
+                    )
+            except Exception as exc:
+                if not careful:
+                    raise _TryCarefully from exc
+                # The class only: an exception's text can quote the values it choked on.
+                failed[submission.pk] = type(exc).__name__
+                logger.error(
+                    "submission.failed submission_id=%s error=%s",
+                    submission.pk,
+                    type(exc).__name__,
+                )
+                customers = _customers_locked(submissions)  # what the savepoint undid
+                continue
+            done[submission.pk] = customer
+            outbox.extend(messages)
+        now = timezone.now()
+        processed = [s for s in submissions if s.pk in done]
+        for submission in processed:
+            submission.customer = done[submission.pk]
+            submission.pending, submission.processed_at, submission.problem = "", now, ""
+        if processed:
+            Submission.objects.bulk_update(
+                processed, ["customer", "pending", "processed_at", "problem"]
+            )
+        for problem in set(failed.values()):
+            Submission.objects.filter(
+                pk__in=[pk for pk, error in failed.items() if error == problem]
+            ).update(problem=problem)
+        if outbox:
+            transaction.on_commit(lambda: messages_enqueue_batch(message_ids=outbox))
+    return done, failed
+
+
+def _customers_locked(submissions) -> dict:
+    """The batch's known customers by email index, locked (in id order), in one query."""
+    indexes = set()
+    for submission in submissions:
+        try:
+            indexes.add(_email_index(json.loads(submission.pending)["data"]))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            continue  # its own processing will fail and say why
+    indexes.discard("")
+    if not indexes:
+        return {}
+    rows = (
+        Customer.objects.select_for_update(of=("self",))
+        .filter(email_index__in=sorted(indexes))
+        .order_by("pk")
+    )
+    return {customer.email_index: customer for customer in rows}
+
+
+def submission_process(*, submission_id: int) -> Customer | None:
+    """One submission on its own (a batch of one). A repeat does nothing (None); a failure
+    is recorded on the submission and raised."""
+    done, failed = submission_process_batch([submission_id])
+    if submission_id in failed:
+        raise SubmissionFailed(failed[submission_id])
+    return done.get(submission_id)
+
+
+class SubmissionFailed(Exception):
+    pass
+
+
+def submissions_process_pending(*, seconds: float = 4.0, batch: int = 100) -> int:
+    """Process what the forms accepted, oldest first, in batches (``submission_process_batch``)
+    for at most ``seconds`` (beat starts this every 5 s; with a backlog, several workers
+    share it: rows a worker holds are skipped by the others, which go on to the next ones).
+    A submission that fails is tried again on the next run, not in this one."""
     deadline = time.monotonic() + seconds
-    done = 0
+    done, after = 0, 0
     while time.monotonic() < deadline:
         ids = list(
-            Submission.objects.filter(processed_at=None)
-            .order_by("received_at")
+            Submission.objects.filter(processed_at=None, pk__gt=after)
+            .order_by("pk")
             .values_list("pk", flat=True)[:batch]
         )
         if not ids:
             break
-        for submission_id in ids:
-            if time.monotonic() >= deadline:
-                break
-            try:
-                done += submission_process(submission_id=submission_id) is not None
-            except Exception as exc:
-                Submission.objects.filter(pk=submission_id, processed_at=None).update(
-                    problem=type(exc).__name__
-                )
-                # The class only: an exception's text can quote the values it choked on.
-                logger.error(
-                    "submission.failed submission_id=%s error=%s",
-                    submission_id,
-                    type(exc).__name__,
-                )
+        processed, _failed = submission_process_batch(ids)
+        done += len(processed)
+        after = ids[-1]
         if len(ids) < batch:
             break
     return done

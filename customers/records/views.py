@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -10,7 +11,7 @@ from django.views.generic import FormView, TemplateView
 
 from consents.models import ConsentEvent
 from consents.selectors import policy_current
-from customers.records.form_limits import form_accepted_count, form_post_refused
+from customers.records.form_limits import form_post_refused
 from customers.records.forms import RegistrationForm, ServiceRequestForm, raw_submission
 from customers.records.pending import (
     PendingChangeError,
@@ -20,13 +21,18 @@ from customers.records.pending import (
 )
 from customers.records.services import ConfirmationError, customer_confirm_contact
 from customers.records.submissions import submission_accept
-from privacysite.http import client_ip
+from privacysite.http import client_ip, form_guard
 
 logger = logging.getLogger(__name__)
 
 
 class WebFormView(FormView):
-    """A collection form: rate-limited per IP, a honeypot for bots, stored once per render."""
+    """A collection form: rate-limited per IP, a honeypot for bots, stored once per render.
+
+    The rate limit and the double-submit claim are one Redis round trip (``form_guard``),
+    made once the form is validated (so that a form sent back with a mistake can be sent
+    again with the same key) and before anything is stored.
+    """
 
     success_url_name = ""
 
@@ -38,34 +44,37 @@ class WebFormView(FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        if form_post_refused(request):
-            logger.warning("form.rate_limited form=%s", self.form_class.form_name)
-            # The form again, as typed (not validated), with the reason: nothing is lost.
-            context = self.get_context_data(form=self.get_form(), rate_limited=True)
-            response = self.render_to_response(context, status=429)
-            response["Retry-After"] = "600"
-            return response
-        return super().post(request, *args, **kwargs)
-
-    def form_valid(self, form):
-        form_accepted_count(self.request)
+        form = self.get_form()
+        if not form.is_valid():
+            # A mistake the person corrects never uses up the limit of accepted forms; only
+            # the higher ceiling on every post counts it (against a script hammering us).
+            if form_post_refused(request):
+                return self.refused(form)
+            return self.form_invalid(form)
+        key = form.cleaned_data.get("submission_key") if not form.is_bot else ""
+        limited, claimed = form_guard(
+            request,
+            group="web-forms",
+            rate=settings.FORM_RATE_LIMIT,
+            claim=f"form-submitted:{key}" if key else None,
+            claim_timeout=24 * 3600,
+        )
+        if limited:
+            return self.refused(form)
         if form.is_bot:
             logger.info("form.honeypot form=%s", form.form_name)
             return redirect(self.success_url_name)
-        key = form.cleaned_data.get("submission_key")
-        marker = f"form-submitted:{key}"
-        marked = bool(key) and cache.add(marker, 1, timeout=24 * 3600)
-        if key and not marked and cache.get(marker) is not None:
+        if claimed is False:
             # The same rendered form sent again (a double click): it was stored already.
-            # (Not added and not there means the cache is down: store it, never drop it.)
+            # (Unknown, with the cache down, means: store it, never drop it.)
             return redirect(self.success_url_name)
         try:
             submission_accept(
                 form=form.form_name,
                 data=form.customer_data(),
                 raw=raw_submission(form),
-                ip_address=client_ip(self.request),
-                user_agent=self.request.META.get("HTTP_USER_AGENT", ""),
+                ip_address=client_ip(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
                 language=get_language(),
                 policy_version=policy_current(),
                 consented=form.consented_purposes(),
@@ -74,10 +83,18 @@ class WebFormView(FormView):
         except Exception:
             # Nothing was stored (the database failed): the customer is told to send the
             # same form again, which must then be accepted.
-            if marked:
-                cache.delete(marker)
+            if claimed:
+                cache.delete(f"form-submitted:{key}")
             raise
         return redirect(self.success_url_name)
+
+    def refused(self, form):
+        """The form again, as typed, with the reason (429): nothing the person typed is lost."""
+        logger.warning("form.rate_limited form=%s", self.form_class.form_name)
+        context = self.get_context_data(form=form, rate_limited=True)
+        response = self.render_to_response(context, status=429)
+        response["Retry-After"] = "600"
+        return response
 
 
 class RegistrationView(WebFormView):

@@ -27,7 +27,7 @@ from customers.requests.my_data_forms import (
     MyDataEmailForm,
 )
 from customers.requests.services import request_open
-from privacysite.http import client_ip, too_many_requests
+from privacysite.http import client_ip, form_guard, too_many_requests
 
 logger = logging.getLogger(__name__)
 
@@ -37,14 +37,10 @@ def start(request):
     """Ask for a link. The answer is the same whether or not the email is a customer's."""
     form = MyDataEmailForm(request.POST or None)
     if request.method == "POST":
-        if is_ratelimited(
-            request,
-            group="my-data",
-            key="ip",
-            rate=settings.MY_DATA_RATE_LIMIT,
-            method="POST",
-            increment=True,
-        ):
+        limited, _ = form_guard(
+            request, group="my-data", rate=settings.MY_DATA_RATE_LIMIT, claim=None, claim_timeout=0
+        )
+        if limited:
             return too_many_requests(request)
         if form.is_valid():
             # Counted by the address's blind index (never the address), whoever asks.

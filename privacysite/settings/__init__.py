@@ -76,6 +76,8 @@ if DEBUG:
     INSTALLED_APPS.append("demo")  # seed_demo; needs requirements-dev.txt
 
 MIDDLEWARE = [
+    # First: the public form POSTs take a short chain of their own (PUBLIC_POST_MIDDLEWARE).
+    "privacysite.public_post.PublicPostMiddleware",
     "privacysite.request_id.RequestIdMiddleware",
     # /healthz answers before the host and HTTPS checks (see privacysite.health).
     "privacysite.health.HealthCheckMiddleware",
@@ -91,10 +93,27 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "privacysite.csp.StaticCSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # Last, as django-axes asks: it answers locked-out logins.
     "axes.middleware.AxesMiddleware",
+]
+# What a visitor's form POST needs: no session, user, OTP, messages or static files are read
+# by these views (see privacysite/public_post.py). CSRF and the security headers stay.
+PUBLIC_POST_VIEWS = [
+    "consents:cookies",
+    "customers:register",
+    "customers:service_request",
+    "customers:my_data",  # asking for a my-data link (the link itself opens a session)
+]
+PUBLIC_POST_MIDDLEWARE = [
+    "privacysite.request_id.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "privacysite.public_post.PathLocaleMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "privacysite.csp.StaticCSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "privacysite.urls"
@@ -136,9 +155,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     # A new PostgreSQL connection per request costs several times the work of the request on
-    # the hottest endpoints, so connections are kept and health-checked.
+    # the hottest endpoints, so connections are kept. Not health-checked before each request
+    # (a SELECT 1, a third of a cookie POST's database time): a connection lost meanwhile
+    # fails that one request with the 503 page ("not saved, send it again") and is replaced
+    # for the next (Django closes a connection that raised a connection error).
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
 
 # --- Passwords and authentication ----------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/topics/auth/passwords/

@@ -1,0 +1,112 @@
+"""The public form POSTs (cookie choice, registration, service request) through only the
+middleware they need.
+
+Every request of the site goes through ``settings.MIDDLEWARE``: sessions, authentication,
+OTP, messages, django-axes, whitenoise… A visitor's form POST uses none of them: it reads no
+session and no user. ``PublicPostMiddleware``, first in ``MIDDLEWARE``, sends a POST to one
+of ``PUBLIC_POST_VIEWS`` through ``PUBLIC_POST_MIDDLEWARE`` instead: the request id, the
+security headers (SecurityMiddleware, X-Frame-Options, CSP, Permissions-Policy), the
+language from the path and CSRF. Everything else (and every other request) takes the full
+chain. An exception becomes the site's error page (503 when the database is unreachable) as
+in the full chain, and the security headers are added to it.
+"""
+
+from django.conf import settings
+from django.core.handlers.exception import convert_exception_to_response
+from django.urls import resolve, reverse
+from django.utils import translation
+from django.utils.module_loading import import_string
+
+
+class PathLocaleMiddleware:
+    """The language from the URL as ``i18n_patterns(prefix_default_language=False)`` has it
+    (``/en/…`` English, anything else the default), without LocaleMiddleware's cookie and
+    Accept-Language parsing, which never decide the language of a prefixed site's POST."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class LeanHandler:
+    """A middleware chain built like Django's (``BaseHandler.load_middleware``, synchronous
+    only) from a list of paths, around a view already resolved on ``request.resolver_match``."""
+
+    def __init__(self, middleware_paths):
+        self._view_middleware = []
+        self._template_response_middleware = []
+        handler = convert_exception_to_response(self._get_response)
+        for path in reversed(middleware_paths):
+            instance = import_string(path)(handler)
+            if hasattr(instance, "process_view"):
+                self._view_middleware.insert(0, instance.process_view)
+            if hasattr(instance, "process_template_response"):
+                self._template_response_middleware.append(instance.process_template_response)
+            handler = convert_exception_to_response(instance)
+        self._chain = handler
+
+    def __call__(self, request):
+        response = self._chain(request)
+        if not response.streaming and not response.has_header("Content-Length"):
+            response.headers["Content-Length"] = str(len(response.content))
+        return response
+
+    def _get_response(self, request):
+        match = request.resolver_match
+        callback, args, kwargs = match.func, match.args, match.kwargs
+        response = None
+        for method in self._view_middleware:
+            response = method(request, callback, args, kwargs)
+            if response:
+                break
+        if response is None:
+            response = callback(request, *args, **kwargs)
+        if response is None:
+            raise ValueError(f"The view {match.view_name} returned None.")
+        if hasattr(response, "render") and callable(response.render):
+            for method in self._template_response_middleware:
+                response = method(request, response)
+            response = response.render()
+        return response
+
+
+class PublicPostMiddleware:
+    """Sends a POST to one of ``PUBLIC_POST_VIEWS`` through the short chain. The views'
+    paths (each language's) are worked out once, on the first POST: any other request pays
+    one set lookup."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.lean = LeanHandler(settings.PUBLIC_POST_MIDDLEWARE)
+        self._paths = None
+
+    def __call__(self, request):
+        if request.method != "POST":
+            return self.get_response(request)
+        if self._paths is None:
+            self._paths = _public_paths()
+        found = self._paths.get(request.path_info)
+        if found is None:
+            return self.get_response(request)
+        language, match = found
+        translation.activate(language)
+        request.resolver_match = match
+        return self.lean(request)
+
+
+def _public_paths() -> dict:
+    """{path: (language, resolver match)} of the public POST views, in every language."""
+    paths = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for name in settings.PUBLIC_POST_VIEWS:
+                path = reverse(name)
+                paths[path] = (language, resolve(path))
+    return paths

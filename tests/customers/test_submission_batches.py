@@ -1,0 +1,113 @@
+"""The worker processes accepted submissions in batches: one transaction per batch, each
+submission all or nothing inside it, a bad one never holding up the others, and one publish
+for the batch's confirmation emails."""
+
+import json
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.test import TestCase
+
+from consents.models import ConsentEvent, Purpose
+from consents.selectors import policy_current
+from customers.core import jobs
+from customers.models import Customer, CustomerChange, Message, Submission
+from customers.records.submissions import (
+    submission_accept,
+    submission_process_batch,
+    submissions_process_pending,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def accept(email, *, consented=("surveys",)):
+    data = {
+        "kind": "individual",
+        "full_name": "Nguyễn Thị Hoa",
+        "email": email,
+        "phone_mobile": "0912 345 678",
+        "address_home": "45 Trần Hưng Đạo, Huế",
+    }
+    return submission_accept(
+        form="register",
+        data=data,
+        raw=data,
+        ip_address="203.0.113.7",
+        user_agent="test",
+        language="vi",
+        policy_version=policy_current(),
+        consented=list(Purpose.objects.filter(code__in=consented)),
+    )
+
+
+def break_halfway(submission):
+    """A row that fails after its customer was created: its consent channel is missing."""
+    pending = json.loads(submission.pending)
+    del pending["channel"]
+    Submission.objects.filter(pk=submission.pk).update(pending=json.dumps(pending))
+
+
+def test_a_bad_submission_is_rolled_back_alone_and_the_batch_goes_on(seeded):
+    first, bad, last = accept("a@example.vn"), accept("bad@example.vn"), accept("c@example.vn")
+    break_halfway(bad)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        done, failed = submission_process_batch([first.pk, bad.pk, last.pk])
+
+    assert set(done) == {first.pk, last.pk} and failed == {bad.pk: "KeyError"}
+    emails = {c.email for c in Customer.objects.all()}
+    assert emails == {"a@example.vn", "c@example.vn"}  # nothing of the bad one's customer
+    assert CustomerChange.objects.count() == 2
+    assert ConsentEvent.objects.count() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@example.vn", "c@example.vn"]
+    bad.refresh_from_db()
+    assert bad.processed_at is None and bad.customer is None and bad.problem == "KeyError"
+    for submission in (first, last):
+        submission.refresh_from_db()
+        assert submission.processed_at and submission.customer and submission.pending == ""
+
+
+def test_the_failed_one_waits_for_the_next_run_and_is_then_processed(seeded):
+    good, bad = accept("a@example.vn"), accept("bad@example.vn")
+    break_halfway(bad)
+    assert submissions_process_pending() == 1  # not tried again and again in the same run
+    pending = json.loads(Submission.objects.get(pk=bad.pk).pending)
+    pending["channel"] = "web_form"
+    Submission.objects.filter(pk=bad.pk).update(pending=json.dumps(pending))
+    assert submissions_process_pending() == 1
+    bad.refresh_from_db()
+    assert bad.processed_at and bad.problem == "" and bad.customer.email == "bad@example.vn"
+    assert Submission.objects.filter(processed_at=None).count() == 0
+    assert good.pk != bad.pk
+
+
+def test_the_same_person_twice_in_one_batch_is_one_customer(seeded):
+    first, second = accept("hoa@example.vn"), accept("hoa@example.vn", consented=())
+    done, failed = submission_process_batch([first.pk, second.pk])
+    assert not failed
+    customer = Customer.objects.get()
+    assert done == {first.pk: customer, second.pk: customer}
+    assert Message.objects.filter(customer=customer, template="confirm_contact").count() == 2
+
+
+def test_one_publish_per_batch_instead_of_one_per_customer(seeded):
+    submissions = [accept(f"k{n}@example.vn") for n in range(5)]
+    with (
+        mock.patch.object(jobs, "enqueue", wraps=jobs.enqueue) as enqueue,
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
+        done, _failed = submission_process_batch([s.pk for s in submissions])
+    assert len(done) == 5
+    assert [c.args[0] for c in enqueue.call_args_list] == [jobs.MESSAGES_SEND_BATCH]
+    assert len(enqueue.call_args_list[0].args[1]) == 5
+    assert len(mail.outbox) == 5  # the batch task sent every confirmation
+    assert Message.objects.filter(status=Message.Status.SENT).count() == 5
+
+
+def test_a_repeat_of_a_processed_batch_does_nothing(seeded):
+    submissions = [accept(f"k{n}@example.vn") for n in range(3)]
+    submission_process_batch([s.pk for s in submissions])
+    assert submission_process_batch([s.pk for s in submissions]) == ({}, {})
+    assert Customer.objects.count() == 3 and Message.objects.count() == 3

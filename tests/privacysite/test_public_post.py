@@ -1,0 +1,184 @@
+"""The public form POSTs take a short middleware chain: the visitor still gets CSRF
+protection, the security headers, the language of the URL and the 503 page; nothing reads a
+session or a user."""
+
+import re
+from unittest import mock
+
+import pytest
+from django.db import OperationalError, connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from consents.models import CookieConsent
+from customers.models import Submission
+
+pytestmark = pytest.mark.django_db
+
+SECURITY_HEADERS = (
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Permissions-Policy",
+    "X-Request-ID",
+)
+
+
+@pytest.fixture(autouse=True)
+def _generous_rate_limit(settings):
+    settings.FORM_RATE_LIMIT = "1000/m"
+
+
+def csrf_client(path):
+    client = Client(enforce_csrf_checks=True)
+    html = client.get(path).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    return client, token
+
+
+def test_cookie_post_has_the_security_headers_of_any_page_and_one_query(seeded):
+    client, token = csrf_client("/cookies/")
+    page_headers = client.get("/cookies/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/cookies/", {"csrfmiddlewaretoken": token, "choice": "accept_all"})
+    assert response.status_code == 302
+    assert len(queries) == 1 and queries[0]["sql"].startswith("INSERT")
+    for header in SECURITY_HEADERS:
+        assert response.has_header(header), header
+    for header in SECURITY_HEADERS[:-1]:
+        assert response[header] == page_headers[header], header
+    assert response["Content-Language"] == "vi"
+    assert not hasattr(response.wsgi_request, "session")
+    assert not hasattr(response.wsgi_request, "user")
+    assert CookieConsent.objects.count() == 1
+
+
+def test_cookie_post_without_the_csrf_token_is_refused_and_stores_nothing(seeded):
+    client, _token = csrf_client("/cookies/")
+    response = client.post("/cookies/", {"choice": "accept_all"})
+    assert response.status_code == 403
+    assert response.has_header("Content-Security-Policy")
+    assert not CookieConsent.objects.exists()
+
+
+def test_english_registration_keeps_its_language_and_redirect(seeded):
+    client, token = csrf_client("/en/register/")
+    response = client.post(
+        "/en/register/",
+        {
+            "csrfmiddlewaretoken": token,
+            "kind": "individual",
+            "full_name": "Jane Roe",
+            "email": "jane@example.com",
+            "phone_mobile": "0912 345 678",
+            "address_home": "1 Le Loi, Hue",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == "/en/register/done/"
+    assert response["Content-Language"] == "en"
+    assert Submission.objects.get().language == "en"
+
+
+def test_an_invalid_form_is_shown_again_in_the_visitors_language(seeded):
+    client, token = csrf_client("/register/")
+    response = client.post("/register/", {"csrfmiddlewaretoken": token, "kind": "individual"})
+    assert response.status_code == 200
+    assert "Trường này là bắt buộc" in response.content.decode()
+    assert response.has_header("Content-Security-Policy")
+    assert not Submission.objects.exists()
+
+
+def test_database_down_answers_the_503_page_with_the_security_headers(seeded):
+    client, token = csrf_client("/cookies/")
+    client.raise_request_exception = False
+    with mock.patch.object(CookieConsent.objects, "create", side_effect=OperationalError):
+        response = client.post("/cookies/", {"csrfmiddlewaretoken": token, "choice": "reject_all"})
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response.has_header("X-Frame-Options")
+    assert response.has_header("Content-Security-Policy")
+
+
+def test_other_posts_and_every_get_take_the_full_chain(seeded):
+    response = Client().post("/admin/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 200  # the login page again
+    assert hasattr(response.wsgi_request, "session") and hasattr(response.wsgi_request, "user")
+    response = Client().get("/cookies/")
+    assert hasattr(response.wsgi_request, "session")
+
+
+REGISTRATION = {
+    "kind": "individual",
+    "full_name": "Nguyễn Thị Hoa",
+    "email": "hoa.nguyen@example.vn",
+    "phone_mobile": "0912 345 678",
+    "address_home": "45 Trần Hưng Đạo, Quận 1, TP. Hồ Chí Minh",
+}
+
+
+def rendered_form():
+    client, token = csrf_client("/register/")
+    html = client.get("/register/").content.decode()
+    key = re.search(r'name="submission_key" value="([^"]+)"', html).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    return client, {"csrfmiddlewaretoken": token, "submission_key": key}
+
+
+def test_a_form_sent_back_with_a_mistake_is_accepted_once_corrected(seeded):
+    client, fields = rendered_form()
+    response = client.post("/register/", {**fields, **REGISTRATION, "email": "not an email"})
+    assert response.status_code == 200
+    response = client.post("/register/", {**fields, **REGISTRATION})
+    assert response.status_code == 302
+    client.post("/register/", {**fields, **REGISTRATION})  # a double click
+    assert Submission.objects.count() == 1
+
+
+def test_a_form_refused_by_the_rate_limit_is_accepted_later(seeded, settings):
+    from django.core.cache import cache
+
+    settings.FORM_RATE_LIMIT = "1/m"
+    client, fields = rendered_form()
+    other, other_fields = rendered_form()
+    assert other.post("/register/", {**other_fields, **REGISTRATION}).status_code == 302
+    response = client.post("/register/", {**fields, **REGISTRATION})
+    assert response.status_code == 429 and "Retry-After" in response
+    assert Submission.objects.count() == 1
+    settings.FORM_RATE_LIMIT = "1000/m"
+    cache.clear()  # the window has passed
+    assert client.post("/register/", {**fields, **REGISTRATION}).status_code == 302
+    assert Submission.objects.count() == 2
+
+
+def test_the_rate_limit_and_the_double_submit_claim_are_one_redis_round_trip(seeded, redis_url):
+    from redis.connection import Connection
+
+    client, fields = rendered_form()
+    sent = []
+    original = Connection.send_packed_command
+
+    def counting(self, command, *args, **kwargs):
+        sent.append(command if isinstance(command, bytes) else b"".join(command))
+        return original(self, command, *args, **kwargs)
+
+    with mock.patch.object(Connection, "send_packed_command", counting):
+        response = client.post("/register/", {**fields, **REGISTRATION})
+    assert response.status_code == 302
+    # INCR, EXPIRE NX and SET NX in one pipeline; no other trip for the limit or the claim
+    # (other packets can only be the in-process caches refreshing themselves).
+    guard = [packet for packet in sent if b"rl:web-forms" in packet or b"form-submitted" in packet]
+    assert len(guard) == 1
+    assert all(word in guard[0] for word in (b"INCR", b"EXPIRE", b"SET", b"form-submitted"))
+    assert Submission.objects.count() == 1
+
+
+def test_too_many_my_data_link_requests_from_one_address_get_a_429(seeded, settings):
+    settings.MY_DATA_RATE_LIMIT = "2/m"
+    client, token = csrf_client("/my-data/")
+    for _ in range(2):
+        response = client.post("/my-data/", {"csrfmiddlewaretoken": token, "email": "a@b.vn"})
+        assert response.status_code == 200
+        assert not hasattr(response.wsgi_request, "session")
+    response = client.post("/my-data/", {"csrfmiddlewaretoken": token, "email": "a@b.vn"})
+    assert response.status_code == 429
