@@ -12,7 +12,7 @@ from django.test import TestCase
 from consents.models import ConsentEvent, Purpose
 from consents.selectors import policy_current
 from customers.core import jobs
-from customers.models import Customer, CustomerChange, Message, Submission
+from customers.models import Customer, CustomerChange, Message, PendingChange, Submission
 from customers.records.submissions import (
     submission_accept,
     submission_process_batch,
@@ -61,7 +61,13 @@ def test_a_bad_submission_is_rolled_back_alone_and_the_batch_goes_on(seeded):
     assert emails == {"a@example.vn", "c@example.vn"}  # nothing of the bad one's customer
     assert CustomerChange.objects.count() == 2
     assert ConsentEvent.objects.count() == 2
-    assert sorted(m.to[0] for m in mail.outbox) == ["a@example.vn", "c@example.vn"]
+    # Each of the two is asked to confirm (and gets the receipt of its consent); nobody else.
+    confirmations = Message.objects.filter(template="confirm_contact")
+    assert sorted(confirmations.values_list("recipient", flat=True)) == [
+        "a@example.vn",
+        "c@example.vn",
+    ]
+    assert {m.to[0] for m in mail.outbox} == {"a@example.vn", "c@example.vn"}
     bad.refresh_from_db()
     assert bad.processed_at is None and bad.customer is None and bad.problem == "KeyError"
     for submission in (first, last):
@@ -89,7 +95,10 @@ def test_the_same_person_twice_in_one_batch_is_one_customer(seeded):
     assert not failed
     customer = Customer.objects.get()
     assert done == {first.pk: customer, second.pk: customer}
-    assert Message.objects.filter(customer=customer, template="confirm_contact").count() == 2
+    # The second form names a customer who now exists: a pending change, confirmed (or not)
+    # through the address on file (issue 15), not a second confirmation.
+    assert Message.objects.filter(customer=customer, template="confirm_contact").count() == 1
+    assert PendingChange.objects.filter(customer=customer).count() == 1
 
 
 def test_one_publish_per_batch_instead_of_one_per_customer(seeded):
@@ -100,10 +109,17 @@ def test_one_publish_per_batch_instead_of_one_per_customer(seeded):
     ):
         done, _failed = submission_process_batch([s.pk for s in submissions])
     assert len(done) == 5
-    assert [c.args[0] for c in enqueue.call_args_list] == [jobs.MESSAGES_SEND_BATCH]
-    assert len(enqueue.call_args_list[0].args[1]) == 5
-    assert len(mail.outbox) == 5  # the batch task sent every confirmation
-    assert Message.objects.filter(status=Message.Status.SENT).count() == 5
+    confirmations = set(
+        Message.objects.filter(template="confirm_contact").values_list("pk", flat=True)
+    )
+    batches = [c for c in enqueue.call_args_list if c.args[0] == jobs.MESSAGES_SEND_BATCH]
+    assert len(batches) == 1 and set(batches[0].args[1]) == confirmations
+    # Each consent's receipt is its own message (issue 20); no confirmation goes one by one.
+    singles = {c.args[1] for c in enqueue.call_args_list if c.args[0] == jobs.MESSAGE_SEND}
+    assert not singles & confirmations
+    confirmed = [m for m in mail.outbox if m.to[0].startswith("k")]
+    assert len(confirmations) == 5 and len({m.to[0] for m in confirmed}) == 5
+    assert Message.objects.filter(pk__in=confirmations, status=Message.Status.SENT).count() == 5
 
 
 def test_a_repeat_of_a_processed_batch_does_nothing(seeded):

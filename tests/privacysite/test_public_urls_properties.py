@@ -58,7 +58,10 @@ def mutate(token, data):
 
 
 @override_settings(
-    FORM_RATE_LIMIT="100000/m", FORM_POST_RATE_LIMIT="100000/m", MY_DATA_RATE_LIMIT="100000/m"
+    FORM_RATE_LIMIT="100000/m",
+    FORM_POST_RATE_LIMIT="100000/m",
+    MY_DATA_RATE_LIMIT="100000/m",
+    MY_DATA_RECIPIENT_RATE_LIMIT="100000/m",
 )
 class PublicUrlsNeverFail(TestCase):
     @classmethod
