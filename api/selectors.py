@@ -46,7 +46,7 @@ def customers_by_address(*, email: str = "", phone: str = ""):
     return Customer.objects.filter(query).exclude(status=Customer.Status.ERASED)
 
 
-def _purpose(pk: int) -> Purpose:
+def purpose_of(pk: int) -> Purpose:
     """From the cached purposes (cleared whenever one changes); the database for a purpose
     no longer offered."""
 
@@ -87,7 +87,7 @@ def consent_lookup(*, email: str = "", phone: str = "") -> tuple[list[int], list
             continue
         values = {name: row[column] for name, column in GRANTED_FIELDS.items()}
         number = values.pop("policy_number")
-        values["purpose"] = _purpose(values.pop("purpose_id"))
+        values["purpose"] = purpose_of(values.pop("purpose_id"))
         values["policy_version"] = SimpleNamespace(number=number)
         events.append(SimpleNamespace(**values))
     events.sort(key=lambda e: (e.purpose.order, e.purpose.pk, e.pk))

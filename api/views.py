@@ -22,8 +22,10 @@ from api.serializers import (
     SuppressionPageSerializer,
 )
 from api.services.consents import api_call_log, api_consent_record
+from api.services.lookup import consent_lookup_logged
 from api.throttling import ClientRateThrottle
 from customers.models import AccessLogEntry
+from privacysite.http import client_ip
 
 SUPPRESSION_PAGE = 10_000
 SUPPRESSION_PAGE_MAX = 50_000
@@ -55,13 +57,11 @@ class ConsentLookupView(SystemApiView):
     def post(self, request):
         address = AddressSerializer(data=request.data)
         address.is_valid(raise_exception=True)
-        ids, events = selectors.consent_lookup(**address.validated_data)
-        api_call_log(
+        events = consent_lookup_logged(
             client=request.auth,
-            action=AccessLogEntry.Action.VIEW,
-            request=request,
-            customers=ids,
-            fields=["consents"],
+            **address.validated_data,
+            reason=f"API {request.method} {request.path}",
+            ip_address=client_ip(request),
         )
         return Response(
             {

@@ -33,7 +33,27 @@ def bare_select(request):
     return JsonResponse({"granted": bool(row and row[0])})
 
 
+@csrf_exempt
+def bare_select_post(request):
+    """The same SELECT, POSTed as JSON like an API call (``{"id": n}``), through the API's
+    short middleware chain (bench.settings adds it to ``API_POST_VIEWS``)."""
+    import json
+
+    from django.db import connection
+    from django.http import JsonResponse
+
+    customer_id = int(json.loads(request.body or b"{}").get("id", 1))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT granted FROM consents_consentstate WHERE customer_id = %s LIMIT 1",
+            [customer_id],
+        )
+        row = cursor.fetchone()
+    return JsonResponse({"granted": bool(row and row[0])})
+
+
 urlpatterns = [
+    path("bench/bare-select-post/", bare_select_post, name="bench_bare_select_post"),
     path("bench/bare-insert/", bare_insert),
     path("bench/bare-select/", bare_select),
     *site_patterns,

@@ -1,5 +1,5 @@
-"""The public form POSTs (cookie choice, registration, service request) through only the
-middleware they need.
+"""The public form POSTs (cookie choice, registration, service request) and other systems'
+API POSTs through only the middleware they need.
 
 Every request of the site goes through ``settings.MIDDLEWARE``: sessions, authentication,
 OTP, messages, django-axes, whitenoise… A visitor's form POST uses none of them: it reads no
@@ -78,35 +78,41 @@ class LeanHandler:
 
 
 class PublicPostMiddleware:
-    """Sends a POST to one of ``PUBLIC_POST_VIEWS`` through the short chain. The views'
-    paths (each language's) are worked out once, on the first POST: any other request pays
-    one set lookup."""
+    """Sends a POST to one of ``PUBLIC_POST_VIEWS`` through the short chain, and one to
+    ``API_POST_VIEWS`` (other systems' calls: an API key, no cookie, no CSRF) through
+    ``API_POST_MIDDLEWARE``. The views' paths (each language's) are worked out once, on the
+    first POST: any other request pays one dict lookup."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.lean = LeanHandler(settings.PUBLIC_POST_MIDDLEWARE)
+        self.chains = (
+            (settings.PUBLIC_POST_VIEWS, LeanHandler(settings.PUBLIC_POST_MIDDLEWARE)),
+            (settings.API_POST_VIEWS, LeanHandler(settings.API_POST_MIDDLEWARE)),
+        )
         self._paths = None
 
     def __call__(self, request):
         if request.method != "POST":
             return self.get_response(request)
         if self._paths is None:
-            self._paths = _public_paths()
+            self._paths = _lean_paths(self.chains)
         found = self._paths.get(request.path_info)
         if found is None:
             return self.get_response(request)
-        language, match = found
+        language, match, lean = found
         translation.activate(language)
         request.resolver_match = match
-        return self.lean(request)
+        return lean(request)
 
 
-def _public_paths() -> dict:
-    """{path: (language, resolver match)} of the public POST views, in every language."""
+def _lean_paths(chains) -> dict:
+    """{path: (language, resolver match, chain)} of the views with a short chain, in every
+    language (a path outside the language prefixes, like /api/, is the same in each)."""
     paths = {}
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            for name in settings.PUBLIC_POST_VIEWS:
-                path = reverse(name)
-                paths[path] = (language, resolve(path))
+    for views, lean in chains:
+        for language, _name in reversed(settings.LANGUAGES):  # the default language last
+            with translation.override(language):
+                for name in views:
+                    path = reverse(name)
+                    paths[path] = (language, resolve(path), lean)
     return paths

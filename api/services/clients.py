@@ -4,8 +4,10 @@ import hashlib
 import hmac
 import logging
 import secrets
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -75,6 +77,7 @@ def api_client_rotate_key(*, client: ApiClient, actor) -> NewKey:
     key, prefix, key_hash = _new_key()
     client.key_prefix, client.key_hash = prefix, key_hash
     client.save(update_fields=["key_prefix", "key_hash"])
+    _known.clear()
     logger.info("api.key_rotated client_id=%s", client.pk)
     return NewKey(client, key)
 
@@ -85,10 +88,18 @@ def api_client_revoke(*, client: ApiClient, actor) -> bool:
     updated = ApiClient.objects.filter(pk=client.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_by=Actor.of(actor).label
     )
+    _known.clear()
     if updated:
         client.refresh_from_db(fields=["revoked_at", "revoked_by"])
         logger.info("api.client_revoked client_id=%s", client.pk)
     return bool(updated)
+
+
+# {key prefix: (client, when read)}: the clients this process read lately. Every call of a
+# system checks its key; reading the client's row each time was a third of a consent
+# lookup. Revoking or rotating clears this process's copy at once and reaches the others
+# within API_KEY_CACHE_SECONDS (2 s by default).
+_known: dict[str, tuple[ApiClient, float]] = {}
 
 
 def api_client_for_key(key: str) -> ApiClient | None:
@@ -96,7 +107,17 @@ def api_client_for_key(key: str) -> ApiClient | None:
     parts = key.split("_", 2)
     if len(parts) != 3 or parts[0] != KEY_PREFIX:
         return None
-    client = ApiClient.objects.filter(key_prefix=parts[1]).first()
-    if client is None or not hmac.compare_digest(client.key_hash, _hash(parts[2])):
+    prefix, now = parts[1], time.time()
+    known = _known.get(prefix)
+    if known is not None and now - known[1] < settings.API_KEY_CACHE_SECONDS:
+        client = known[0]
+    else:
+        client = ApiClient.objects.filter(key_prefix=prefix).first()
+        if client is None:
+            return None
+        if len(_known) > 1000:  # prefixes are chosen by the caller: keep the dict small
+            _known.clear()
+        _known[prefix] = (client, now)
+    if not hmac.compare_digest(client.key_hash, _hash(parts[2])):
         return None
     return client

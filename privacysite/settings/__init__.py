@@ -108,12 +108,22 @@ PUBLIC_POST_VIEWS = [
 ]
 PUBLIC_POST_MIDDLEWARE = [
     "privacysite.request_id.RequestIdMiddleware",
+    "privacysite.request_metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "privacysite.public_post.PathLocaleMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "privacysite.csp.StaticCSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+]
+# Other systems' POSTs to the API (DRF views: a key in the header, no cookie, no CSRF; the
+# view takes its language from Accept-Language): the request id, the metrics and the
+# security headers.
+API_POST_VIEWS = ["api:consent_lookup", "api:consent_record"]
+API_POST_MIDDLEWARE = [
+    "privacysite.request_id.RequestIdMiddleware",
+    "privacysite.request_metrics.RequestMetricsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
 ]
 
 ROOT_URLCONF = "privacysite.urls"
@@ -161,6 +171,12 @@ else:
     # for the next (Django closes a connection that raised a connection error).
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
+    # Server-side prepared statements for the few statements that ask for them (the API's
+    # consent lookup: planning was most of its database time). Django's own queries are bound
+    # on the client and never prepared. Behind a pooler in transaction mode that does not
+    # track prepared statements (PgBouncer before 1.21), set DB_PREPARED_STATEMENTS=false.
+    if env.bool("DB_PREPARED_STATEMENTS", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 1_000_000
 
 # --- Passwords and authentication ----------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/topics/auth/passwords/

@@ -21,6 +21,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+# How long a process trusts the API client it read for a key: a revoked or rotated key is
+# refused at once by the process that revoked it, by the others within this many seconds.
+API_KEY_CACHE_SECONDS = env.float("API_KEY_CACHE_SECONDS", default=2.0)
 # An API read's access-log entry committed without waiting for the WAL flush (faster; a
 # PostgreSQL crash may lose the last fraction of a second of entries). Off: durable.
 API_ACCESS_LOG_ASYNC_COMMIT = env.bool("API_ACCESS_LOG_ASYNC_COMMIT", default=False)

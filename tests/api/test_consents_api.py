@@ -3,9 +3,14 @@
 from datetime import datetime
 
 import pytest
+import time_machine
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
-from api.models import ApiConsentRecord
+from api.models import ApiClient, ApiConsentRecord
+from api.services.clients import api_client_revoke
 from consents.models import ConsentEvent, ConsentState
+from customers.audit.services import access_log_seal, access_log_verify
 from customers.models import AccessLogEntry
 from demo.factories import CustomerFactory
 from tests.api.conftest import grant, withdraw
@@ -170,13 +175,112 @@ def test_an_error_is_explained_in_vietnamese_by_default(make_client, call, purpo
 
 
 def test_a_lookup_costs_the_key_one_read_and_the_log_entry(
-    make_client, call, purposes, django_assert_num_queries
+    make_client, call, purposes, django_assert_num_queries, settings
 ):
+    """Where the one-statement lookup does not apply (SQLite): the key is read once per
+    API_KEY_CACHE_SECONDS, the purposes are cached, so a lookup is its query and the log."""
     customer = CustomerFactory(email="lan@example.vn")
     grant(customer, purposes["marketing_email"])
     grant(customer, purposes["marketing_sms"])
     key = make_client("consent:read").key
-    call(key, "post", LOOKUP, {"email": "lan@example.vn"})  # the purposes are cached now
-    with django_assert_num_queries(3):
+    call(key, "post", LOOKUP, {"email": "lan@example.vn"})  # the key and purposes are cached
+    expected = 0 if connection.vendor == "postgresql" else 2  # PostgreSQL: one raw statement
+    with django_assert_num_queries(expected):
         answer = call(key, "post", LOOKUP, {"email": "lan@example.vn"})
     assert len(answer.json()["consents"]) == 2
+
+
+def _lookup_executions() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(sum(generic_plans + custom_plans), 0), coalesce(sum(generic_plans), 0)"
+            " FROM pg_prepared_statements WHERE statement LIKE '%%WITH found AS%%'"
+        )
+        return cursor.fetchone()
+
+
+def test_on_postgresql_a_lookup_is_one_prepared_statement_writing_its_own_log_entry(
+    postgres, make_client, call, purposes, django_assert_num_queries
+):
+    customer = CustomerFactory(email="lan@example.vn", phone_mobile="0912345678")
+    grant(customer, purposes["marketing_email"])
+    new = make_client("consent:read", name="crm")
+    call(new.key, "post", LOOKUP, {"email": "lan@example.vn"})
+    before, logged = _lookup_executions(), AccessLogEntry.objects.count()
+    with django_assert_num_queries(0):  # no key read, no purposes read, nothing through the ORM
+        for _ in range(7):
+            answer = call(
+                new.key, "post", LOOKUP, {"email": "lan@example.vn"}, REMOTE_ADDR="10.1.2.3"
+            )
+            assert [c["purpose_id"] for c in answer.json()["consents"]] == ["marketing_email"]
+        call(new.key, "post", LOOKUP, {"phone": "0912 345 678"})
+        call(new.key, "post", LOOKUP, {"email": "nobody@example.vn"})
+    after = _lookup_executions()
+    assert after[0] - before[0] == 9  # one execution of a prepared statement per lookup
+    assert after[1] > 0  # and PostgreSQL settled on the generic plan (no planning per call)
+    entries = list(AccessLogEntry.objects.order_by("id")[logged:])
+    assert len(entries) == 9
+    first, last = entries[0], entries[-1]
+    assert (first.actor_label, first.action, first.customer_ids, first.fields) == (
+        "api:crm",
+        "view",
+        [customer.pk],
+        ["consents"],
+    )
+    assert (first.reason, first.ip_address) == ("API POST /api/v1/consents/lookup/", "10.1.2.3")
+    assert entries[7].customer_ids == [customer.pk]  # found by phone
+    assert last.customer_ids == []  # an unknown address is logged too
+    # The raw entries are sealed and verified like any other.
+    access_log_seal()
+    assert access_log_verify().ok
+
+
+def test_a_failed_lookup_leaves_no_log_entry_and_a_logged_one_its_answer(
+    postgres, make_client, call, purposes
+):
+    """Answer and entry are one statement: an entry that cannot be written is no answer."""
+    customer = CustomerFactory(email="lan@example.vn")
+    grant(customer, purposes["marketing_email"])
+    key = make_client("consent:read").key
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "ALTER TABLE customers_accesslogentry ADD CONSTRAINT test_no_api_reads "
+            "CHECK (actor_label NOT LIKE 'api:%%')"
+        )
+    count = AccessLogEntry.objects.count()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        call(key, "post", LOOKUP, {"email": "lan@example.vn"})
+    assert AccessLogEntry.objects.count() == count
+
+
+def test_a_revoked_key_is_refused_at_once_here_and_within_seconds_everywhere(
+    make_client, call, seeded, settings
+):
+    new = make_client("consent:read")
+    assert call(new.key, "post", LOOKUP, {"email": "a@example.vn"}).status_code == 200
+    # Another process revoking: this one still trusts what it read a moment ago...
+    ApiClient.objects.filter(pk=new.client.pk).update(revoked_at=timezone.now())
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        assert call(new.key, "post", LOOKUP, {"email": "a@example.vn"}).status_code == 200
+        # ...for at most API_KEY_CACHE_SECONDS.
+        traveller.shift(settings.API_KEY_CACHE_SECONDS + 0.1)
+        refused = call(new.key, "post", LOOKUP, {"email": "a@example.vn"}, lang="en")
+    assert refused.status_code == 401
+    # Revoked in this process: refused at once.
+    other = make_client("consent:read")
+    assert call(other.key, "post", LOOKUP, {"email": "a@example.vn"}).status_code == 200
+    api_client_revoke(client=other.client, actor="test")
+    assert call(other.key, "post", LOOKUP, {"email": "a@example.vn"}).status_code == 401
+    # A wrong secret behind a known prefix is refused from the cache too.
+    prefix = new.key.rsplit("_", 1)[0]
+    assert call(f"{prefix}_wrong", "post", LOOKUP, {"email": "a@example.vn"}).status_code == 401
+
+
+def test_api_posts_take_the_short_chain_with_the_security_headers(make_client, call, seeded):
+    key = make_client("consent:read").key
+    answer = call(key, "post", LOOKUP, {"email": "a@example.vn"})
+    assert answer.status_code == 200
+    assert answer["X-Content-Type-Options"] == "nosniff"
+    assert "X-Request-ID" in answer
+    assert not answer.cookies  # no session, no CSRF cookie
+    assert not hasattr(answer.wsgi_request, "session")
