@@ -1,6 +1,8 @@
 """Request and answer shapes. Consent records use the element names of ISO/IEC TS 27560
 (consent record information structure) where one applies."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -27,6 +29,24 @@ class AddressSerializer(serializers.Serializer):
         if bool(attrs.get("email")) == bool(attrs.get("phone")):
             raise serializers.ValidationError(_("Send either an email address or a phone number."))
         return attrs
+
+    @classmethod
+    def validated(cls, data) -> dict:
+        """The address of a lookup. The usual body, one well-formed email, is checked
+        without building the serializer (a quarter of a lookup's time in Python); anything
+        else goes through it, so that every error reads the same."""
+        if isinstance(data, dict) and data.keys() == {"email"} and isinstance(data["email"], str):
+            email = data["email"].strip()
+            if 0 < len(email) <= 254:
+                try:
+                    validate_email(email)
+                except DjangoValidationError:
+                    pass
+                else:
+                    return {"email": email}
+        address = cls(data=data)
+        address.is_valid(raise_exception=True)
+        return address.validated_data
 
 
 class ConsentRecordInSerializer(AddressSerializer):

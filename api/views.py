@@ -24,6 +24,7 @@ from api.serializers import (
 from api.services.consents import api_call_log, api_consent_record
 from api.services.lookup import consent_lookup_logged
 from api.throttling import ClientRateThrottle
+from consents.records import consent_record_fields
 from customers.models import AccessLogEntry
 from privacysite.http import client_ip
 
@@ -55,18 +56,17 @@ class ConsentLookupView(SystemApiView):
         "address answers the same shape with no consents.",
     )
     def post(self, request):
-        address = AddressSerializer(data=request.data)
-        address.is_valid(raise_exception=True)
         events = consent_lookup_logged(
             client=request.auth,
-            **address.validated_data,
+            **AddressSerializer.validated(request.data),
             reason=f"API {request.method} {request.path}",
             ip_address=client_ip(request),
         )
         return Response(
             {
                 "schema_version": RECORD_SCHEMA,
-                "consents": ConsentRecordSerializer(events, many=True).data,
+                # ConsentRecordSerializer's own representation, without a list serializer.
+                "consents": [consent_record_fields(event) for event in events],
             }
         )
 
