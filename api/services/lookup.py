@@ -11,15 +11,13 @@ they commit together. PostgreSQL plans the statement once per connection (psycop
 lookups a custom plan would choose); the ORM's compile and the planner were most of a
 lookup's time.
 
-Elsewhere (SQLite in development and the fast tests) the same answer comes from the ORM
+Elsewhere (SQLite in development and the fast tests, or prepared statements turned off with
+``DB_PREPARED_STATEMENTS=false``) the same answer comes from the ORM
 (``api.selectors.consent_lookup``) and ``access_log``.
 """
 
 import json
 from types import SimpleNamespace
-
-import psycopg
-from django.db import connection
 
 from api.models import ApiClient
 from api.selectors import consent_lookup, purpose_of
@@ -27,6 +25,7 @@ from customers.audit.services import access_log
 from customers.core.crypto import blind_index
 from customers.core.personal_data import normalise_email, normalise_phone
 from customers.models import AccessLogEntry, Customer
+from privacysite.fast_insert import execute_prepared, prepared_enabled
 
 FIELDS = ["consents"]
 
@@ -75,7 +74,7 @@ def consent_lookup_logged(
 ) -> list:
     """The ledger events behind the current grants of the customers an address names
     (light objects with what a consent record shows), logged as read by ``client``."""
-    if connection.vendor != "postgresql":
+    if not prepared_enabled():
         ids, events = consent_lookup(email=email, phone=phone)
         access_log(
             actor=client.actor,
@@ -97,11 +96,7 @@ def consent_lookup_logged(
         "reason": reason[:255],
         "ip": ip_address or None,
     }
-    connection.ensure_connection()
-    # A server-side-binding cursor (Django's own binds on the client and cannot prepare).
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(STATEMENT.format(match=MATCH[kind]), params, prepare=True)
-        rows = cursor.fetchall()
+    rows = execute_prepared(STATEMENT.format(match=MATCH[kind]), params)
     events = []
     for (
         _customer,

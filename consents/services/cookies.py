@@ -4,6 +4,7 @@ from django.db import transaction
 
 from consents.cookies import CookieChoice, catalogue, catalogue_clear
 from consents.models import CookieConsent, CookiePolicyVersion
+from privacysite import fast_insert
 
 
 def cookie_consent_record(
@@ -16,7 +17,8 @@ def cookie_consent_record(
     data: dict | None = None,
 ) -> CookieChoice:
     """Store the proof of one cookie choice: exactly one INSERT, committed before we answer
-    (in autocommit: a lone INSERT needs no BEGIN and COMMIT around it).
+    (in autocommit: a lone INSERT needs no BEGIN and COMMIT around it; a prepared statement,
+    ``privacysite.fast_insert``).
 
     Unknown categories are dropped; necessary ones are always on. ``data`` is the catalogue
     the caller read already, if it did.
@@ -26,13 +28,15 @@ def cookie_consent_record(
     required = {c["code"] for c in data["categories"] if c["required"]}
     categories = frozenset((set(accepted) & known) | required)
     consent_id = uuid.uuid4()
-    CookieConsent.objects.create(
-        consent_id=consent_id,
-        categories=sorted(categories),
-        policy_version=data["version"],
-        ip_truncated=ip_truncated,
-        user_agent=user_agent[:300],
-        gpc=gpc,
+    fast_insert.insert(
+        CookieConsent(
+            consent_id=consent_id,
+            categories=sorted(categories),
+            policy_version=data["version"],
+            ip_truncated=ip_truncated,
+            user_agent=user_agent[:300],
+            gpc=gpc,
+        )
     )
     return CookieChoice(
         version=data["version"],

@@ -22,6 +22,7 @@ from customers.records.services import (
     customer_create,
     customer_send_confirmation,
 )
+from privacysite import fast_insert
 
 logger = logging.getLogger(__name__)
 
@@ -43,21 +44,23 @@ def submission_accept(
     rest is done by a worker within seconds (``submissions_process_pending``, every 5 s):
     the row itself is the queue, so a broker outage loses nothing and costs the request
     nothing."""
-    submission = Submission.objects.create(
-        form=form,
-        data=json.dumps(raw, ensure_ascii=False),
-        ip_address=ip_address or "",
-        user_agent=(user_agent or "")[:300],
-        policy_version=policy_version,
-        language=language,
-        pending=json.dumps(
-            {
-                "data": data,
-                "consented": [purpose.code for purpose in consented],
-                "channel": consent_channel,
-            },
-            ensure_ascii=False,
-        ),
+    submission = fast_insert.insert(
+        Submission(
+            form=form,
+            data=json.dumps(raw, ensure_ascii=False),
+            ip_address=ip_address or "",
+            user_agent=(user_agent or "")[:300],
+            policy_version=policy_version,
+            language=language,
+            pending=json.dumps(
+                {
+                    "data": data,
+                    "consented": [purpose.code for purpose in consented],
+                    "channel": consent_channel,
+                },
+                ensure_ascii=False,
+            ),
+        )
     )
     logger.info("submission.accepted submission_id=%s form=%s", submission.pk, form)
     return submission

@@ -92,7 +92,7 @@ def test_an_invalid_form_is_shown_again_in_the_visitors_language(seeded):
 def test_database_down_answers_the_503_page_with_the_security_headers(seeded):
     client, token = csrf_client("/cookies/")
     client.raise_request_exception = False
-    with mock.patch.object(CookieConsent.objects, "create", side_effect=OperationalError):
+    with mock.patch("privacysite.fast_insert.insert", side_effect=OperationalError):
         response = client.post("/cookies/", {"csrfmiddlewaretoken": token, "choice": "reject_all"})
     assert response.status_code == 503
     assert response["Retry-After"] == "30"

@@ -1,0 +1,83 @@
+"""One row INSERTed as a prepared statement: the public form POSTs' one write.
+
+A cookie choice or a registration is stored by one INSERT while the visitor waits. Through
+the ORM, most of that INSERT's time in Python is compiling the same SQL again and quoting
+the values into it, and PostgreSQL parses and plans it again. Here the statement is built
+once per model and process and prepared once per connection (server-side binding); the
+values are prepared by the model's own fields (``pre_save`` and ``get_db_prep_save``: the
+same encryption, JSON and defaults as ``Model.save``).
+
+Only for a model without save signals or an overridden ``save``: where either exists, or the
+database is not PostgreSQL, or prepared statements are off (``DB_PREPARED_STATEMENTS``),
+the row goes through ``Model.save`` as usual.
+"""
+
+import time
+
+import psycopg
+from django.db import connection, models
+from django.db.models.signals import post_save, pre_save
+
+_statements: dict[type, tuple[str, list]] = {}
+
+
+def _statement(model) -> tuple[str, list]:
+    found = _statements.get(model)
+    if found is None:
+        meta, quote = model._meta, connection.ops.quote_name
+        fields = [f for f in meta.concrete_fields if not f.primary_key]
+        columns = ", ".join(quote(f.column) for f in fields)
+        values = ", ".join(["%s"] * len(fields))
+        sql = (
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({values}) "  # noqa: S608  # nosec B608
+            f"RETURNING {quote(meta.pk.column)}"
+        )
+        found = _statements[model] = (sql, fields)
+    return found
+
+
+def _plain(model) -> bool:
+    """No signal receivers and the stock save: nothing is skipped by not calling save()."""
+    return (
+        model.save is models.Model.save
+        and not pre_save.has_listeners(model)
+        and not post_save.has_listeners(model)
+    )
+
+
+def prepared_enabled() -> bool:
+    return (
+        connection.vendor == "postgresql"
+        and connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is not None
+    )
+
+
+def execute_prepared(sql: str, params) -> list[tuple]:
+    """Run one statement prepared on the server (once per connection) and return its rows.
+    Database errors are Django's; the statement is in ``connection.queries`` like any other
+    (assertNumQueries and the debug tools see it)."""
+    connection.ensure_connection()
+    started = time.monotonic()
+    # A server-side-binding cursor (Django's own binds on the client and cannot prepare).
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        rows = cursor.fetchall() if cursor.description else []
+    if connection.queries_logged:
+        connection.queries_log.append(
+            {"sql": sql, "time": f"{time.monotonic() - started:.3f}", "prepared": True}
+        )
+    return rows
+
+
+def insert(obj: models.Model) -> models.Model:
+    """INSERT ``obj`` (a new, unsaved instance) and set its primary key; autocommit applies
+    as for ``save()``."""
+    model = type(obj)
+    if not prepared_enabled() or not _plain(model):
+        obj.save(force_insert=True)
+        return obj
+    sql, fields = _statement(model)
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    obj.pk = execute_prepared(sql, params)[0][0]
+    obj._state.adding, obj._state.db = False, connection.alias
+    return obj
