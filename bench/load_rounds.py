@@ -2,8 +2,9 @@
 the commit to compare with, sharing this .venv) and this tree.
 
     git archive <commit> | tar -x -C /tmp/base && ln -s $PWD/.venv /tmp/base/.venv
-    cp bench/load.py /tmp/base/bench/load.py   # the same load on both
-    .venv/bin/python bench/load_rounds.py --base /tmp/base [--rounds 3 --seconds 30]
+    cp bench/load.py bench/harness.py /tmp/base/bench/   # the same load on both
+    .venv/bin/python bench/load_rounds.py --base /tmp/base [--rounds 3 --seconds 30] \
+        [--generator wrk]
 """
 
 import argparse
@@ -17,9 +18,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(tree: Path, clients: int, seconds: float):
+def run(tree: Path, clients: int, seconds: float, generator: str):
     out = subprocess.run(
-        [sys.executable, "bench/load.py", "--clients", str(clients), "--seconds", str(seconds)],
+        [
+            sys.executable,
+            "bench/load.py",
+            "--clients",
+            str(clients),
+            "--seconds",
+            str(seconds),
+            "--generator",
+            generator,
+        ],
         cwd=tree,
         capture_output=True,
         text=True,
@@ -36,13 +46,14 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--generator", choices=["threads", "wrk"], default="threads")
     args = parser.parse_args()
     trees = {"before": Path(args.base), "after": ROOT}
     results = {"before": [], "after": []}
     for round_ in range(args.rounds):
         order = ["before", "after"] if round_ % 2 == 0 else ["after", "before"]
         for name in order:
-            rate, errors, stored, out = run(trees[name], args.clients, args.seconds)
+            rate, errors, stored, out = run(trees[name], args.clients, args.seconds, args.generator)
             results[name].append((rate, errors, stored))
             print(
                 f"round {round_ + 1} {name}: {rate:.1f} req/s, {errors} errors, "
