@@ -119,7 +119,7 @@ class ConsentEventAdmin(PersonalDataAdmin, ReadOnlyAdmin):
     """The consent ledger: evidence, so it can be read and never edited or deleted here."""
 
     list_display = ["created_at", "customer", "purpose", "action", "channel", "policy_version"]
-    list_filter = ["action", "channel", "purpose"]
+    list_filter = ["action", "channel", "purpose", "gpc"]
     list_select_related = ["customer", "purpose", "policy_version"]
     raw_id_fields = ["customer"]
     paginator = CappedCountPaginator

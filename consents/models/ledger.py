@@ -63,6 +63,14 @@ class ConsentEvent(AppendOnlyModel):
         verbose_name=_("recorded by"),
     )
     call_reference = models.CharField(_("call reference"), max_length=100, blank=True)
+    gpc = models.BooleanField(
+        _("Global Privacy Control"),
+        default=False,
+        help_text=_(
+            "The browser sent Sec-GPC: 1 with the form: the customer ticked this box although "
+            "the browser refuses marketing by default."
+        ),
+    )
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
     objects = ConsentEventQuerySet.as_manager()

@@ -47,8 +47,10 @@ def consent_record(
     user_agent: str = "",
     staff_user=None,
     call_reference: str = "",
+    gpc: bool = False,
 ) -> ConsentEvent | None:
     """Append a grant or withdrawal; returns None when it changes nothing (a repeat).
+    ``gpc``: the browser sent a Global Privacy Control signal with the form it came from.
 
     Granting again under changed wording is recorded: that is the re-confirmation.
     """
@@ -78,6 +80,7 @@ def consent_record(
         user_agent=(user_agent or "")[:300],
         staff_user=staff_user,
         call_reference=call_reference,
+        gpc=gpc,
     )
     state = state or ConsentState(customer=customer, purpose=purpose)
     state.granted = granted

@@ -66,6 +66,7 @@ def pending_change_create(*, customer: Customer, submission, pending: dict) -> P
                 "values": values,
                 "consented": pending["consented"],
                 "channel": pending["channel"],
+                "gpc": pending.get("gpc", False),
                 "language": submission.language,
                 "policy_version": submission.policy_version_id,
                 "ip_address": submission.ip_address,
@@ -151,6 +152,7 @@ def pending_change_confirm(*, token: str) -> PendingChange:
         policy_version=PolicyVersion.objects.filter(pk=payload["policy_version"]).first(),
         ip_address=payload["ip_address"],
         user_agent=payload["user_agent"],
+        gpc=payload.get("gpc", False),
     )
     now = timezone.now()
     if customer.contact_confirmed_at is None:

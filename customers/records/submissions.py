@@ -38,6 +38,7 @@ def submission_accept(
     policy_version=None,
     consented=(),
     consent_channel: str = "web_form",
+    gpc: bool = False,
 ) -> Submission:
     """Accept a web form while the customer waits: one encrypted INSERT, nothing else (in
     autocommit: a lone INSERT needs no BEGIN and COMMIT around it). The
@@ -57,6 +58,7 @@ def submission_accept(
                     "data": data,
                     "consented": [purpose.code for purpose in consented],
                     "channel": consent_channel,
+                    "gpc": gpc,
                 },
                 ensure_ascii=False,
             ),
@@ -111,6 +113,7 @@ def _submission_apply(
             policy_version=submission.policy_version,
             ip_address=submission.ip_address,
             user_agent=submission.user_agent,
+            gpc=pending.get("gpc", False),
         )
         message = customer_send_confirmation(customer=customer, enqueue=False)
         if message is not None and message.status == Message.Status.QUEUED:

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from consents.gpc import gpc_signal
 from consents.models import ConsentEvent
 from consents.selectors import policy_current
 from customers.records.form_limits import form_post_refused
@@ -79,6 +80,7 @@ class WebFormView(FormView):
                 policy_version=policy_current(),
                 consented=form.consented_purposes(),
                 consent_channel=ConsentEvent.Channel.WEB_FORM,
+                gpc=gpc_signal(request),
             )
         except Exception:
             # Nothing was stored (the database failed): the customer is told to send the

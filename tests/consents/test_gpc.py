@@ -48,3 +48,36 @@ def test_registration_form_explains_and_leaves_marketing_unticked(client, seeded
     assert 'id="gpc-form-notice"' in page
     assert 'name="purpose_marketing_email"' in page
     assert 'name="purpose_marketing_email" checked' not in page
+
+
+def _register_and_process(client, email, **extra):
+    from django.test import TestCase
+
+    from customers.records.submissions import submissions_process_pending
+
+    data = {
+        "kind": "individual",
+        "full_name": "Nguyễn Thị Hoa",
+        "email": email,
+        "phone_mobile": "0912 345 678",
+        "address_home": "45 Trần Hưng Đạo, Quận 1, TP. Hồ Chí Minh",
+        "purpose_marketing_email": "on",
+    }
+    response = client.post(reverse("customers:register"), data, **extra)
+    assert response.status_code == 302
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        submissions_process_pending()
+
+
+def test_a_marketing_box_ticked_despite_gpc_is_granted_and_the_ledger_notes_the_signal(
+    client, seeded, settings
+):
+    from consents.models import ConsentEvent
+
+    settings.FORM_RATE_LIMIT = settings.FORM_POST_RATE_LIMIT = "1000/m"
+    _register_and_process(client, "gpc@example.vn", **GPC)
+    _register_and_process(client, "plain@example.vn")
+    events = {e.customer.email: e for e in ConsentEvent.objects.select_related("customer")}
+    assert events["gpc@example.vn"].gpc is True
+    assert events["gpc@example.vn"].purpose.code == "marketing_email"  # the tick still counts
+    assert events["plain@example.vn"].gpc is False
