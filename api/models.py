@@ -174,3 +174,37 @@ class ApiConsentRecord(models.Model):
 
     def __str__(self):
         return f"{self.client} #{self.event_id}"
+
+
+class SubjectHash(models.Model):
+    """One client's salted hash of one contact value, found by the value's blind index.
+
+    ``hash`` is HMAC-SHA256(key=the client's salt, normalised value) and ``index`` the blind
+    index of the same normalised value (``Customer.<field>_index``): both are deterministic,
+    so a row is right whenever a customer's current index equals it, and a changed address
+    simply finds no row (nothing to invalidate). Pseudonymised personal data: erasure deletes
+    the rows of the erased customers' indexes, revoking a client deletes its rows, and the
+    daily refresh deletes rows no customer's index names any more. Never shown in the admin.
+    """
+
+    # No surrogate id: one row per (index, client), index first so that erasure deletes by
+    # index alone, across clients, on the primary key's own B-tree.
+    pk = models.CompositePrimaryKey("index", "client")
+    index = models.CharField(_("blind index"), max_length=64)
+    # No index of its own: only revoking a client, and the daily refresh, look rows up by
+    # client alone (a sequential scan, rarely); every read goes through the primary key.
+    client = models.ForeignKey(
+        ApiClient,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("client"),
+    )
+    hash = models.CharField(_("salted hash"), max_length=64)
+
+    class Meta:
+        verbose_name = _("suppression-list hash")
+        verbose_name_plural = _("suppression-list hashes")
+
+    def __str__(self):
+        return f"{self.client_id}:{self.index[:8]}"
