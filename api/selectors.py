@@ -3,8 +3,9 @@
 import hashlib
 import hmac
 
-from django.db.models import Exists, FilteredRelation, OuterRef, Q
+from django.db.models import Exists, FilteredRelation, OuterRef, Q, Subquery
 
+from api.models import SubjectHash
 from consents.models import ConsentState, Purpose
 from consents.selectors import purposes_optional
 from customers.core.crypto import blind_index
@@ -102,11 +103,16 @@ def suppression_purpose_ids(channel: str) -> list[int]:
     )
 
 
-def suppression_page(*, channel: str, after: int, limit: int):
-    """Customers (id, contact values) who must not get marketing on ``channel`` now, in id
-    order after ``after``: no current grant of the channel's marketing purpose, or
-    processing restricted, or (email) the channel suspended. Erased customers have no
-    address left to list; other systems learn of them by the erasure webhook."""
+def suppression_page(*, client_id: int, channel: str, after: int, limit: int) -> list[tuple]:
+    """Customers who must not get marketing on ``channel`` now, in id order after ``after``:
+    no current grant of the channel's marketing purpose, or processing restricted, or
+    (email) the channel suspended. Erased customers have no address left to list; other
+    systems learn of them by the erasure webhook.
+
+    One row per customer: ``(id, index, hash, index, hash, …)``, a pair per contact field of
+    the channel (``CHANNEL_FIELDS``): the field's blind index ("" when the field is empty)
+    and this client's stored hash of that index (None when none is stored yet). Nothing is
+    decrypted here; ``api.services.suppressions`` computes the missing hashes."""
     fields = CHANNEL_FIELDS[channel]
     has_address = Q()
     for field in fields:
@@ -121,9 +127,20 @@ def suppression_page(*, channel: str, after: int, limit: int):
     suppressed = ~granted | Q(status=Customer.Status.RESTRICTED)
     if channel == "email":
         suppressed |= Q(email_suspended_at__isnull=False)
+    # A scalar subquery on the (index, client) primary key: a LEFT JOIN by another name.
+    stored = {
+        f"{field}_hash": Subquery(
+            SubjectHash.objects.filter(
+                client_id=client_id, index=OuterRef(f"{field}_index")
+            ).values("hash")
+        )
+        for field in fields
+    }
+    columns = [name for field in fields for name in (f"{field}_index", f"{field}_hash")]
     return list(
         Customer.objects.filter(has_address, suppressed, pk__gt=after)
         .exclude(status=Customer.Status.ERASED)
+        .annotate(**stored)
         .order_by("pk")
-        .values_list("pk", *fields)[:limit]
+        .values_list("pk", *columns)[:limit]
     )
