@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 
+from django.db import connection
 from django.db.models import Exists, FilteredRelation, OuterRef, Q, Subquery
 
 from api.models import SubjectHash
@@ -95,6 +96,15 @@ def consent_lookup(*, email: str = "", phone: str = "") -> tuple[list[int], list
     return ids, events
 
 
+def jit_off() -> None:
+    """PostgreSQL's JIT for the rest of the transaction: off. A page's estimated cost (a
+    LIMIT over a million rows) makes it compile the expressions, 0.17 s per 50,000-row page
+    for a query that runs in 0.3 s, and saves nothing."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+
+
 def suppression_purpose_ids(channel: str) -> list[int]:
     return list(
         Purpose.objects.filter(
@@ -137,6 +147,7 @@ def suppression_page(*, client_id: int, channel: str, after: int, limit: int) ->
         for field in fields
     }
     columns = [name for field in fields for name in (f"{field}_index", f"{field}_hash")]
+    jit_off()
     return list(
         Customer.objects.filter(has_address, suppressed, pk__gt=after)
         .exclude(status=Customer.Status.ERASED)

@@ -28,7 +28,7 @@ from django.db.models import (
 )
 
 from api.models import ApiClient, Scope, SubjectHash
-from api.selectors import CHANNEL_FIELDS, identifier_hash
+from api.selectors import CHANNEL_FIELDS, identifier_hash, jit_off
 from customers.core import crypto, jobs
 from customers.models import Customer
 
@@ -155,15 +155,17 @@ def subject_hashes_warm(
         return 0, None
     started, count = time.monotonic(), 0
     while True:
-        ids = list(
-            _missing(client.pk)
-            .filter(pk__gt=after)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:batch]
-        )
-        if not ids:
-            return count, None
-        count += len(subject_hashes_fill(client=client, customer_ids=ids))
+        with transaction.atomic():
+            jit_off()
+            ids = list(
+                _missing(client.pk)
+                .filter(pk__gt=after)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch]
+            )
+            if not ids:
+                return count, None
+            count += len(subject_hashes_fill(client=client, customer_ids=ids))
         after = ids[-1]
         if seconds is not None and time.monotonic() - started > seconds:
             return count, after
