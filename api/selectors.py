@@ -113,6 +113,20 @@ def suppression_purpose_ids(channel: str) -> list[int]:
     )
 
 
+def stored_hash(client_id: int, field: str) -> Subquery:
+    """The client's stored hash of the customer's ``field``, if it was computed for the value
+    the customer holds now (its blind index matches), else NULL: a LEFT JOIN by another
+    name, one primary-key probe per customer, consecutive for customers in id order."""
+    return Subquery(
+        SubjectHash.objects.filter(
+            client_id=client_id,
+            customer_id=OuterRef("pk"),
+            field=field,
+            index=OuterRef(f"{field}_index"),
+        ).values("hash")
+    )
+
+
 def suppression_page(*, client_id: int, channel: str, after: int, limit: int) -> list[tuple]:
     """Customers who must not get marketing on ``channel`` now, in id order after ``after``:
     no current grant of the channel's marketing purpose, or processing restricted, or
@@ -137,15 +151,7 @@ def suppression_page(*, client_id: int, channel: str, after: int, limit: int) ->
     suppressed = ~granted | Q(status=Customer.Status.RESTRICTED)
     if channel == "email":
         suppressed |= Q(email_suspended_at__isnull=False)
-    # A scalar subquery on the (index, client) primary key: a LEFT JOIN by another name.
-    stored = {
-        f"{field}_hash": Subquery(
-            SubjectHash.objects.filter(
-                client_id=client_id, index=OuterRef(f"{field}_index")
-            ).values("hash")
-        )
-        for field in fields
-    }
+    stored = {f"{field}_hash": stored_hash(client_id, field) for field in fields}
     columns = [name for field in fields for name in (f"{field}_index", f"{field}_hash")]
     jit_off()
     return list(

@@ -1,34 +1,28 @@
 """The suppression lists' stored hashes (``api.SubjectHash``).
 
 Listing a customer needs the client's HMAC of the normalised address, and computing it needs
-the address decrypted (30–70 µs a value): done once per client and value, then kept, keyed
-by the value's blind index. A read that finds a hash missing computes and stores it; a new
-client is warmed in the background; the daily refresh fills what is missing for every
-client that may read the lists and deletes what no customer's index names any more.
+the address decrypted (30–70 µs a value): done once per client, customer and value, then
+kept with the value's blind index. A read that finds a hash missing (or computed for an
+address the customer no longer has) computes and stores it; a new client is warmed in the
+background; the daily refresh deletes what no longer matches and fills what is missing for
+every client that may read the lists.
 
 Erasure deletes the erased customers' rows in its own transaction (``api.signals``), and a
-fill locks the customer rows it reads until it commits: an erasure running at
-the same time either waits for the fill and then deletes what it stored, or goes first and
-the fill no longer sees the customer. (``FOR NO KEY UPDATE``: Django has no ``FOR SHARE``;
-two clients' fills of the same customers take turns, which only a cold read ever does.) Revoking a client deletes its rows.
+fill locks the customer rows it reads until it commits: an erasure running at the same time
+either waits for the fill and then deletes what it stored, or goes first and the fill no
+longer sees the customer. (``FOR NO KEY UPDATE``: Django has no ``FOR SHARE``; two clients'
+fills of the same customers take turns, which only cold reads ever do.) Revoking a client
+deletes its rows.
 """
 
 import logging
 import time
 
 from django.db import connection, transaction
-from django.db.models import (
-    Exists,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Q,
-    Subquery,
-    TextField,
-)
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, TextField
 
 from api.models import ApiClient, Scope, SubjectHash
-from api.selectors import CHANNEL_FIELDS, identifier_hash, jit_off
+from api.selectors import CHANNEL_FIELDS, identifier_hash, jit_off, stored_hash
 from customers.core import crypto, jobs
 from customers.models import Customer
 
@@ -45,11 +39,7 @@ def _fill_rows(*, client_id: int, customer_ids, fields) -> list[tuple]:
     whose hash is missing get decrypted."""
     columns, annotations = [], {}
     for field in fields:
-        annotations[f"{field}_hash"] = Subquery(
-            SubjectHash.objects.filter(
-                client_id=client_id, index=OuterRef(f"{field}_index")
-            ).values("hash")
-        )
+        annotations[f"{field}_hash"] = stored_hash(client_id, field)
         annotations[f"{field}_token"] = ExpressionWrapper(F(field), output_field=TextField())
         columns += [f"{field}_index", f"{field}_hash", f"{field}_token"]
     return list(
@@ -62,21 +52,29 @@ def _fill_rows(*, client_id: int, customer_ids, fields) -> list[tuple]:
     )
 
 
-def _store(client_id: int, new: dict) -> None:
+def _store(client_id: int, new: list[tuple]) -> None:
+    """Insert (customer id, field, index, hash) rows, replacing a row of an older value."""
     if connection.vendor != "postgresql":
         SubjectHash.objects.bulk_create(
-            [SubjectHash(client_id=client_id, index=i, hash=h) for i, h in new.items()],
-            ignore_conflicts=True,
+            [
+                SubjectHash(client_id=client_id, customer_id=c, field=f, index=i, hash=h)
+                for c, f, i, h in new
+            ],
+            update_conflicts=True,
+            unique_fields=["client", "customer_id", "field"],
+            update_fields=["index", "hash"],
         )
         return
-    # Two arrays in one statement: no model instance per row (a warm run stores a million).
+    # Arrays in one statement: no model instance per row (a warm run stores a million).
     table = connection.ops.quote_name(SubjectHash._meta.db_table)
+    customers, fields, indexes, hashes = (list(column) for column in zip(*new, strict=True))
     with connection.cursor() as cursor:
         cursor.execute(
-            f'INSERT INTO {table} ("index", client_id, hash) '  # noqa: S608  # nosec B608
-            "SELECT i, %s, h FROM unnest(%s::text[], %s::text[]) AS v(i, h) "
-            'ON CONFLICT ("index", client_id) DO NOTHING',
-            [client_id, list(new), list(new.values())],
+            f'INSERT INTO {table} (client_id, customer_id, field, "index", hash) '  # noqa: S608  # nosec B608
+            "SELECT %s, c, f, i, h FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[]) "
+            "AS v(c, f, i, h) ON CONFLICT (client_id, customer_id, field) "
+            'DO UPDATE SET "index" = EXCLUDED."index", hash = EXCLUDED.hash',
+            [client_id, customers, fields, indexes, hashes],
         )
 
 
@@ -86,7 +84,7 @@ def subject_hashes_fill(*, client: ApiClient, customer_ids, fields=CONTACT_FIELD
     customers not erased, read under a row lock held until the caller's transaction ends."""
     if not customer_ids:
         return {}
-    found, new = {}, {}
+    found, new, computed = {}, [], {}
     with transaction.atomic():
         for row in _fill_rows(client_id=client.pk, customer_ids=customer_ids, fields=fields):
             for n, field in enumerate(fields):
@@ -94,10 +92,11 @@ def subject_hashes_fill(*, client: ApiClient, customer_ids, fields=CONTACT_FIELD
                 if not index:
                     continue
                 if stored is None:
-                    if index not in new:
+                    if index not in computed:  # a value several customers share: once
                         value = crypto.decrypt(token) if token else ""
-                        new[index] = identifier_hash(client.suppression_salt, field, value)
-                    stored = new[index]
+                        computed[index] = identifier_hash(client.suppression_salt, field, value)
+                    stored = computed[index]
+                    new.append((row[0], field, index, stored))
                 found[(row[0], field)] = stored
         if new:
             _store(client.pk, new)
@@ -124,14 +123,27 @@ def suppression_hashes(*, client: ApiClient, channel: str, rows) -> list[str]:
     return hashes
 
 
-def _missing(client_id: int):
-    """Customers (not erased) with a contact index for which this client stores no hash."""
-    query = Q()
+def _missing(client_id: int, *, after: int, batch: int) -> tuple[list[int], int | None]:
+    """Of the next ``batch`` customers after ``after`` (not erased), those with a contact
+    value this client has no hash of; and the last id looked at (None: no customer left).
+    The stored hashes are probed per customer in the select list, as a page does: an
+    EXISTS in the WHERE clause may be planned as a hashed scan of all the client's rows."""
+    columns = []
+    annotations = {}
     for field in CONTACT_FIELDS:
-        index = f"{field}_index"
-        stored = SubjectHash.objects.filter(client_id=client_id, index=OuterRef(index))
-        query |= ~Q(**{index: ""}) & ~Exists(stored)
-    return Customer.objects.exclude(status=Customer.Status.ERASED).filter(query)
+        annotations[f"{field}_hash"] = stored_hash(client_id, field)
+        columns += [f"{field}_index", f"{field}_hash"]
+    rows = list(
+        Customer.objects.filter(pk__gt=after)
+        .exclude(status=Customer.Status.ERASED)
+        .annotate(**annotations)
+        .order_by("pk")
+        .values_list("pk", *columns)[:batch]
+    )
+    if not rows:
+        return [], None
+    pairs = range(1, 1 + 2 * len(CONTACT_FIELDS), 2)
+    return [r[0] for r in rows if any(r[i] and r[i + 1] is None for i in pairs)], rows[-1][0]
 
 
 def _readers() -> list[ApiClient]:
@@ -147,9 +159,9 @@ def subject_hashes_warm(
     *, client_id: int, after: int = 0, seconds: float | None = None, batch: int = WARM_BATCH
 ) -> tuple[int, int | None]:
     """Store the client's missing hashes, ``batch`` customers per transaction, in id order
-    after ``after``. Returns (hashes stored or found, the id to resume after when
-    ``seconds`` ran out, else None). A revoked client, or one that may not read the lists,
-    gets nothing."""
+    after ``after``. Returns (the hashes of the customers that missed one, the id to resume
+    after when ``seconds`` ran out, else None). A revoked client, or one that may not read
+    the lists, gets nothing."""
     client = next((c for c in _readers() if c.pk == client_id), None)
     if client is None:
         return 0, None
@@ -157,16 +169,11 @@ def subject_hashes_warm(
     while True:
         with transaction.atomic():
             jit_off()
-            ids = list(
-                _missing(client.pk)
-                .filter(pk__gt=after)
-                .order_by("pk")
-                .values_list("pk", flat=True)[:batch]
-            )
-            if not ids:
+            ids, last = _missing(client.pk, after=after, batch=batch)
+            if last is None:
                 return count, None
             count += len(subject_hashes_fill(client=client, customer_ids=ids))
-        after = ids[-1]
+        after = last
         if seconds is not None and time.monotonic() - started > seconds:
             return count, after
 
@@ -188,50 +195,33 @@ def subject_hashes_follow_scopes(*, client: ApiClient) -> None:
 
 
 def subject_hashes_forget(*, customer_ids) -> int:
-    """Delete every client's hashes of these customers' current contact values (erasure,
-    before their indexes are wiped). A hash another customer sharing the value still needs
-    is computed again on the next read."""
-    columns = [f"{field}_index" for field in CONTACT_FIELDS]
-    indexes = {
-        index
-        for row in Customer.objects.filter(pk__in=customer_ids).values_list(*columns)
-        for index in row
-        if index
-    }
-    if not indexes:
-        return 0
-    return SubjectHash.objects.filter(index__in=indexes).delete()[0]
+    """Delete every client's hashes of these customers (erasure, in its transaction)."""
+    return SubjectHash.objects.filter(customer_id__any=list(customer_ids)).delete()[0]
 
 
 def subject_hashes_client_forget(*, client: ApiClient) -> int:
     return SubjectHash.objects.filter(client_id=client.pk).delete()[0]
 
 
-def _orphans():
-    """Rows whose index no customer holds now in any contact field (erased customers hold
-    none: erasure empties their indexes)."""
-    # NOT EXISTS … AND NOT EXISTS …: each an anti-join on PostgreSQL (NOT (… OR …) is not).
-    unheld = [
-        ~Exists(
-            Customer.objects.filter(**{f"{field}_index": OuterRef("index")}).exclude(
-                status=Customer.Status.ERASED
-            )
-        )
-        for field in CONTACT_FIELDS
-    ]
-    return SubjectHash.objects.filter(*unheld)
+def _stale(field: str):
+    """Rows of ``field`` that no customer (not erased) holds now: the address changed or was
+    emptied, or the customer is gone."""
+    current = Customer.objects.filter(
+        pk=OuterRef("customer_id"), **{f"{field}_index": OuterRef("index")}
+    ).exclude(status=Customer.Status.ERASED)
+    return SubjectHash.objects.filter(~Exists(current), field=field)
 
 
 def subject_hashes_refresh() -> dict:
     """The daily run: delete the rows of clients that may no longer read the lists and the
-    rows whose index no current customer holds (an address changed, a read that raced an
-    erasure or a revocation), then warm every client that may read them."""
+    rows that no longer match a customer's value (an address changed and not read since, a
+    read that raced an erasure or a revocation), then warm every client that may read them."""
     readers = [client.pk for client in _readers()]
     with transaction.atomic():
         clients = SubjectHash.objects.exclude(client_id__in=readers).delete()[0]
-        orphans = _orphans().delete()[0]
+        stale = sum(_stale(field).delete()[0] for field in CONTACT_FIELDS)
         for pk in readers:
             transaction.on_commit(lambda pk=pk: jobs.enqueue(jobs.SUBJECT_HASHES_WARM, pk))
-    summary = {"clients_forgotten": clients, "orphans": orphans, "warming": len(readers)}
+    summary = {"clients_forgotten": clients, "stale": stale, "warming": len(readers)}
     logger.info("api.subject_hashes_refreshed %s", summary)
     return summary

@@ -202,8 +202,13 @@ def test_a_changed_address_is_listed_with_its_new_hash_never_the_old(
     new = make_client("suppression:read")
     salt = new.client.suppression_salt
     assert read_all(call, new.key) == [mine(salt, "old@example.vn")]
+    old = customer.email_index
     customer_update(customer=customer, actor="test", data={"email": "New@Example.vn"})
     assert read_all(call, new.key) == [mine(salt, "new@example.vn")]
+    customer.refresh_from_db()
+    # The row of the old address was replaced by the new one's, not kept beside it.
+    assert stored(new.client) == {customer.email_index: mine(salt, "new@example.vn")}
+    assert old not in stored(new.client)
     before = decrypts()
     assert read_all(call, new.key) == [mine(salt, "new@example.vn")]
     assert decrypts() == before
@@ -221,6 +226,7 @@ def test_erasure_deletes_the_customers_hashes_with_it(make_client, call, purpose
     assert old <= set(stored(new.client))
     customer_erase(customer=gone, actor="test", trigger="request", reason="asked")
     assert not SubjectHash.objects.filter(index__in=old).exists()
+    assert not SubjectHash.objects.filter(customer_id=gone.pk).exists()
     assert read_all(call, new.key) == [mine(new.client.suppression_salt, "kept@example.vn")]
     assert read_all(call, new.key, "call") == []
     assert set(stored(new.client)) == {kept.email_index}
@@ -271,8 +277,17 @@ def test_daily_refresh_fills_active_clients_and_deletes_orphans(
     other = make_client("consent:read")
     read_all(call, reader.key)
     api_client_revoke(client=revoked.client, actor="test")
-    SubjectHash.objects.create(client=reader.client, index="f" * 64, hash="0" * 64)
-    SubjectHash.objects.create(client=other.client, index=customer.email_index, hash="1" * 64)
+    # An address the customer no longer has (the old row of a changed email, never read since)
+    stale = CustomerFactory(email="", phone_mobile="")
+    row = {"customer_id": stale.pk, "field": "email", "index": "f" * 64, "hash": "0" * 64}
+    SubjectHash.objects.create(client=reader.client, **row)
+    SubjectHash.objects.create(
+        client=other.client,
+        customer_id=customer.pk,
+        field="email",
+        index=customer.email_index,
+        hash="1" * 64,
+    )
     CustomerFactory(email="b@example.vn", phone_mobile="")
     with django_capture_on_commit_callbacks(execute=True):
         subject_hashes_refresh.delay()
