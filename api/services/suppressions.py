@@ -47,7 +47,7 @@ def _fill_rows(*, client_id: int, customer_ids, fields) -> list[tuple]:
         .exclude(status=Customer.Status.ERASED)
         .select_for_update(no_key=True)
         .annotate(**annotations)
-        .order_by()
+        .order_by("pk")  # locks taken in one order by every fill: no deadlock between two
         .values_list("pk", *columns)
     )
 
