@@ -91,8 +91,8 @@ CUSTOMER_FIELDS = (
 )
 
 # Every model holding personal data, with its personal fields. Related rows are reached
-# from the customer through ``related_name`` (the key's second part); api.SubjectHash
-# through the customer's blind indexes.
+# from the customer through ``related_name`` (the key's second part); api.SubjectHash by
+# its ``customer_id`` (the api app is above this one: no relation points up to it).
 REGISTRY = {
     "customers.Customer": CUSTOMER_FIELDS,
     "customers.CustomerChange": (PersonalField("diff", _("changed values"), mask="all"),),
@@ -130,7 +130,7 @@ REGISTRY = {
         PersonalField("call_reference", _("call reference"), mask="all", encrypted=False),
     ),
     # The other systems' suppression lists, kept per system rather than computed per call:
-    # pseudonymised (keyed by the value's blind index, not by customer), deleted by erasure.
+    # pseudonymised (a keyed hash and the value's blind index), deleted by erasure.
     "api.SubjectHash": (
         PersonalField(
             "hash",
