@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from api.models import ApiClient, Scope, WebhookDelivery, WebhookSubscription
 from api.services.clients import api_client_create, api_client_revoke, api_client_rotate_key
+from api.services.suppressions import subject_hashes_follow_scopes
 from api.services.webhooks import webhook_subscription_create, webhook_subscription_resume
 from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin
 
@@ -33,6 +34,8 @@ class ApiClientAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
+            if "scopes" in form.changed_data:
+                subject_hashes_follow_scopes(client=obj)
             return
         # The key is made by the service and shown once: only its hash is stored.
         new = api_client_create(

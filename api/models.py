@@ -174,3 +174,41 @@ class ApiConsentRecord(models.Model):
 
     def __str__(self):
         return f"{self.client} #{self.event_id}"
+
+
+class SubjectHash(models.Model):
+    """One client's salted hash of one customer's contact value, with the value's blind index.
+
+    ``hash`` is HMAC-SHA256(key=the client's salt, normalised value) and ``index`` the blind
+    index of the same normalised value (``Customer.<field>_index``): both are deterministic,
+    so a row is served only while the customer's current index equals it, and a changed
+    address simply finds no matching row (nothing to invalidate; the next fill replaces it).
+    Keyed by customer, not by index, so that a page of customers in id order reads its rows
+    in order too (one range of the primary key) rather than one random B-tree descent each.
+    Pseudonymised personal data: erasure deletes the erased customers' rows, revoking a
+    client deletes its rows, and the daily refresh deletes rows that no longer match.
+    Never shown in the admin.
+    """
+
+    pk = models.CompositePrimaryKey("client", "customer_id", "field")
+    # No index of its own: only revoking a client, and the daily refresh, look rows up by
+    # client alone (a scan, rarely); every read goes through the primary key.
+    client = models.ForeignKey(
+        ApiClient,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("client"),
+    )
+    # An id, as on webhook events: erasure keeps the customer row, and deletes these first.
+    customer_id = models.BigIntegerField(_("customer"))
+    field = models.CharField(_("field"), max_length=12)  # email, phone_mobile, …
+    index = models.CharField(_("blind index"), max_length=64)
+    hash = models.CharField(_("salted hash"), max_length=64)
+
+    class Meta:
+        verbose_name = _("suppression-list hash")
+        verbose_name_plural = _("suppression-list hashes")
+
+    def __str__(self):
+        return f"{self.client_id}:{self.customer_id}:{self.field}"

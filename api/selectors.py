@@ -3,8 +3,10 @@
 import hashlib
 import hmac
 
-from django.db.models import Exists, FilteredRelation, OuterRef, Q
+from django.db import connection
+from django.db.models import Exists, FilteredRelation, OuterRef, Q, Subquery
 
+from api.models import SubjectHash
 from consents.models import ConsentState, Purpose
 from consents.selectors import purposes_optional
 from customers.core.crypto import blind_index
@@ -94,6 +96,15 @@ def consent_lookup(*, email: str = "", phone: str = "") -> tuple[list[int], list
     return ids, events
 
 
+def jit_off() -> None:
+    """PostgreSQL's JIT for the rest of the transaction: off. A page's estimated cost (a
+    LIMIT over a million rows) makes it compile the expressions, 0.17 s per 50,000-row page
+    for a query that runs in 0.3 s, and saves nothing."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+
+
 def suppression_purpose_ids(channel: str) -> list[int]:
     return list(
         Purpose.objects.filter(
@@ -102,11 +113,30 @@ def suppression_purpose_ids(channel: str) -> list[int]:
     )
 
 
-def suppression_page(*, channel: str, after: int, limit: int):
-    """Customers (id, contact values) who must not get marketing on ``channel`` now, in id
-    order after ``after``: no current grant of the channel's marketing purpose, or
-    processing restricted, or (email) the channel suspended. Erased customers have no
-    address left to list; other systems learn of them by the erasure webhook."""
+def stored_hash(client_id: int, field: str) -> Subquery:
+    """The client's stored hash of the customer's ``field``, if it was computed for the value
+    the customer holds now (its blind index matches), else NULL: a LEFT JOIN by another
+    name, one primary-key probe per customer, consecutive for customers in id order."""
+    return Subquery(
+        SubjectHash.objects.filter(
+            client_id=client_id,
+            customer_id=OuterRef("pk"),
+            field=field,
+            index=OuterRef(f"{field}_index"),
+        ).values("hash")
+    )
+
+
+def suppression_page(*, client_id: int, channel: str, after: int, limit: int) -> list[tuple]:
+    """Customers who must not get marketing on ``channel`` now, in id order after ``after``:
+    no current grant of the channel's marketing purpose, or processing restricted, or
+    (email) the channel suspended. Erased customers have no address left to list; other
+    systems learn of them by the erasure webhook.
+
+    One row per customer: ``(id, index, hash, index, hash, …)``, a pair per contact field of
+    the channel (``CHANNEL_FIELDS``): the field's blind index ("" when the field is empty)
+    and this client's stored hash of that index (None when none is stored yet). Nothing is
+    decrypted here; ``api.services.suppressions`` computes the missing hashes."""
     fields = CHANNEL_FIELDS[channel]
     has_address = Q()
     for field in fields:
@@ -121,9 +151,13 @@ def suppression_page(*, channel: str, after: int, limit: int):
     suppressed = ~granted | Q(status=Customer.Status.RESTRICTED)
     if channel == "email":
         suppressed |= Q(email_suspended_at__isnull=False)
+    stored = {f"{field}_hash": stored_hash(client_id, field) for field in fields}
+    columns = [name for field in fields for name in (f"{field}_index", f"{field}_hash")]
+    jit_off()
     return list(
         Customer.objects.filter(has_address, suppressed, pk__gt=after)
         .exclude(status=Customer.Status.ERASED)
+        .annotate(**stored)
         .order_by("pk")
-        .values_list("pk", *fields)[:limit]
+        .values_list("pk", *columns)[:limit]
     )

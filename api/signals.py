@@ -4,6 +4,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from api.models import WebhookSubscription
+from api.services.suppressions import subject_hashes_forget
 from api.services.webhooks import webhook_events_create
 from consents.models import ConsentEvent
 from consents.records import consent_record_fields
@@ -36,3 +37,6 @@ def erased(sender, customer_ids, **kwargs):
         customers=list(Customer.objects.filter(pk__in=customer_ids)),
         data_for=lambda customer: {},
     )
+    # And the suppression lists' stored hashes of their values go with them (same
+    # transaction: found by the blind indexes the wipe is about to empty).
+    subject_hashes_forget(customer_ids=customer_ids)

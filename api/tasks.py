@@ -4,7 +4,9 @@ import logging
 
 from celery import shared_task
 
+from api.services import suppressions
 from api.services.webhooks import webhook_attempt, webhook_deliveries_enqueue, webhooks_resend_due
+from customers.core import jobs
 
 logger = logging.getLogger(__name__)
 
@@ -24,3 +26,18 @@ def webhooks_resend_due_task() -> int:
     if count:
         logger.info("webhook.resent count=%s", count)
     return count
+
+
+@jobs.task(jobs.SUBJECT_HASHES_WARM, ignore_result=True)
+def subject_hashes_warm(client_id: int, after: int = 0) -> None:
+    """Store a client's missing suppression-list hashes, a minute at a time (then the rest
+    in a new task, so that no task runs for long)."""
+    count, resume = suppressions.subject_hashes_warm(client_id=client_id, after=after, seconds=60)
+    logger.info("api.subject_hashes_warmed client_id=%s count=%s", client_id, count)
+    if resume is not None:
+        jobs.enqueue(jobs.SUBJECT_HASHES_WARM, client_id, resume)
+
+
+@jobs.task(jobs.SUBJECT_HASHES_REFRESH, ignore_result=True)
+def subject_hashes_refresh() -> None:
+    suppressions.subject_hashes_refresh()

@@ -23,6 +23,7 @@ from api.serializers import (
 )
 from api.services.consents import api_call_log, api_consent_record
 from api.services.lookup import consent_lookup_logged
+from api.services.suppressions import suppression_hashes
 from api.throttling import ClientRateThrottle
 from consents.records import consent_record_fields
 from customers.models import AccessLogEntry
@@ -142,7 +143,10 @@ class SuppressionListView(SystemApiView):
         after, limit = query.validated_data["after"], query.validated_data["limit"]
         client = request.auth
         with transaction.atomic():
-            rows = selectors.suppression_page(channel=channel, after=after, limit=limit)
+            rows = selectors.suppression_page(
+                client_id=client.pk, channel=channel, after=after, limit=limit
+            )
+            hashes = suppression_hashes(client=client, channel=channel, rows=rows)
             api_call_log(
                 client=client,
                 action=AccessLogEntry.Action.LIST,
@@ -150,14 +154,6 @@ class SuppressionListView(SystemApiView):
                 customers=[row[0] for row in rows],
                 fields=[f"suppression:{channel}"],
             )
-        fields = selectors.CHANNEL_FIELDS[channel]
-        salt = client.suppression_salt
-        hashes = [
-            selectors.identifier_hash(salt, field, value)
-            for row in rows
-            for field, value in zip(fields, row[1:], strict=True)
-            if value
-        ]
         next_url = None
         if len(rows) == limit:
             base = reverse("api:suppressions", args=[channel], request=request)
@@ -166,7 +162,7 @@ class SuppressionListView(SystemApiView):
             {
                 "channel": channel,
                 "algorithm": "HMAC-SHA256(key=bytes.fromhex(salt), normalised value)",
-                "salt": salt,
+                "salt": client.suppression_salt,
                 "results": hashes,
                 "next": next_url,
             }

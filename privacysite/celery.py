@@ -100,4 +100,11 @@ app.conf.beat_schedule = {
         "task": "api.webhooks_resend_due",
         "schedule": 60.0,
     },
+    # Daily at 03:30: the suppression lists' stored hashes: delete those no current customer's
+    # address names any more (changed addresses) and those of clients that may no longer read
+    # the lists, then fill what is missing for every client that may, in batches of ids.
+    "subject-hashes-refresh": {
+        "task": "api.subject_hashes_refresh",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }

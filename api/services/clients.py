@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from api.models import ApiClient, Scope
+from api.services.suppressions import subject_hashes_client_forget, subject_hashes_warm_soon
 from customers.core.actors import Actor
 
 logger = logging.getLogger(__name__)
@@ -67,6 +68,8 @@ def api_client_create(
     )
     client.full_clean()
     client.save()
+    # Its suppression-list hashes are computed in the background, not on its first read.
+    subject_hashes_warm_soon(client=client)
     logger.info("api.client_created client_id=%s", client.pk)
     return NewKey(client, key)
 
@@ -84,11 +87,13 @@ def api_client_rotate_key(*, client: ApiClient, actor) -> NewKey:
 
 @transaction.atomic
 def api_client_revoke(*, client: ApiClient, actor) -> bool:
-    """Stop the key working; a repeat changes nothing. Returns whether it was active."""
+    """Stop the key working and delete its suppression-list hashes; a repeat changes
+    nothing. Returns whether it was active."""
     updated = ApiClient.objects.filter(pk=client.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_by=Actor.of(actor).label
     )
     _known.clear()
+    subject_hashes_client_forget(client=client)
     if updated:
         client.refresh_from_db(fields=["revoked_at", "revoked_by"])
         logger.info("api.client_revoked client_id=%s", client.pk)

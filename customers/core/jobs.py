@@ -31,6 +31,9 @@ INCIDENT_MESSAGE_BATCH = "customers.tasks.incident_message_batch"
 # Named under consents, where the ledger enqueues them (by name: it imports no messaging).
 CONSENT_RECEIPTS_SEND = "consents.consent_receipts_send"
 CONSENT_RECEIPTS_SWEEP = "consents.consent_receipts_sweep"
+# Named under api, whose services enqueue them: the suppression lists' stored hashes.
+SUBJECT_HASHES_WARM = "api.subject_hashes_warm"
+SUBJECT_HASHES_REFRESH = "api.subject_hashes_refresh"
 
 # What is worth trying again: the network, the broker, the mail server, a database that is
 # restarting (SMTP and socket errors are OSErrors). Anything else is a bug or bad data: the

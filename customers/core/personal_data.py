@@ -91,7 +91,8 @@ CUSTOMER_FIELDS = (
 )
 
 # Every model holding personal data, with its personal fields. Related rows are reached
-# from the customer through ``related_name`` (the key's second part).
+# from the customer through ``related_name`` (the key's second part); api.SubjectHash by
+# its ``customer_id`` (the api app is above this one: no relation points up to it).
 REGISTRY = {
     "customers.Customer": CUSTOMER_FIELDS,
     "customers.CustomerChange": (PersonalField("diff", _("changed values"), mask="all"),),
@@ -127,6 +128,16 @@ REGISTRY = {
         PersonalField("ip_address", _("IP address"), mask="all"),
         PersonalField("user_agent", _("user agent"), mask="all", encrypted=False),
         PersonalField("call_reference", _("call reference"), mask="all", encrypted=False),
+    ),
+    # The other systems' suppression lists, kept per system rather than computed per call:
+    # pseudonymised (a keyed hash and the value's blind index), deleted by erasure.
+    "api.SubjectHash": (
+        PersonalField(
+            "hash",
+            _("salted hash of an email address or phone number, per other system"),
+            mask="all",
+            encrypted=False,
+        ),
     ),
 }
 

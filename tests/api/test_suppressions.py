@@ -129,3 +129,177 @@ def test_suppression_list_needs_its_scope_a_live_key_and_respects_the_rate(
     limited = make_client("suppression:read", rate=1)
     codes = [call(limited.key, "get", "/api/v1/suppressions/email/").status_code for _ in range(2)]
     assert codes == [200, 429]
+
+
+# --- The stored per-client hashes (api.SubjectHash): decrypt once, never serve a stale one ---
+
+
+@pytest.fixture
+def decrypts(monkeypatch):
+    """How many stored values were decrypted since the fixture started (``decrypts()``)."""
+    from customers.core import crypto
+
+    count = {"n": 0}
+    real = crypto.decrypt
+
+    def counting(token):
+        count["n"] += 1
+        return real(token)
+
+    monkeypatch.setattr(crypto, "decrypt", counting)
+
+    def read():
+        return count["n"]
+
+    return read
+
+
+def read_all(call, key, channel="email"):
+    url, seen = f"/api/v1/suppressions/{channel}/?limit=2", []
+    while url:
+        answer = call(key, "get", url)
+        assert answer.status_code == 200
+        seen += answer.json()["results"]
+        url = answer.json()["next"]
+    return seen
+
+
+def stored(client):
+    from api.models import SubjectHash
+
+    return dict(SubjectHash.objects.filter(client=client).values_list("index", "hash"))
+
+
+def test_second_read_decrypts_nothing_and_answers_the_same(make_client, call, purposes, decrypts):
+    customers = [CustomerFactory(email=f"p{i}@example.vn", phone_mobile="") for i in range(5)]
+    CustomerFactory(email="", phone_mobile="0912 000 111", phone_home="024 3825 0000")
+    new = make_client("suppression:read")
+    assert stored(new.client) == {}  # no warm task ran (its commit never happened)
+    before = decrypts()
+    first = read_all(call, new.key)
+    assert decrypts() - before >= 5
+    indexes = {c.email_index for c in customers}
+    assert set(stored(new.client)) == indexes
+    before = decrypts()
+    assert read_all(call, new.key) == first
+    assert decrypts() == before
+    assert sorted(first) == sorted(mine(new.client.suppression_salt, c.email) for c in customers)
+    # The call list reuses nothing of the email rows, fills its own, then decrypts nothing.
+    calls = read_all(call, new.key, "call")
+    before = decrypts()
+    assert read_all(call, new.key, "call") == calls and decrypts() == before
+    assert set(calls) == {
+        mine(new.client.suppression_salt, n) for n in ["+84912000111", "+842438250000"]
+    }
+
+
+def test_a_changed_address_is_listed_with_its_new_hash_never_the_old(
+    make_client, call, purposes, decrypts
+):
+    from customers.records.services import customer_update
+
+    customer = CustomerFactory(email="old@example.vn")
+    new = make_client("suppression:read")
+    salt = new.client.suppression_salt
+    assert read_all(call, new.key) == [mine(salt, "old@example.vn")]
+    old = customer.email_index
+    customer_update(customer=customer, actor="test", data={"email": "New@Example.vn"})
+    assert read_all(call, new.key) == [mine(salt, "new@example.vn")]
+    customer.refresh_from_db()
+    # The row of the old address was replaced by the new one's, not kept beside it.
+    assert stored(new.client) == {customer.email_index: mine(salt, "new@example.vn")}
+    assert old not in stored(new.client)
+    before = decrypts()
+    assert read_all(call, new.key) == [mine(salt, "new@example.vn")]
+    assert decrypts() == before
+
+
+def test_erasure_deletes_the_customers_hashes_with_it(make_client, call, purposes):
+    from api.models import SubjectHash
+
+    gone = CustomerFactory(email="gone@example.vn", phone_mobile="0912 345 678")
+    kept = CustomerFactory(email="kept@example.vn", phone_mobile="")
+    new = make_client("suppression:read")
+    read_all(call, new.key)
+    read_all(call, new.key, "call")
+    old = {gone.email_index, gone.phone_mobile_index}
+    assert old <= set(stored(new.client))
+    customer_erase(customer=gone, actor="test", trigger="request", reason="asked")
+    assert not SubjectHash.objects.filter(index__in=old).exists()
+    assert not SubjectHash.objects.filter(customer_id=gone.pk).exists()
+    assert read_all(call, new.key) == [mine(new.client.suppression_salt, "kept@example.vn")]
+    assert read_all(call, new.key, "call") == []
+    assert set(stored(new.client)) == {kept.email_index}
+
+
+def test_revoking_a_client_deletes_its_hashes(make_client, call, purposes):
+    from api.services.clients import api_client_revoke
+
+    CustomerFactory(email="a@example.vn")
+    revoked, other = make_client("suppression:read"), make_client("suppression:read")
+    read_all(call, revoked.key)
+    read_all(call, other.key)
+    assert len(stored(revoked.client)) == len(stored(other.client)) == 1
+    api_client_revoke(client=revoked.client, actor="test")
+    assert stored(revoked.client) == {}
+    assert len(stored(other.client)) == 1
+
+
+def test_a_new_client_is_warmed_in_the_background_and_its_first_read_decrypts_nothing(
+    make_client, call, purposes, decrypts, django_capture_on_commit_callbacks
+):
+    customers = [CustomerFactory(email=f"w{i}@example.vn", phone_mobile="") for i in range(3)]
+    phoned = CustomerFactory(email="", phone_mobile="0912 345 678", phone_office="024 3825 1234")
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        new = make_client("suppression:read")
+    assert len(queued) == 1
+    expected = {c.email_index for c in customers}
+    expected |= {phoned.phone_mobile_index, phoned.phone_office_index}
+    assert set(stored(new.client)) == expected
+    before = decrypts()
+    read_all(call, new.key)
+    read_all(call, new.key, "call")
+    assert decrypts() == before
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        make_client("consent:read")  # cannot read the lists: nothing to warm
+    assert queued == []
+
+
+def test_daily_refresh_fills_active_clients_and_deletes_orphans(
+    make_client, call, purposes, django_capture_on_commit_callbacks
+):
+    from api.models import SubjectHash
+    from api.services.clients import api_client_revoke
+    from api.tasks import subject_hashes_refresh
+
+    customer = CustomerFactory(email="a@example.vn", phone_mobile="")
+    reader, revoked = make_client("suppression:read"), make_client("suppression:read")
+    other = make_client("consent:read")
+    read_all(call, reader.key)
+    api_client_revoke(client=revoked.client, actor="test")
+    # An address the customer no longer has (the old row of a changed email, never read since)
+    stale = CustomerFactory(email="", phone_mobile="")
+    row = {"customer_id": stale.pk, "field": "email", "index": "f" * 64, "hash": "0" * 64}
+    SubjectHash.objects.create(client=reader.client, **row)
+    SubjectHash.objects.create(
+        client=other.client,
+        customer_id=customer.pk,
+        field="email",
+        index=customer.email_index,
+        hash="1" * 64,
+    )
+    CustomerFactory(email="b@example.vn", phone_mobile="")
+    with django_capture_on_commit_callbacks(execute=True):
+        subject_hashes_refresh.delay()
+    assert len(stored(reader.client)) == 2 and "f" * 64 not in stored(reader.client)
+    assert stored(revoked.client) == {} and stored(other.client) == {}
+
+
+def test_two_clients_store_different_hashes_for_the_same_address(make_client, call, purposes):
+    customer = CustomerFactory(email="same@example.vn")
+    first, second = make_client("suppression:read"), make_client("suppression:read")
+    assert read_all(call, first.key) != read_all(call, second.key)
+    one, two = stored(first.client), stored(second.client)
+    assert set(one) == set(two) == {customer.email_index}
+    assert one[customer.email_index] != two[customer.email_index]
+    assert one[customer.email_index] == mine(first.client.suppression_salt, "same@example.vn")
