@@ -1,23 +1,20 @@
-"""Issue 20 benchmarks: a consent read through the API under gunicorn as a ratio to a bare
-one-SELECT view (wrk, alternating rounds), and the email suppression list at 1,000,000
-customers, paged through over HTTP: a new client's first read (cold: every hash computed,
+"""Issue 20: the email suppression list at 1,000,000 customers, paged through over HTTP: a new client's first read (cold: every hash computed,
 decrypting, and stored), another new client warmed by the background task run in this
 process (timed), then warm reads of each.
 
     .venv/bin/python bench/bench_api.py            # builds privacysite_bench_api (~5 min)
     .venv/bin/python bench/bench_api.py --reuse    # measures again on it
-    .venv/bin/python bench/bench_api.py --reuse --suppression-only --passes 3
+    .venv/bin/python bench/bench_api.py --reuse --passes 3
+
+The consent lookup's rounds against bare views are bench/bench_lookup.py, on this database.
 """
 
 import argparse
 import http.client
 import json
 import os
-import re
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from unittest import mock
@@ -28,48 +25,6 @@ from bench import harness  # noqa: E402
 DATABASE = "privacysite_bench_api"
 COUNT = 1_000_000
 PORT = 8020
-
-LOOKUP_LUA = """
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer %(key)s"
-request = function()
-  local n = math.random(0, %(count)d - 1)
-  return wrk.format(nil, "/api/v1/consents/lookup/", nil, '{"email": "khach' .. n .. '@example.vn"}')
-end
-"""
-BARE_LUA = """
-request = function()
-  return wrk.format("GET", "/bench/bare-select/?id=" .. math.random(1, %(count)d))
-end
-"""
-
-
-def wrk(
-    script: str, seconds: int, connections: int = 8, port: int = PORT
-) -> tuple[float, str, int]:
-    """Requests per second, p50 latency and non-2xx count of one wrk round."""
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
-        lua.write(script)
-    out = subprocess.run(
-        [
-            "wrk",
-            "-t2",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--latency",
-            "-s",
-            lua.name,
-            f"http://127.0.0.1:{PORT}",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = re.search(r"50%\s+(\S+)", out).group(1)
-    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return rate, p50, int(bad.group(1)) if bad else 0
 
 
 def suppression_pass(key: str, limit: int = 50_000) -> tuple[float, int, int]:
@@ -169,12 +124,7 @@ def suppression_report(found: dict, total: int) -> None:
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--reuse", action="store_true")
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--passes", type=int, default=3, help="warm suppression-list passes")
-    parser.add_argument(
-        "--suppression-only", action="store_true", help="leave out the consent-lookup rounds"
-    )
     args = parser.parse_args()
     if not args.reuse:
         harness.recreate_database(DATABASE)
@@ -184,39 +134,9 @@ def main():
     harness.migrate()
     if not args.reuse:
         harness.populate_customers(COUNT, consent_share=0.3)
-    key = new_client("bench", ["consent:read", "suppression:read"])
     total = Customer.objects.count()
-    lookup = LOOKUP_LUA % {"key": key, "count": total}
-    # A second gunicorn whose API reads commit their access-log entry asynchronously.
-    fast = {"API_ACCESS_LOG_ASYNC_COMMIT": "True"}
-    rows = []
-    with harness.gunicorn(workers=2, port=PORT), harness.gunicorn(2, PORT + 1, env=fast):
-        if not args.suppression_only:
-            wrk(BARE_LUA % {"count": total}, 3)  # warm both
-            wrk(lookup, 3)
-            wrk(lookup, 3, port=PORT + 1)
-            for _ in range(args.rounds):
-                bare = wrk(BARE_LUA % {"count": total}, args.seconds)
-                ours = wrk(lookup, args.seconds)
-                async_ = wrk(lookup, args.seconds, port=PORT + 1)
-                rows.append((bare, ours, async_))
+    with harness.gunicorn(workers=2, port=PORT):
         suppression = suppression_runs(args.passes)
-    if rows:
-        print(
-            f"\n## Consent lookup under gunicorn (2 workers, wrk 2 threads × 8 connections, "
-            f"{args.seconds} s rounds, {total:,} customers)\n"
-        )
-        print(
-            "| round | bare one-SELECT req/s (p50) | lookup req/s (p50) | ratio "
-            "| lookup, async log commit (p50) | ratio |"
-        )
-        print("|---|---|---|---|---|---|")
-    for n, (bare, ours, async_) in enumerate(rows, 1):
-        print(
-            f"| {n} | {bare[0]:.0f} ({bare[1]}) | {ours[0]:.0f} ({ours[1]}, non-2xx {ours[2]}) "
-            f"| {ours[0] / bare[0]:.2f}× | {async_[0]:.0f} ({async_[1]}, non-2xx {async_[2]}) "
-            f"| {async_[0] / bare[0]:.2f}× |"
-        )
     suppression_report(suppression, total)
 
 
