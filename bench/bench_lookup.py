@@ -74,6 +74,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=6)
     args = parser.parse_args()
     harness.setup_django(args.database)
+    harness.migrate()
     from api.models import ApiClient
     from api.services.clients import api_client_create
     from customers.models import AccessLogEntry, Customer
