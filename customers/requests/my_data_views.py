@@ -239,6 +239,7 @@ def complain(request, customer):
     )
 
 
+@require_http_methods(["POST"])  # a link could sign anyone out from another site's page
 def sign_out(request):
     my_data.session_end(request)
     messages.info(

@@ -140,7 +140,7 @@ def test_a_copied_cookie_stops_working_when_its_owner_signs_out(client, seeded):
     thief = Client()
     thief.cookies[my_data.COOKIE] = client.cookies[my_data.COOKIE].value
     assert "Đặng Thị Hoa" in thief.get(reverse("customers:my_data_overview")).content.decode()
-    client.get(reverse("customers:my_data_sign_out"))
+    client.post(reverse("customers:my_data_sign_out"))
     for who in (client, thief):
         response = who.get(reverse("customers:my_data_overview"))
         assert response.status_code == 403
@@ -170,7 +170,7 @@ def test_the_preferences_link_on_the_page_ends_with_the_session(client, seeded):
     open_link(client, customer)
     path = _preferences_path(client)
     assert Client().get(path).status_code == 200
-    client.get(reverse("customers:my_data_sign_out"))
+    client.post(reverse("customers:my_data_sign_out"))
     assert Client().get(path).status_code == 400
 
 
@@ -190,7 +190,7 @@ def test_signing_out_revokes_the_links_sent_before(client, seeded):
     customer = CustomerFactory()
     unused = reverse("customers:my_data_open", args=[my_data.link_token(customer)])
     open_link(client, customer)
-    client.get(reverse("customers:my_data_sign_out"))
+    client.post(reverse("customers:my_data_sign_out"))
     response = Client().get(unused)
     assert response.status_code == 400
     assert customer.full_name not in response.content.decode()

@@ -37,11 +37,24 @@ def test_signing_out_of_my_data_says_so(client, seeded):
 
     customer = CustomerFactory()
     client.get(reverse("customers:my_data_open", args=[my_data.link_token(customer)]))
-    response = client.get(reverse("customers:my_data_sign_out"), follow=True)
+    response = client.post(reverse("customers:my_data_sign_out"), follow=True)
     text = response.content.decode()
     assert response.status_code == 200
     assert "Bạn đã thoát khỏi trang dữ liệu của mình" in text
     assert "hết hạn" not in text
+
+
+def test_a_link_cannot_sign_a_customer_out_of_my_data(client, seeded):
+    """Signing out is a button (POST): an image or link on another site signs no one out."""
+    from customers.requests import my_data
+    from demo.factories import CustomerFactory
+
+    customer = CustomerFactory()
+    client.get(reverse("customers:my_data_open", args=[my_data.link_token(customer)]))
+    assert client.get(reverse("customers:my_data_sign_out")).status_code == 405
+    assert client.get(reverse("customers:my_data_overview")).status_code == 200
+    page = client.get(reverse("customers:my_data_overview")).content.decode()
+    assert f'<form method="post" action="{reverse("customers:my_data_sign_out")}">' in page
 
 
 def test_an_individual_is_not_offered_the_business_reference(client, seeded):
