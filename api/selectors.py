@@ -9,7 +9,7 @@ from django.db.models import Exists, FilteredRelation, OuterRef, Q, Subquery
 from api.models import SubjectHash
 from consents.models import ConsentState, Purpose
 from consents.selectors import purposes_optional
-from customers.core.crypto import blind_index
+from customers.core.crypto import blind_index_candidates
 from customers.core.personal_data import normalise_email, normalise_phone
 from customers.models import Customer
 
@@ -38,11 +38,11 @@ def customers_by_address(*, email: str = "", phone: str = ""):
     no search by part of a value). Erased customers have no index left."""
     query = Q()
     if email:
-        query |= Q(email_index=blind_index(normalise_email(email)))
+        query |= Q(email_index__in=blind_index_candidates(normalise_email(email)))
     if phone:
-        index = blind_index(normalise_phone(phone))
-        query |= Q(phone_mobile_index=index) | Q(phone_home_index=index)
-        query |= Q(phone_office_index=index)
+        index = blind_index_candidates(normalise_phone(phone))
+        query |= Q(phone_mobile_index__in=index) | Q(phone_home_index__in=index)
+        query |= Q(phone_office_index__in=index)
     if not query:
         return Customer.objects.none()
     return Customer.objects.filter(query).exclude(status=Customer.Status.ERASED)

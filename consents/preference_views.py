@@ -5,6 +5,7 @@ from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from consents.gpc import gpc_signal
 from consents.models import ConsentEvent, Purpose
 from consents.selectors import consent_states_for, purposes_optional
 from consents.services.ledger import consent_record
@@ -26,6 +27,7 @@ def _evidence(request):
         "ip_address": client_ip(request),
         "user_agent": request.META.get("HTTP_USER_AGENT", ""),
         "language": get_language(),
+        "gpc": gpc_signal(request),
     }
 
 

@@ -37,9 +37,16 @@ def _statement(model) -> tuple[str, list]:
 
 
 def _plain(model) -> bool:
-    """No signal receivers and the stock save: nothing is skipped by not calling save()."""
+    """Nothing is skipped by not calling save(): no signal receivers, the stock save, an
+    auto-increment key, no parent model, no value the database computes or defaults."""
+    meta = model._meta
     return (
         model.save is models.Model.save
+        and model.save_base is models.Model.save_base
+        and model._do_insert is models.Model._do_insert
+        and meta.pk is meta.auto_field
+        and not meta.parents
+        and not any(f.generated or f.has_db_default() for f in meta.concrete_fields)
         and not pre_save.has_listeners(model)
         and not post_save.has_listeners(model)
     )
@@ -52,15 +59,21 @@ def prepared_enabled() -> bool:
     )
 
 
-def execute_prepared(sql: str, params) -> list[tuple]:
+def execute_prepared(sql: str, params, *, prepare: bool = True) -> list[tuple]:
     """Run one statement prepared on the server (once per connection) and return its rows.
+    ``prepare=False``: bound on the server but planned for these values each time (for a
+    statement whose best plan depends on them).
     Database errors are Django's; the statement is in ``connection.queries`` like any other
     (assertNumQueries and the debug tools see it)."""
+    # What Django's cursor() does first: replace a connection found dead (with
+    # CONN_HEALTH_CHECKS on) and refuse to run inside a transaction already marked for rollback.
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
+    connection.validate_no_broken_transaction()
     started = time.monotonic()
     # A server-side-binding cursor (Django's own binds on the client and cannot prepare).
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, prepare=True)
+        cursor.execute(sql, params, prepare=prepare)
         rows = cursor.fetchall() if cursor.description else []
     if connection.queries_logged:
         connection.queries_log.append(

@@ -12,6 +12,7 @@ in the full chain, and the security headers are added to it.
 """
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.core.handlers.exception import convert_exception_to_response
 from django.urls import resolve, reverse
 from django.utils import translation
@@ -100,6 +101,12 @@ class PublicPostMiddleware:
         if found is None:
             return self.get_response(request)
         language, match, lean = found
+        # CommonMiddleware is not in the short chains: the host is checked here, as there
+        # (a host outside ALLOWED_HOSTS is the 400 page, not an answer).
+        try:
+            request.get_host()
+        except DisallowedHost:
+            return self.get_response(request)
         translation.activate(language)
         request.resolver_match = match
         return lean(request)

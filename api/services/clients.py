@@ -76,7 +76,8 @@ def api_client_create(
 
 @transaction.atomic
 def api_client_rotate_key(*, client: ApiClient, actor) -> NewKey:
-    """A fresh key for the same client; the old one stops working at once."""
+    """A fresh key for the same client; the old one stops working at once in this process
+    and within ``API_KEY_CACHE_SECONDS`` in the others."""
     key, prefix, key_hash = _new_key()
     client.key_prefix, client.key_hash = prefix, key_hash
     client.save(update_fields=["key_prefix", "key_hash"])

@@ -22,7 +22,7 @@ from types import SimpleNamespace
 from api.models import ApiClient
 from api.selectors import consent_lookup, purpose_of
 from customers.audit.services import access_log
-from customers.core.crypto import blind_index
+from customers.core.crypto import blind_index_candidates
 from customers.core.personal_data import normalise_email, normalise_phone
 from customers.models import AccessLogEntry, Customer
 from privacysite.fast_insert import execute_prepared, prepared_enabled
@@ -34,10 +34,11 @@ FIELDS = ["consents"]
 # phone index matches every customer without that phone, and must never be asked for).
 # The email index is partial (blank excluded): the plan may use it only if the statement
 # says so itself, since a generic plan knows nothing of the parameter's value.
+# The index values are every one a stored row may carry (two while BLIND_INDEX_KEY changes).
 MATCH = {
-    "email": "c.email_index = %(index)s AND c.email_index <> ''",
-    "phone": "(c.phone_mobile_index = %(index)s OR c.phone_home_index = %(index)s"
-    " OR c.phone_office_index = %(index)s)",
+    "email": "c.email_index = ANY(%(index)s) AND c.email_index <> ''",
+    "phone": "(c.phone_mobile_index = ANY(%(index)s) OR c.phone_home_index = ANY(%(index)s)"
+    " OR c.phone_office_index = ANY(%(index)s))",
 }
 
 STATEMENT = """
@@ -86,7 +87,7 @@ def consent_lookup_logged(
         )
         return events
     kind = "email" if email else "phone"
-    index = blind_index(normalise_email(email) if email else normalise_phone(phone))
+    index = blind_index_candidates(normalise_email(email) if email else normalise_phone(phone))
     params = {
         "index": index,
         "erased": Customer.Status.ERASED,
@@ -96,7 +97,9 @@ def consent_lookup_logged(
         "reason": reason[:255],
         "ip": ip_address or None,
     }
-    rows = execute_prepared(STATEMENT.format(match=MATCH[kind]), params)
+    # A phone is planned for its values each time: most customers share the blank home and
+    # office index, and a generic plan for "any of three columns" scans the table.
+    rows = execute_prepared(STATEMENT.format(match=MATCH[kind]), params, prepare=kind == "email")
     events = []
     for (
         _customer,

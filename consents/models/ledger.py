@@ -66,6 +66,7 @@ class ConsentEvent(AppendOnlyModel):
     gpc = models.BooleanField(
         _("Global Privacy Control"),
         default=False,
+        db_default=False,  # old processes still inserting during a deploy leave it false
         help_text=_(
             "The browser sent Sec-GPC: 1 with the form: the customer ticked this box although "
             "the browser refuses marketing by default."

@@ -24,8 +24,9 @@ SPECTACULAR_SETTINGS = {
 # How long a process trusts the API client it read for a key: a revoked or rotated key is
 # refused at once by the process that revoked it, by the others within this many seconds.
 API_KEY_CACHE_SECONDS = env.float("API_KEY_CACHE_SECONDS", default=2.0)
-# An API read's access-log entry committed without waiting for the WAL flush (faster; a
-# PostgreSQL crash may lose the last fraction of a second of entries). Off: durable.
+# A suppression page's access-log entry committed without waiting for the WAL flush (a
+# PostgreSQL crash may lose the last fraction of a second of entries). Off: durable. The
+# consent lookup's entry is always durable: it is written by the statement that answers.
 API_ACCESS_LOG_ASYNC_COMMIT = env.bool("API_ACCESS_LOG_ASYNC_COMMIT", default=False)
 # A webhook subscriber is paused (and the DPO told) after this many failed attempts in a row.
 WEBHOOK_PAUSE_AFTER_FAILURES = env.int("WEBHOOK_PAUSE_AFTER_FAILURES", default=20)

@@ -81,3 +81,28 @@ def test_a_marketing_box_ticked_despite_gpc_is_granted_and_the_ledger_notes_the_
     assert events["gpc@example.vn"].gpc is True
     assert events["gpc@example.vn"].purpose.code == "marketing_email"  # the tick still counts
     assert events["plain@example.vn"].gpc is False
+
+
+def test_a_box_ticked_on_the_preferences_page_under_gpc_notes_the_signal(client, seeded):
+    from consents.models import ConsentEvent
+    from consents.tokens import preferences_token
+    from demo.factories import CustomerFactory
+
+    customer = CustomerFactory(email="pref@example.vn")
+    url = reverse("consents:preferences", args=[preferences_token(customer)])
+    client.post(url, {"purpose_marketing_email": "on"}, **GPC)
+    event = ConsentEvent.objects.get(customer=customer, purpose__code="marketing_email")
+    assert event.action == "granted" and event.gpc is True
+
+
+def test_the_gpc_column_has_a_database_default_for_processes_older_than_it(postgres):
+    """During a deploy, workers still running the old code insert ledger events without the
+    column: the database fills it in instead of refusing the consent."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT column_default FROM information_schema.columns "
+            "WHERE table_name = 'consents_consentevent' AND column_name = 'gpc'"
+        )
+        assert cursor.fetchone()[0] == "false"

@@ -73,3 +73,49 @@ def test_without_prepared_statements_it_is_save(settings, postgres, monkeypatch)
     )
     assert CookieConsent.objects.filter(pk=consent.pk).exists()
     assert _prepared_inserts("consents_cookieconsent") == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_statement_replaces_a_dead_connection_with_health_checks_on(
+    postgres, monkeypatch
+):
+    """With CONN_HEALTH_CHECKS on, a connection PostgreSQL dropped between two requests is
+    replaced before the next statement, as Django's own cursor() does."""
+    import psycopg
+
+    monkeypatch.setitem(connection.settings_dict, "CONN_HEALTH_CHECKS", True)
+    connection.close()
+    connection.ensure_connection()
+    try:
+        params = connection.get_connection_params()
+        with psycopg.connect(
+            host=params.get("host"),
+            port=params.get("port"),
+            user=params.get("user"),
+            dbname=params["dbname"],
+            autocommit=True,
+        ) as other:
+            other.execute(
+                "SELECT pg_terminate_backend(%s, 5000)", [connection.connection.info.backend_pid]
+            )
+        connection.health_check_done = False  # a new request (close_old_connections)
+        consent = fast_insert.insert(
+            CookieConsent(consent_id=uuid.uuid4(), categories=["necessary"], policy_version=1)
+        )
+        assert CookieConsent.objects.filter(pk=consent.pk).exists()
+    finally:
+        CookieConsent.objects.all().delete()
+        connection.close()
+
+
+def test_models_the_prepared_insert_cannot_mirror_go_through_save():
+    from django.db import models as m
+
+    from privacysite.fast_insert import _plain
+
+    assert _plain(CookieConsent) and _plain(Submission)
+    from consents.models import ConsentEvent  # a column the database defaults
+    from customers.models import Customer  # its own save()
+
+    assert not _plain(ConsentEvent)
+    assert not _plain(Customer) or Customer.save is m.Model.save
