@@ -34,11 +34,12 @@ FIELDS = ["consents"]
 # phone index matches every customer without that phone, and must never be asked for).
 # The email index is partial (blank excluded): the plan may use it only if the statement
 # says so itself, since a generic plan knows nothing of the parameter's value.
-# The index values are every one a stored row may carry (two while BLIND_INDEX_KEY changes).
+# The index values are every one a stored row may carry: one, or two while BLIND_INDEX_KEY
+# changes (then "= ANY", planned per call: a generic plan for an array of unknown length
+# costs more than PostgreSQL's custom plans, and it would re-plan every lookup).
 MATCH = {
-    "email": "c.email_index = ANY(%(index)s) AND c.email_index <> ''",
-    "phone": "(c.phone_mobile_index = ANY(%(index)s) OR c.phone_home_index = ANY(%(index)s)"
-    " OR c.phone_office_index = ANY(%(index)s))",
+    "email": "c.email_index {op} AND c.email_index <> ''",
+    "phone": "(c.phone_mobile_index {op} OR c.phone_home_index {op} OR c.phone_office_index {op})",
 }
 
 STATEMENT = """
@@ -88,8 +89,10 @@ def consent_lookup_logged(
         return events
     kind = "email" if email else "phone"
     index = blind_index_candidates(normalise_email(email) if email else normalise_phone(phone))
+    single = len(index) == 1
+    op = "= %(index)s" if single else "= ANY(%(index)s)"
     params = {
-        "index": index,
+        "index": index[0] if single else index,
         "erased": Customer.Status.ERASED,
         "actor": client.actor,
         "action": AccessLogEntry.Action.VIEW,
@@ -99,7 +102,11 @@ def consent_lookup_logged(
     }
     # A phone is planned for its values each time: most customers share the blank home and
     # office index, and a generic plan for "any of three columns" scans the table.
-    rows = execute_prepared(STATEMENT.format(match=MATCH[kind]), params, prepare=kind == "email")
+    rows = execute_prepared(
+        STATEMENT.format(match=MATCH[kind].format(op=op)),
+        params,
+        prepare=kind == "email" and single,
+    )
     events = []
     for (
         _customer,
