@@ -74,7 +74,9 @@ def execute_prepared(sql: str, params, *, prepare: bool = True) -> list[tuple]:
     # A server-side-binding cursor (Django's own binds on the client and cannot prepare).
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, params, prepare=prepare)
-        rows = cursor.fetchall() if cursor.description else []
+        rows = (
+            cursor.fetchall() if cursor.rownumber is not None else []
+        )  # (description builds columns)
     if connection.queries_logged:
         connection.queries_log.append(
             {"sql": sql, "time": f"{time.monotonic() - started:.3f}", "prepared": True}
