@@ -10,20 +10,22 @@ logger = logging.getLogger(__name__)
 
 
 def _count(key: str) -> int:
-    """This minute's calls so far, this one included: one Redis round trip (INCR and EXPIRE
-    in a pipeline) where the cache is Redis; the cache API elsewhere (tests on local memory)."""
+    """This minute's calls so far, this one included: one Redis round trip (INCR; EXPIRE too
+    on the minute's first call) where the cache is Redis; the cache API elsewhere (tests on
+    local memory)."""
     redis_client = getattr(getattr(cache, "_cache", None), "get_client", None)
     if redis_client is None:
         if cache.add(key, 1, 90):
             return 1
         return cache.incr(key)
     full_key = cache.make_and_validate_key(key)
-    # No MULTI/EXEC: INCR and EXPIRE need no isolation, and the transaction's two extra
-    # replies were half of the call's cost.
-    pipe = redis_client(full_key, write=True).pipeline(transaction=False)
-    pipe.incr(full_key)
-    pipe.expire(full_key, 90)
-    return pipe.execute()[0]
+    client = redis_client(full_key, write=True)
+    # One command on most calls: the key names its minute, so its expiry only has to be set
+    # by the call that created it (had that call died in between, the key would merely stay).
+    count = client.incr(full_key)
+    if count == 1:
+        client.expire(full_key, 90)
+    return count
 
 
 class ClientRateThrottle(BaseThrottle):
