@@ -30,20 +30,27 @@ class AddressSerializer(serializers.Serializer):
             raise serializers.ValidationError(_("Send either an email address or a phone number."))
         return attrs
 
-    @classmethod
-    def validated(cls, data) -> dict:
-        """The address of a lookup. The usual body, one well-formed email, is checked
-        without building the serializer (a quarter of a lookup's time in Python); anything
-        else goes through it, so that every error reads the same."""
+    @staticmethod
+    def usual(data) -> dict | None:
+        """The usual body, one well-formed email, checked without building the serializer
+        (a quarter of a lookup's time in Python); None for anything else."""
         if isinstance(data, dict) and data.keys() == {"email"} and isinstance(data["email"], str):
             email = data["email"].strip()
             if 0 < len(email) <= 254:
                 try:
                     validate_email(email)
                 except DjangoValidationError:
-                    pass
-                else:
-                    return {"email": email}
+                    return None
+                return {"email": email}
+        return None
+
+    @classmethod
+    def validated(cls, data) -> dict:
+        """The address of a lookup; anything but the usual body goes through the serializer,
+        so that every error reads the same."""
+        usual = cls.usual(data)
+        if usual is not None:
+            return usual
         address = cls(data=data)
         address.is_valid(raise_exception=True)
         return address.validated_data

@@ -5,6 +5,7 @@ from datetime import datetime
 import pytest
 import time_machine
 from django.db import IntegrityError, connection, transaction
+from django.urls import resolve
 from django.utils import timezone
 
 from api.models import ApiClient, ApiConsentRecord
@@ -305,3 +306,36 @@ def test_during_a_change_of_index_key_both_keys_find_the_customer(
     for address in ({"email": "lan@example.vn"}, {"phone": "0912 345 678"}):
         answer = call(key, "post", LOOKUP, address)
         assert [c["purpose_id"] for c in answer.json()["consents"]] == ["marketing_email"]
+
+
+def test_the_usual_lookup_answers_byte_for_byte_as_the_rest_framework_view(
+    make_client, purposes, rf
+):
+    """The usual call is answered without DRF's machinery (api/fast_lookup.py); the answer
+    is the same bytes the DRF view writes."""
+    import json as json_module
+
+    from api.views import ConsentLookupView
+
+    customer = CustomerFactory(email="lan@example.vn")
+    grant(customer, purposes["marketing_email"])
+    grant(customer, purposes["surveys"])
+    key = make_client("consent:read").key
+
+    def request():
+        return rf.post(
+            LOOKUP,
+            data=json_module.dumps({"email": "lan@example.vn"}),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )
+
+    fast = resolve(LOOKUP).func(request())
+    slow = ConsentLookupView.as_view()(request())
+    slow.render()
+    assert fast.status_code == slow.status_code == 200
+    assert type(fast).__name__ == "JsonResponse"  # answered by the fast path, not delegated
+    assert fast["Content-Type"] == slow["Content-Type"]
+    assert fast.content == slow.content
+    assert len(json_module.loads(fast.content)["consents"]) == 2
+    assert AccessLogEntry.objects.filter(actor_label__startswith="api:").count() == 2
