@@ -15,10 +15,11 @@ from types import SimpleNamespace
 
 from django.http import JsonResponse
 from django.utils import translation
+from rest_framework.exceptions import AuthenticationFailed
 
+from api.authentication import ApiKeyAuthentication
 from api.models import Scope
 from api.serializers import RECORD_SCHEMA, AddressSerializer
-from api.services.clients import api_client_for_key
 from api.services.lookup import consent_lookup_logged
 from api.throttling import ClientRateThrottle
 from consents.records import consent_record_fields
@@ -42,11 +43,12 @@ def lookup_fast_or(drf_view):
 def _usual_answer(request):
     if request.method != "POST" or request.content_type != "application/json":
         return None
-    keyword, _sep, key = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
-    if keyword != "Bearer" or not key.strip():
+    try:
+        found = ApiKeyAuthentication().authenticate(request)
+    except AuthenticationFailed:
         return None
-    client = api_client_for_key(key.strip())
-    if client is None or not client.is_active or Scope.CONSENT_READ not in client.scopes:
+    client = found[1] if found else None
+    if client is None or Scope.CONSENT_READ not in client.scopes:
         return None
     try:
         address = AddressSerializer.usual(json.loads(request.body))
