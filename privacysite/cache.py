@@ -69,17 +69,60 @@ class ResilientRedisCache(RedisCache):
         expires ``window`` seconds after its first count) and, if ``claim`` is given, claim
         that key for ``claim_timeout`` seconds unless it is taken. Returns (count, claimed);
         with Redis unreachable (0, None): nothing counted, nothing known."""
-        client = self._cache.get_client(write=True)
-        counter, claim_key = self.make_and_validate_key(counter), None
-        pipe = client.pipeline(transaction=False)
-        pipe.incr(counter)
-        pipe.expire(counter, window, nx=True)
+        return self.count_and_claim_send(counter, window, claim, claim_timeout).read()
+
+    def count_and_claim_send(
+        self, counter: str, window: int, claim: str | None, claim_timeout: int
+    ) -> "PendingReplies":
+        """``count_and_claim`` in two halves: the commands leave now, in one write; the
+        answer is read by ``.read()`` on what this returns, which the caller must call (the
+        connection goes back to the pool then). In between, the request does its own work
+        (a form's validation) while Redis answers, instead of waiting for it."""
+        counter = self.make_and_validate_key(counter)
+        commands = [("INCR", counter), ("EXPIRE", counter, window, "NX")]
         if claim:
             claim_key = self.make_and_validate_key(claim)
-            pipe.set(claim_key, self._cache._serializer.dumps(1), nx=True, ex=claim_timeout)
+            value = self._cache._serializer.dumps(1)
+            commands.append(("SET", claim_key, value, "NX", "EX", claim_timeout))
+        pool = self._cache._get_connection_pool(True)
+        for attempt in (1, 2):  # a pooled connection Redis has closed fails here: once more
+            connection = None
+            try:
+                connection = pool.get_connection()
+                connection.send_packed_command(connection.pack_commands(commands))
+            except UNAVAILABLE as exc:
+                if connection is not None:
+                    connection.disconnect()
+                    pool.release(connection)
+                if attempt == 2:
+                    logger.warning(
+                        "cache.unavailable op=count_and_claim error=%s", type(exc).__name__
+                    )
+            else:
+                return PendingReplies(pool, connection, claim=bool(claim))
+        return PendingReplies(None, None, claim=bool(claim))
+
+
+class PendingReplies:
+    """The answers to ``count_and_claim_send``'s commands, read once: (count, claimed), or
+    (0, None) when Redis could not be reached (fail open: nothing counted, nothing known)."""
+
+    def __init__(self, pool, connection, *, claim: bool):
+        self._pool, self._connection, self._claim = pool, connection, claim
+
+    def read(self) -> tuple[int, bool | None]:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return 0, None
         try:
-            results = pipe.execute()
-        except UNAVAILABLE as exc:
+            replies = [connection.read_response() for _ in range(3 if self._claim else 2)]
+        except Exception as exc:
+            # Whatever was left unread on this socket must never answer another command.
+            connection.disconnect()
+            if not isinstance(exc, UNAVAILABLE):
+                raise
             logger.warning("cache.unavailable op=count_and_claim error=%s", type(exc).__name__)
             return 0, None
-        return results[0], (bool(results[2]) if claim else None)
+        finally:
+            self._pool.release(connection)
+        return replies[0], (replies[2] is not None if self._claim else None)

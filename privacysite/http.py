@@ -1,5 +1,6 @@
 """Small request helpers shared by the apps."""
 
+import contextlib
 import ipaddress
 import time
 
@@ -58,15 +59,32 @@ def form_guard(request, *, group: str, rate: str, claim: str | None, claim_timeo
     Returns (limited, claimed): ``claimed`` is True when this request took ``claim``, False
     when an earlier one holds it (the same rendered form sent again), None when unknown
     (no claim asked, or the cache is down: fail open, store rather than drop)."""
-    limit, window = parse_rate(rate)
-    slot = int(time.time()) // window
-    counter = f"rl:{group}:{window}:{slot}:{client_ip(request)}"
-    if hasattr(cache, "count_and_claim"):
-        count, claimed = cache.count_and_claim(counter, window, claim, claim_timeout)
-    else:  # another cache backend (tests without Redis): the same, in separate calls
-        cache.add(counter, 0, timeout=window)
+    return FormGuard(
+        request, group=group, rate=rate, claim=claim, claim_timeout=claim_timeout
+    ).result()
+
+
+class FormGuard:
+    """``form_guard`` started before the form is validated and read after, so that Redis
+    answers while the form is checked: the commands leave when this is made, ``result()``
+    reads the answer (call it exactly once, also when the form turns out invalid), and
+    ``withdraw()`` takes back the count and the claim of a form that was not accepted (a
+    mistake the person corrects must not use up the limit, and the same rendered form must
+    be accepted once corrected). Without Redis (tests), the same in plain cache calls."""
+
+    def __init__(self, request, *, group: str, rate: str, claim: str | None, claim_timeout: int):
+        self.limit, window = parse_rate(rate)
+        slot = int(time.time()) // window
+        self.counter = f"rl:{group}:{window}:{slot}:{client_ip(request)}"
+        self.claim = claim
+        self._result = None
+        if hasattr(cache, "count_and_claim_send"):
+            self._pending = cache.count_and_claim_send(self.counter, window, claim, claim_timeout)
+            return
+        self._pending = None  # another cache backend: the same, in separate calls, now
+        cache.add(self.counter, 0, timeout=window)
         try:
-            count = cache.incr(counter)
+            count = cache.incr(self.counter)
         except ValueError:
             count = 0
         claimed = None
@@ -74,7 +92,30 @@ def form_guard(request, *, group: str, rate: str, claim: str | None, claim_timeo
             claimed = cache.add(claim, 1, timeout=claim_timeout)
             if not claimed and cache.get(claim) is None:
                 claimed = None  # not added and not there: the cache is not working
-    limited = count > limit
-    if limited and claimed:
-        cache.delete(claim)  # not stored: the same form may be sent again later
-    return limited, claimed
+        self._result = (count, claimed)
+
+    def result(self) -> tuple[bool, bool | None]:
+        """(limited, claimed), as ``form_guard`` returns them. A request over the limit
+        gives its claim back at once: nothing is stored, the same form may come again. The
+        same form sent again (``claimed`` False) is judged by the count of the first, so a
+        double click on the last form the limit allows is not refused."""
+        if self._pending is not None:
+            self._result, self._pending = self._pending.read(), None
+        count, self.claimed = self._result
+        self.counted = count > 0
+        if self.claimed is False:
+            count -= 1  # the same form again: what counts against the limit is the first
+        limited = count > self.limit
+        if limited and self.claimed:
+            cache.delete(self.claim)
+            self.claimed = None
+        return limited, self.claimed
+
+    def withdraw(self):
+        """The form was not accepted (it had a mistake), or was the same form again: uncount
+        it, and give its claim back if it holds one."""
+        if self.counted:
+            with contextlib.suppress(ValueError):  # expired meanwhile, or the cache is down
+                cache.decr(self.counter)
+        if self.claimed:
+            cache.delete(self.claim)

@@ -22,7 +22,7 @@ from customers.records.pending import (
 )
 from customers.records.services import ConfirmationError, customer_confirm_contact
 from customers.records.submissions import submission_accept
-from privacysite.http import client_ip, form_guard
+from privacysite.http import FormGuard, client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -30,9 +30,10 @@ logger = logging.getLogger(__name__)
 class WebFormView(FormView):
     """A collection form: rate-limited per IP, a honeypot for bots, stored once per render.
 
-    The rate limit and the double-submit claim are one Redis round trip (``form_guard``),
-    made once the form is validated (so that a form sent back with a mistake can be sent
-    again with the same key) and before anything is stored.
+    The rate limit and the double-submit claim are one Redis round trip (``FormGuard``),
+    sent before the form is validated and read after it, so that Redis answers while the
+    form is checked; a form with a mistake gives its count and its key back (it can be sent
+    again, corrected, with the same key), and nothing is stored before the answer is read.
     """
 
     success_url_name = ""
@@ -46,28 +47,37 @@ class WebFormView(FormView):
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()
-        if not form.is_valid():
-            # A mistake the person corrects never uses up the limit of accepted forms; only
-            # the higher ceiling on every post counts it (against a script hammering us).
-            if form_post_refused(request):
-                return self.refused(form)
-            return self.form_invalid(form)
-        key = form.cleaned_data.get("submission_key") if not form.is_bot else ""
-        limited, claimed = form_guard(
+        # The count and the claim leave for Redis now; its answer is read once the form is
+        # validated (the honeypot and the key are read as the form will clean them).
+        key = "" if form.is_bot else request.POST.get("submission_key", "").strip()
+        guard = FormGuard(
             request,
             group="web-forms",
             rate=settings.FORM_RATE_LIMIT,
             claim=f"form-submitted:{key}" if key else None,
             claim_timeout=24 * 3600,
         )
+        try:
+            valid = form.is_valid()
+        finally:
+            limited, claimed = guard.result()
+        if not valid:
+            # A mistake the person corrects never uses up the limit of accepted forms (nor
+            # the form's key); only the higher ceiling on every post counts it (against a
+            # script hammering us).
+            guard.withdraw()
+            if form_post_refused(request):
+                return self.refused(form)
+            return self.form_invalid(form)
         if limited:
             return self.refused(form)
         if form.is_bot:
             logger.info("form.honeypot form=%s", form.form_name)
             return redirect(self.success_url_name)
         if claimed is False:
-            # The same rendered form sent again (a double click): it was stored already.
-            # (Unknown, with the cache down, means: store it, never drop it.)
+            # The same rendered form sent again (a double click): it was stored already, and
+            # counts once. (Unknown, with the cache down, means: store it, never drop it.)
+            guard.withdraw()
             return redirect(self.success_url_name)
         try:
             submission_accept(

@@ -182,3 +182,50 @@ def test_too_many_my_data_link_requests_from_one_address_get_a_429(seeded, setti
         assert not hasattr(response.wsgi_request, "session")
     response = client.post("/my-data/", {"csrfmiddlewaretoken": token, "email": "a@b.vn"})
     assert response.status_code == 429
+
+
+@pytest.mark.redis
+def test_a_form_with_mistakes_gives_back_its_count_and_its_key(seeded, settings, redis_url):
+    """The count and the claim leave for Redis before the form is checked; a form with a
+    mistake takes both back, so mistakes never use up the limit and the corrected form is
+    accepted, once."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.FORM_RATE_LIMIT = "1/m"
+    client, fields = rendered_form()
+    for _ in range(3):
+        response = client.post("/register/", {**fields, **REGISTRATION, "email": "sai"})
+        assert response.status_code == 200
+    assert client.post("/register/", {**fields, **REGISTRATION}).status_code == 302
+    assert client.post("/register/", {**fields, **REGISTRATION}).status_code == 302  # again
+    assert Submission.objects.count() == 1
+    other, other_fields = rendered_form()  # the one accepted form used the limit
+    assert other.post("/register/", {**other_fields, **REGISTRATION}).status_code == 429
+    assert Submission.objects.count() == 1
+
+
+@pytest.mark.redis
+def test_a_connection_redis_closed_or_a_long_run_of_forms_leaks_nothing(
+    seeded, settings, redis_url
+):
+    """The guard takes a connection from the pool and gives it back after every form
+    (accepted or not); one Redis has closed meanwhile is replaced and the form still
+    counted."""
+    import redis
+    from django.core.cache import cache
+
+    cache.clear()
+    admin = redis.Redis.from_url(redis_url)
+    client, fields = rendered_form()
+    assert client.post("/register/", {**fields, **REGISTRATION}).status_code == 302
+    admin.client_kill_filter(_type="normal", skipme=True)  # e.g. Redis restarted
+    connected = admin.info("clients")["connected_clients"]
+    for n in range(20):
+        client, fields = rendered_form()
+        email = "sai" if n % 2 else f"khach{n}@example.vn"
+        client.post("/register/", {**fields, **REGISTRATION, "email": email})
+    assert admin.info("clients")["connected_clients"] <= connected + 2
+    assert Submission.objects.count() == 11
+    counted = sum(int(admin.get(key)) for key in admin.scan_iter("*rl:web-forms:*"))
+    assert counted == 11  # the ten corrected-never forms were taken back
