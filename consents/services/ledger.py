@@ -48,9 +48,12 @@ def consent_record(
     staff_user=None,
     call_reference: str = "",
     gpc: bool = False,
+    schedule_receipt: bool = True,
 ) -> ConsentEvent | None:
     """Append a grant or withdrawal; returns None when it changes nothing (a repeat).
     ``gpc``: the browser sent a Global Privacy Control signal with the form it came from.
+    ``schedule_receipt=False``: the caller sends the receipt itself, in a message of its own
+    (a registration's confirmation lists the consents given with it).
 
     Granting again under changed wording is recorded: that is the re-confirmation.
     """
@@ -95,7 +98,8 @@ def consent_record(
             purpose=purpose.code,
             channel=channel,
         )
-    consent_receipt_schedule(customer_id=customer.pk)
+    if schedule_receipt:
+        consent_receipt_schedule(customer_id=customer.pk)
     logger.info(
         "consent.%s customer_id=%s purpose=%s event_id=%s",
         event.action,

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from consents.models import ConsentEvent, ConsentReceipt
 from consents.records import consent_record_fields
+from consents.services.ledger import consent_receipt_schedule
 from customers.messaging.services import message_queue
 from customers.models import Customer, Message
 
@@ -23,7 +24,8 @@ logger = logging.getLogger(__name__)
 RECEIPT_WINDOW = timedelta(days=1)
 
 
-def _lines(events, language: str) -> list[dict]:
+def receipt_lines(events, language: str) -> list[dict]:
+    """What a receipt says of each event (JSON, for a message's context)."""
     with translation.override(language):
         return [
             {
@@ -55,7 +57,7 @@ def consent_receipts_send(*, customer_id: int):
     if not events:
         return None
     language = customer.preferred_language
-    context = {"consents": _lines(events, language)}
+    context = {"consents": receipt_lines(events, language)}
     message = None
     if customer.email:
         message = message_queue(
@@ -79,6 +81,20 @@ def consent_receipts_send(*, customer_id: int):
         message.pk if message else None,
     )
     return message
+
+
+def consent_receipts_with(*, message: Message | None, events, customer: Customer) -> None:
+    """These events' receipt went with ``message``, a message of the caller's that lists
+    them (``receipt_lines``): recorded, so that no receipt of its own follows. Without a
+    message (no address to send it to), the usual receipt is scheduled instead."""
+    if not events:
+        return
+    if message is None:
+        consent_receipt_schedule(customer_id=customer.pk)
+        return
+    ConsentReceipt.objects.bulk_create(
+        [ConsentReceipt(event=event, message=message) for event in events]
+    )
 
 
 def consent_receipts_sweep(*, older_than: timedelta = timedelta(minutes=2)) -> int:

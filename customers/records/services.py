@@ -13,6 +13,7 @@ from consents.models import ConsentEvent
 from consents.services.ledger import consents_grant_many
 from customers.core.actors import Actor
 from customers.core.personal_data import CUSTOMER_FIELDS, blind_indexes
+from customers.messaging.receipts import consent_receipts_with, receipt_lines
 from customers.messaging.services import absolute_url, message_queue
 from customers.models import Customer, CustomerChange, RecipientNotice
 from customers.sharing.notices import recipients_notify
@@ -134,19 +135,27 @@ def confirmation_token(customer: Customer) -> str:
     )
 
 
-def customer_send_confirmation(*, customer: Customer, enqueue: bool = True):
-    """``enqueue=False``: the caller hands the message to the broker (with others)."""
+def customer_send_confirmation(*, customer: Customer, enqueue: bool = True, consents=()):
+    """``enqueue=False``: the caller hands the message to the broker (with others).
+    ``consents``: ledger events recorded with the registration (their receipt not scheduled):
+    the confirmation lists them and is their receipt, so that a new customer gets one email
+    rather than two in the same minute."""
     path = reverse("customers:confirm", args=[confirmation_token(customer)])
-    return message_queue(
+    context = {
+        "confirm_url": absolute_url(path),
+        "valid_days": settings.CONFIRMATION_LINK_DAYS,
+    }
+    if consents:
+        context["consents"] = receipt_lines(consents, customer.preferred_language)
+    message = message_queue(
         enqueue=enqueue,
         customer=customer,
         purpose="service",
         template="confirm_contact",
-        context={
-            "confirm_url": absolute_url(path),
-            "valid_days": settings.CONFIRMATION_LINK_DAYS,
-        },
+        context=context,
     )
+    consent_receipts_with(message=message, events=consents, customer=customer)
+    return message
 
 
 class ConfirmationError(Exception):

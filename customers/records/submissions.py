@@ -105,7 +105,7 @@ def _submission_apply(
         pending_change_create(customer=customer, submission=submission, pending=pending)
     messages = []
     if created:
-        consents_grant_many(
+        events = consents_grant_many(
             customer=customer,
             purposes=[purposes[code] for code in pending["consented"] if code in purposes],
             channel=pending["channel"],
@@ -114,8 +114,9 @@ def _submission_apply(
             ip_address=submission.ip_address,
             user_agent=submission.user_agent,
             gpc=pending.get("gpc", False),
+            schedule_receipt=False,  # the confirmation is the receipt
         )
-        message = customer_send_confirmation(customer=customer, enqueue=False)
+        message = customer_send_confirmation(customer=customer, enqueue=False, consents=events)
         if message is not None and message.status == Message.Status.QUEUED:
             messages.append(message.pk)
     logger.info(

@@ -37,23 +37,40 @@ def receipts_to(address):
     return [m for m in mail.outbox if m.to == [address] and "đồng ý" in m.subject]
 
 
-def test_registration_with_two_boxes_gets_one_receipt_listing_both(client, seeded, committed):
-    from tests.customers.test_collection import register
+def test_registration_is_one_email_confirming_and_listing_both_consents(client, seeded, committed):
+    """A new customer gets one email, not two in the same minute: the confirmation link,
+    and in it the receipt of each box ticked."""
+    from tests.customers.test_collection import confirmation_link, register
 
     with committed():
         register(client, purpose_marketing_email="on", purpose_marketing_sms="on")
-    [receipt] = receipts_to("hoa.nguyen@example.vn")
+    [email] = [m for m in mail.outbox if m.to == ["hoa.nguyen@example.vn"]]
+    assert confirmation_link(email)
     events = ConsentEvent.objects.order_by("id")
     assert events.count() == 2
     for event in events:
-        assert event.wording in receipt.body
-        assert event.purpose.name_vi in receipt.body
-    assert receipt.body.count("Đã đồng ý:") == 2
-    assert "Phiên bản chính sách bảo mật: 1" in receipt.body
-    assert "Kênh: Biểu mẫu web" in receipt.body
+        assert event.wording in email.body and event.wording in email.alternatives[0][0]
+        assert event.purpose.name_vi in email.body
+    assert email.body.count("Đã đồng ý:") == 2
+    assert "Phiên bản chính sách bảo mật: 1" in email.body
+    assert "Kênh: Biểu mẫu web" in email.body
+    assert "biên nhận" in email.body  # keep this message as your receipt
     customer = events[0].customer
-    assert manage_link(customer) in receipt.body
+    assert manage_link(customer) in email.body
+    confirmation = Message.objects.get(customer=customer)
+    assert confirmation.template == "confirm_contact"
+    assert set(ConsentReceipt.objects.values_list("message", flat=True)) == {confirmation.pk}
     assert ConsentReceipt.objects.count() == 2
+
+
+def test_registration_without_a_box_ticked_is_the_confirmation_alone(client, seeded, committed):
+    from tests.customers.test_collection import register
+
+    with committed():
+        register(client)
+    [email] = [m for m in mail.outbox if m.to == ["hoa.nguyen@example.vn"]]
+    assert "biên nhận" not in email.body and "Đã đồng ý" not in email.body
+    assert not ConsentReceipt.objects.exists()
 
 
 def test_preference_page_withdrawal_gets_a_receipt_with_time_and_manage_link(

@@ -102,13 +102,26 @@ def test_the_same_person_twice_in_one_batch_is_one_customer(seeded):
 
 
 def test_one_publish_per_batch_instead_of_one_per_customer(seeded):
+    from celery.app.task import Task
+
     submissions = [accept(f"k{n}@example.vn") for n in range(5)]
+    published = []
+    publish = Task.apply_async
+
+    def counting(task, *args, **kwargs):
+        published.append(task.name)
+        return publish(task, *args, **kwargs)
+
     with (
         mock.patch.object(jobs, "enqueue", wraps=jobs.enqueue) as enqueue,
+        mock.patch.object(Task, "apply_async", counting),
         TestCase.captureOnCommitCallbacks(execute=True),
     ):
         done, _failed = submission_process_batch([s.pk for s in submissions])
     assert len(done) == 5
+    # Every task the batch starts, of any kind: one, the batch of messages. (The consents'
+    # receipts go in the confirmations, not one task per customer.)
+    assert published == [jobs.MESSAGES_SEND_BATCH]
     confirmations = set(
         Message.objects.filter(template="confirm_contact").values_list("pk", flat=True)
     )
