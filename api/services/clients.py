@@ -113,7 +113,7 @@ def api_client_for_key(key: str) -> ApiClient | None:
     parts = key.split("_", 2)
     if len(parts) != 3 or parts[0] != KEY_PREFIX:
         return None
-    prefix, now = parts[1], time.time()
+    prefix, now = parts[1], time.monotonic()  # a clock set back must not extend it
     known = _known.get(prefix)
     if known is not None and now - known[1] < settings.API_KEY_CACHE_SECONDS:
         client = known[0]
