@@ -7,7 +7,6 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from customers.audit.services import access_log
@@ -24,6 +23,7 @@ from customers.models import (
     Message,
 )
 from customers.staff.services import staff_emails
+from privacysite.plain_text import render_text
 
 logger = logging.getLogger(__name__)
 DEADLINE = datetime.timedelta(hours=72)
@@ -138,7 +138,7 @@ def incident_alarms(*, now=None) -> list[tuple[int, str]]:
 
 def form_08(incident: Incident) -> str:
     """The notice to the authority with the content Decree 356 Art 28 / Form 08 asks for."""
-    return render_to_string(
+    return render_text(
         "customers/incident_form08.txt",
         {
             "incident": incident,

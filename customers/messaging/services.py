@@ -24,6 +24,7 @@ from consents.tokens import preferences_token, unsubscribe_token
 from customers.core import jobs
 from customers.messaging.limits import next_allowed_time
 from customers.models import Customer, Message
+from privacysite.plain_text import render_text
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +37,8 @@ def render_email(*, template: str, context: dict, language: str) -> tuple[str, s
     """Subject, text and HTML of ``templates/emails/<template>``, in the given language."""
     context = {"organisation": settings.ORGANISATION, **context}
     with translation.override(language):
-        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-        text = render_to_string(f"emails/{template}.txt", context)
+        subject = render_text(f"emails/{template}_subject.txt", context).strip()
+        text = render_text(f"emails/{template}.txt", context)
         html = render_to_string(f"emails/{template}.html", context)
     return " ".join(subject.split()), text, html
 

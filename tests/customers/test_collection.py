@@ -287,3 +287,17 @@ def test_the_request_only_stores_the_form_and_a_worker_processes_it_once(client,
     assert broken.processed_at is None and broken.problem == "JSONDecodeError"
     assert submission_process(submission_id=submission.pk) is None  # a repeat does nothing
     assert submissions_process_pending() == 0 and Customer.objects.count() == 1
+
+
+def test_plain_text_emails_show_what_was_typed_not_html_entities(
+    client, seeded, django_capture_on_commit_callbacks
+):
+    """The text part and the subject are not HTML: an apostrophe or an ampersand in a name
+    reads as typed there (the HTML part escapes it)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        register(client, full_name="Lê & O'Brien", purpose_marketing_email="on")
+    [email] = mail.outbox
+    assert "Lê & O'Brien" in email.body
+    assert "&amp;" not in email.body and "&#x27;" not in email.body
+    assert "company&#x27;s" not in email.body
+    assert "Lê &amp; O&#x27;Brien" in email.alternatives[0][0]

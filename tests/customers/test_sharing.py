@@ -149,7 +149,7 @@ def test_incident_clock_alarms_once_each_and_late_notice_needs_a_reason(seeded, 
     detected = timezone.now()
     incident = Incident.objects.create(
         detected_at=detected,
-        description="Lộ bảng tính khách hàng",
+        description='Lộ bảng tính khách hàng & mật khẩu của "admin"',
         data_categories="email, điện thoại",
         volume=120,
     )
@@ -173,7 +173,8 @@ def test_incident_clock_alarms_once_each_and_late_notice_needs_a_reason(seeded, 
         incident.save()
         notice = incidents.incident_notify_authority(incident=incident, actor=dpo)
     assert "Mẫu số 08" in notice.content and "Chờ kết quả điều tra nội bộ" in notice.content
-    assert "Lộ bảng tính khách hàng" in notice.content
+    # A text for the authority: what was typed, not HTML entities.
+    assert 'Lộ bảng tính khách hàng & mật khẩu của "admin"' in notice.content
     follow_up = incidents.incident_notify_authority(incident=incident, actor=dpo)
     assert follow_up.follow_up
 
