@@ -128,7 +128,8 @@ def _render(message: Message) -> None:
         # Tied to no customer (the last message after an erasure): the row says it all.
         links, headers = {}, {}
     else:
-        links, headers = _links(message.customer, message.purpose)
+        with translation.override(message.language):  # the pages in the message's language
+            links, headers = _links(message.customer, message.purpose)
     context = {"customer": message.customer, **links, **json.loads(message.context or "{}")}
     message.subject, message.body, message.html_body = render_email(
         template=message.template, context=context, language=message.language

@@ -77,7 +77,8 @@ def pending_change_create(*, customer: Customer, submission, pending: dict) -> P
         fields=sorted(values),
         expires_at=now + timedelta(days=settings.CONFIRMATION_LINK_DAYS),
     )
-    path = reverse("customers:confirm_change", args=[pending_token(change)])
+    with translation.override(customer.preferred_language):  # the page in their language
+        path = reverse("customers:confirm_change", args=[pending_token(change)])
     message_queue(
         customer=customer,
         purpose="service",

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from consents.models import ConsentEvent
 from consents.services.ledger import consents_grant_many
@@ -140,7 +140,8 @@ def customer_send_confirmation(*, customer: Customer, enqueue: bool = True, cons
     ``consents``: ledger events recorded with the registration (their receipt not scheduled):
     the confirmation lists them and is their receipt, so that a new customer gets one email
     rather than two in the same minute."""
-    path = reverse("customers:confirm", args=[confirmation_token(customer)])
+    with translation.override(customer.preferred_language):  # the page in their language
+        path = reverse("customers:confirm", args=[confirmation_token(customer)])
     context = {
         "confirm_url": absolute_url(path),
         "valid_days": settings.CONFIRMATION_LINK_DAYS,

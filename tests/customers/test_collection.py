@@ -301,3 +301,23 @@ def test_plain_text_emails_show_what_was_typed_not_html_entities(
     assert "&amp;" not in email.body and "&#x27;" not in email.body
     assert "company&#x27;s" not in email.body
     assert "Lê &amp; O&#x27;Brien" in email.alternatives[0][0]
+
+
+def test_an_english_customers_links_open_the_english_pages(client, seeded):
+    """Links are built by the worker, whose own language is Vietnamese: those in a message
+    to someone who registered in English open the English pages (confirm, change, choices)."""
+    from django.utils import translation
+
+    from customers.records.submissions import submissions_process_pending
+
+    def worker_run():
+        with translation.override("vi"), TestCase.captureOnCommitCallbacks(execute=True):
+            submissions_process_pending()
+
+    client.post("/en/register/", REGISTRATION, REMOTE_ADDR="203.0.113.7")
+    worker_run()
+    client.post("/en/register/", {**REGISTRATION, "phone_mobile": "0913 999 888"})
+    worker_run()
+    confirmation, change = mail.outbox
+    assert "/en/confirm/" in confirmation.body and "/en/preferences/" in confirmation.body
+    assert "/en/confirm-change/" in change.body and "/en/preferences/" in change.body
