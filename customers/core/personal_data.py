@@ -107,7 +107,7 @@ REGISTRY = {
     ),
     "customers.Service": (PersonalField("notes", _("service notes"), mask="all"),),
     "customers.AccountingDocument": (
-        PersonalField("buyer_name", _("buyer name"), encrypted=False),
+        PersonalField("buyer_name", _("buyer name")),
         PersonalField("buyer_tax_code", _("buyer tax code"), mask="all"),
         PersonalField("buyer_address", _("buyer address"), mask="all"),
     ),

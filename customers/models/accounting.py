@@ -41,7 +41,8 @@ class AccountingDocument(models.Model):
         # Unknown document types default to 10 years (Decree 174/2016 Art 13(7)).
         default=RetentionClass.YEARS_10,
     )
-    buyer_name = models.CharField(_("buyer name"), max_length=200)
+    # The buyer may be a person, and the document outlives the customer's erasure by years.
+    buyer_name = EncryptedTextField(_("buyer name"))
     buyer_tax_code = EncryptedTextField(_("buyer tax code"), blank=True)
     buyer_address = EncryptedTextField(_("buyer address"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -165,6 +165,11 @@ def test_invoice_survives_erasure_with_buyer_data_and_is_proposed_only_after_y_p
     invoice.refresh_from_db()
     assert invoice.buyer_tax_code == SECRETS["tax_code"]  # the law keeps it on the invoice
     assert invoice.buyer_name
+    with connection.cursor() as cursor:  # kept for years, and encrypted at rest meanwhile
+        cursor.execute(
+            "SELECT buyer_name FROM customers_accountingdocument WHERE id = %s", [invoice.pk]
+        )
+        assert invoice.buyer_name not in cursor.fetchone()[0]
     with time_machine.travel(datetime.datetime(2036, 12, 31, 12, tzinfo=datetime.UTC)):
         assert retention_plan()["documents_past_period"] == []
     with time_machine.travel(datetime.datetime(2037, 1, 1, 12, tzinfo=datetime.UTC)):
