@@ -85,22 +85,20 @@ class ResilientRedisCache(RedisCache):
             value = self._cache._serializer.dumps(1)
             commands.append(("SET", claim_key, value, "NX", "EX", claim_timeout))
         pool = self._cache._get_connection_pool(True)
-        for attempt in (1, 2):  # a pooled connection Redis has closed fails here: once more
-            connection = None
-            try:
-                connection = pool.get_connection()
-                connection.send_packed_command(connection.pack_commands(commands))
-            except UNAVAILABLE as exc:
-                if connection is not None:
-                    connection.disconnect()
-                    pool.release(connection)
-                if attempt == 2:
-                    logger.warning(
-                        "cache.unavailable op=count_and_claim error=%s", type(exc).__name__
-                    )
-            else:
-                return PendingReplies(pool, connection, claim=bool(claim))
-        return PendingReplies(None, None, claim=bool(claim))
+        connection = None
+        try:
+            # The pool replaces a connection Redis has closed meanwhile (it checks on taking).
+            connection = pool.get_connection()
+            connection.send_packed_command(connection.pack_commands(commands))
+        except BaseException as exc:
+            if connection is not None:
+                connection.disconnect()
+                pool.release(connection)
+            if not isinstance(exc, UNAVAILABLE):
+                raise
+            logger.warning("cache.unavailable op=count_and_claim error=%s", type(exc).__name__)
+            return PendingReplies(None, None, claim=bool(claim))
+        return PendingReplies(pool, connection, claim=bool(claim))
 
 
 class PendingReplies:
@@ -109,6 +107,9 @@ class PendingReplies:
 
     def __init__(self, pool, connection, *, claim: bool):
         self._pool, self._connection, self._claim = pool, connection, claim
+        # The commands reached Redis (or may have): if their answer is then lost, whether
+        # the claim was taken is unknown, and whoever gives it back must delete it anyway.
+        self.sent = connection is not None
 
     def read(self) -> tuple[int, bool | None]:
         connection, self._connection = self._connection, None

@@ -78,6 +78,7 @@ class FormGuard:
         self.counter = f"rl:{group}:{window}:{slot}:{client_ip(request)}"
         self.claim = claim
         self._result = None
+        self._maybe_claimed = False  # sent, but the answer was lost: taken or not, unknown
         if hasattr(cache, "count_and_claim_send"):
             self._pending = cache.count_and_claim_send(self.counter, window, claim, claim_timeout)
             return
@@ -100,7 +101,9 @@ class FormGuard:
         same form sent again (``claimed`` False) is judged by the count of the first, so a
         double click on the last form the limit allows is not refused."""
         if self._pending is not None:
-            self._result, self._pending = self._pending.read(), None
+            pending, self._pending = self._pending, None
+            self._result = pending.read()
+            self._maybe_claimed = bool(self.claim) and pending.sent and self._result[1] is None
         count, self.claimed = self._result
         self.counted = count > 0
         if self.claimed is False:
@@ -112,10 +115,16 @@ class FormGuard:
         return limited, self.claimed
 
     def withdraw(self):
-        """The form was not accepted (it had a mistake), or was the same form again: uncount
-        it, and give its claim back if it holds one."""
+        """The form was not accepted (it had a mistake, or failed), or was the same form
+        again: uncount it, and give its claim back if it holds one."""
         if self.counted:
             with contextlib.suppress(ValueError):  # expired meanwhile, or the cache is down
                 cache.decr(self.counter)
-        if self.claimed:
+        self.give_back_claim()
+
+    def give_back_claim(self):
+        """Nothing was stored (a mistake, a failure): the same form must be accepted when
+        sent again. Also when the answer was lost and the claim may have been taken."""
+        if self.claimed or self._maybe_claimed:
             cache.delete(self.claim)
+            self.claimed, self._maybe_claimed = None, False

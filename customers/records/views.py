@@ -3,7 +3,6 @@
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views import View
@@ -59,8 +58,11 @@ class WebFormView(FormView):
         )
         try:
             valid = form.is_valid()
-        finally:
-            limited, claimed = guard.result()
+        except BaseException:
+            guard.result()
+            guard.withdraw()  # the 500 page asks to send the same form again: accept it then
+            raise
+        limited, claimed = guard.result()
         if not valid:
             # A mistake the person corrects never uses up the limit of accepted forms (nor
             # the form's key); only the higher ceiling on every post counts it (against a
@@ -95,8 +97,7 @@ class WebFormView(FormView):
         except Exception:
             # Nothing was stored (the database failed): the customer is told to send the
             # same form again, which must then be accepted.
-            if claimed:
-                cache.delete(f"form-submitted:{key}")
+            guard.give_back_claim()
             raise
         return redirect(self.success_url_name)
 
