@@ -55,6 +55,8 @@ def test_registration_is_one_email_confirming_and_listing_both_consents(client, 
     assert "Phiên bản chính sách bảo mật: 1" in email.body
     assert "Kênh: Biểu mẫu web" in email.body
     assert "biên nhận" in email.body  # keep this message as your receipt
+    # Not "ignore this message and nothing more will be sent": consents were recorded.
+    assert "bỏ qua thư này" not in email.body and "đừng mở liên kết" in email.body
     customer = events[0].customer
     assert manage_link(customer) in email.body
     confirmation = Message.objects.get(customer=customer)
@@ -70,6 +72,7 @@ def test_registration_without_a_box_ticked_is_the_confirmation_alone(client, see
         register(client)
     [email] = [m for m in mail.outbox if m.to == ["hoa.nguyen@example.vn"]]
     assert "biên nhận" not in email.body and "Đã đồng ý" not in email.body
+    assert "bỏ qua thư này" in email.body  # nothing recorded that a stranger could start
     assert not ConsentReceipt.objects.exists()
 
 
