@@ -5,6 +5,7 @@ import time
 from django.core.cache import cache
 
 from consents.models import ConsentEvent, ConsentState, PolicyVersion, Purpose
+from customers.core.selectors import UNCONFIRMED_WEB_REGISTRATION
 from customers.models import Customer
 
 # The current policy and the purposes are read by every form and every message: they come
@@ -76,10 +77,13 @@ def customer_ids_consenting(purpose_code: str):
 
 
 def customers_consenting(purpose_code: str):
-    """The customers themselves (for sending), excluding erased ones."""
+    """The customers themselves (for sending), excluding erased ones and web registrations
+    whose contact was never confirmed: anyone can type an address into a public form, and
+    the confirmation email promises that nothing more is sent if its link is not opened."""
     return (
         Customer.objects.filter(pk__in=customer_ids_consenting(purpose_code))
         .exclude(status=Customer.Status.ERASED)
+        .exclude(UNCONFIRMED_WEB_REGISTRATION)
         .order_by()
     )
 

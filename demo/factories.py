@@ -66,6 +66,7 @@ class CustomerFactory(DjangoModelFactory):
     phone_mobile = factory.LazyFunction(vn_mobile)
     address_home = factory.Faker("address", locale="vi_VN")
     source = Customer.Source.WEB_FORM
+    contact_confirmed_at = factory.LazyFunction(timezone.now)  # as most customers have
     last_activity_at = factory.LazyFunction(timezone.now)
 
     class Params:

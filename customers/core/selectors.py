@@ -89,8 +89,13 @@ def running_warranty_exists():
     )
 
 
+# Registered through a public form and never confirmed through the link sent to the
+# address: anyone could have typed it. Nothing is sent on their consents (marketing) and
+# nothing is published (references) until the contact is confirmed.
+UNCONFIRMED_WEB_REGISTRATION = Q(source=Customer.Source.WEB_FORM, contact_confirmed_at__isnull=True)
+
+
 def unconfirmed_web_customers():
-    return Customer.objects.filter(
-        source=Customer.Source.WEB_FORM,
-        contact_confirmed_at__isnull=True,
-    ).exclude(status=Customer.Status.ERASED)
+    return Customer.objects.filter(UNCONFIRMED_WEB_REGISTRATION).exclude(
+        status=Customer.Status.ERASED
+    )

@@ -322,21 +322,26 @@ class CustomerAdmin(PersonalDataAdmin):
         )
 
     def get_urls(self):
+        # Named after this admin's own model: the narrowed screens built on this one (the
+        # unconfirmed registrations) get names of their own, instead of taking over these
+        # (the last registered wins a name) and answering 404 for every customer outside
+        # their narrower list.
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         return [
             path(
                 "<int:object_id>/email-channel/",
                 self.admin_site.admin_view(self.email_channel_view),
-                name="customers_customer_email_channel",
+                name=f"{prefix}_email_channel",
             ),
             path(
                 "<int:object_id>/reveal/<str:field>/",
                 self.admin_site.admin_view(self.reveal_view),
-                name="customers_customer_reveal",
+                name=f"{prefix}_reveal",
             ),
             path(
                 "<int:object_id>/consent-proof/",
                 self.admin_site.admin_view(self.consent_proof_view),
-                name="customers_customer_consent_proof",
+                name=f"{prefix}_consent_proof",
             ),
             *super().get_urls(),
         ]

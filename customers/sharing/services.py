@@ -12,6 +12,7 @@ from consents.models import ConsentState
 from consents.selectors import customer_ids_consenting
 from customers.audit.services import access_log
 from customers.core.actors import Actor
+from customers.core.selectors import UNCONFIRMED_WEB_REGISTRATION
 from customers.messaging.services import message_queue
 from customers.models import (
     AccessLogEntry,
@@ -167,6 +168,7 @@ def references_public():
             status=Customer.Status.ACTIVE,
         )
         .exclude(business_name="")
+        .exclude(UNCONFIRMED_WEB_REGISTRATION)  # anyone could have typed the business in
         .order_by("business_name")
     )
     products = {}

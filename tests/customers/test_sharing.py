@@ -436,3 +436,64 @@ def test_a_customer_in_two_incidents_is_told_about_each(seeded, django_capture_o
             "incident_id", flat=True
         )
     ) == sorted([first.pk, second.pk])
+
+
+def test_nothing_is_sent_or_published_on_a_web_registration_never_confirmed(
+    seeded, staff_user, django_capture_on_commit_callbacks
+):
+    """Anyone can type an address (or a business) into the public form and tick the boxes:
+    until the link sent to that address is opened, no campaign goes to it and no reference
+    is published, as the confirmation email promises."""
+    from customers.records.services import customer_confirm_contact, customer_send_confirmation
+
+    typed_in = CustomerFactory(business=True, contact_confirmed_at=None)
+    confirmed = CustomerFactory(business=True)
+    for customer in (typed_in, confirmed):
+        grant(customer, "marketing_email")
+        grant(customer, "reference")
+    published = [name for name, _product in disclosures.references_public()]
+    assert published == [confirmed.business_name]
+    campaign = Campaign.objects.create(
+        purpose=Purpose.objects.get(code="marketing_email"),
+        subject_vi="Ưu đãi",
+        subject_en="Offer",
+        body_vi="Giảm 10%",
+        body_en="10% off",
+        created_by=staff_user(),
+    )
+    assert list(communications.campaign_audience(campaign)) == [confirmed]
+    # The link opened: the consents given with the form now count.
+    message = customer_send_confirmation(customer=typed_in)
+    token = message.context and __import__("json").loads(message.context)["confirm_url"]
+    customer_confirm_contact(token=token.rstrip("/").rsplit("/", 1)[-1])
+    assert set(communications.campaign_audience(campaign)) == {typed_in, confirmed}
+    assert len(disclosures.references_public()) == 2
+
+
+def test_a_confirmed_customers_own_pages_open_from_the_customer_screen(staff_client):
+    """(Found when the test customers became confirmed.) The reveal, email-channel and
+    consent-proof pages were named twice, once by the unconfirmed-registrations screen,
+    whose list holds only unconfirmed customers: for everyone else they answered 404."""
+    from django.urls import reverse
+
+    customer = ServiceFactory().customer  # confirmed, with an active service
+    for who, name, args in [  # one signed-in client at a time (they share the test client)
+        (
+            {"superuser": True, "username": "a1"},
+            "admin:customers_customer_consent_proof",
+            [customer.pk],
+        ),
+        (
+            {"superuser": True, "username": "a2"},
+            "admin:customers_customer_email_channel",
+            [customer.pk],
+        ),
+        (
+            {"role": Role.TECH_SUPPORT},
+            "admin:customers_customer_reveal",
+            [customer.pk, "address_home"],
+        ),
+    ]:
+        url = reverse(name, args=args)
+        assert url.startswith("/admin/customers/customer/")
+        assert staff_client(**who).get(url).status_code == 200, name

@@ -81,6 +81,9 @@ class Command(BaseCommand):
         for i in range(existing, count):
             business = i % 3 == 0
             customer = CustomerFactory(business=business)
+            if i % 7 == 3:  # a few web registrations whose link was never opened
+                customer.contact_confirmed_at = None
+                customer.save(update_fields=["contact_confirmed_at"])
             if i % 2 == 0:
                 ServiceFactory(customer=customer)
             if i % 5 == 0:
