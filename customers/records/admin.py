@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from customers.audit.admin_base import PersonalDataAdmin
+from customers.core.fields import EncryptedTextField
 from customers.models import AccountingDocument, Service, Submission, Warranty
 from customers.outreach.support import (
     SUMMARY_MAX,
@@ -95,6 +96,9 @@ class AccountingDocumentAdmin(PersonalDataAdmin):
     list_filter = ["kind", "retention_class", "fiscal_year"]
     list_select_related = ["customer"]
     search_fields = ["number"]
+    # The buyer's name, tax code and address are one line each on an invoice (encrypted text
+    # columns would otherwise get a text area).
+    formfield_overrides = {EncryptedTextField: {"widget": forms.TextInput(attrs={"size": 70})}}
     raw_id_fields = ["customer"]
     paginator = CappedCountPaginator
     show_full_result_count = False
