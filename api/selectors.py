@@ -79,7 +79,7 @@ def consent_lookup(*, email: str = "", phone: str = "") -> tuple[list[int], list
         .annotate(
             granted=FilteredRelation("consent_states", condition=Q(consent_states__granted=True))
         )
-        .values("pk", *GRANTED_FIELDS.values())
+        .values("pk", "source", "contact_confirmed_at", *GRANTED_FIELDS.values())
     )
     ids, events = [], []
     for row in rows:
@@ -87,6 +87,8 @@ def consent_lookup(*, email: str = "", phone: str = "") -> tuple[list[int], list
             ids.append(row["pk"])
         if row[GRANTED_FIELDS["pk"]] is None:
             continue
+        if row["source"] == Customer.Source.WEB_FORM and row["contact_confirmed_at"] is None:
+            continue  # a web registration acts on its consents once its address is confirmed
         values = {name: row[column] for name, column in GRANTED_FIELDS.items()}
         number = values.pop("policy_number")
         values["purpose"] = purpose_of(values.pop("purpose_id"))

@@ -6,16 +6,18 @@ from django.dispatch import receiver
 from api.models import WebhookSubscription
 from api.services.suppressions import subject_hashes_forget
 from api.services.webhooks import webhook_events_create
-from consents.models import ConsentEvent
+from consents.models import ConsentEvent, ConsentState
 from consents.records import consent_record_fields
 from customers.models import Customer
-from customers.signals import customers_erased
+from customers.signals import contact_confirmed, customers_erased
 
 
 @receiver(post_save, sender=ConsentEvent, dispatch_uid="api.consent_changed")
 def consent_changed(sender, instance: ConsentEvent, created: bool, **kwargs):
     if not created:
         return
+    if instance.customer.awaits_confirmation:
+        return  # told when the address is confirmed (anyone could have typed it in)
 
     def data(customer):
         record = consent_record_fields(instance)
@@ -27,6 +29,18 @@ def consent_changed(sender, instance: ConsentEvent, created: bool, **kwargs):
         customers=[instance.customer],
         data_for=data,
     )
+
+
+@receiver(contact_confirmed, dispatch_uid="api.contact_confirmed")
+def confirmed(sender, customer, **kwargs):
+    """A web registration confirmed: the consents it holds now are told, as if given now."""
+    granted = ConsentState.objects.filter(customer=customer, granted=True)
+    events = ConsentEvent.objects.filter(pk__in=granted.values("last_event_id")).select_related(
+        "purpose", "policy_version"
+    )
+    for event in events.order_by("pk"):
+        event.customer = customer  # confirmed, as the receiver checks
+        consent_changed(sender=ConsentEvent, instance=event, created=True)
 
 
 @receiver(customers_erased, dispatch_uid="api.customers_erased")

@@ -5,3 +5,7 @@ from django.dispatch import Signal
 # Sent inside the erasure's transaction, before the personal data is wiped, with
 # ``customer_ids`` (the ids being erased). A receiver that fails rolls the erasure back.
 customers_erased = Signal()
+
+# Sent inside the transaction that first confirms a web registration's contact (the link sent
+# to the address was opened), with ``customer``: its consents may now be acted on.
+contact_confirmed = Signal()

@@ -48,6 +48,8 @@ WITH found AS (
     FROM customers_customer c
     LEFT JOIN LATERAL (
         SELECT last_event_id FROM consents_consentstate s WHERE s.customer_id = c.id AND s.granted
+        -- a web registration acts on its consents once its address is confirmed
+        AND (c.source <> %(web_form)s OR c.contact_confirmed_at IS NOT NULL)
     ) s ON true
     WHERE {match} AND c.status <> %(erased)s
 ), logged AS (
@@ -94,6 +96,7 @@ def consent_lookup_logged(
     params = {
         "index": index[0] if single else index,
         "erased": Customer.Status.ERASED,
+        "web_form": Customer.Source.WEB_FORM,
         "actor": client.actor,
         "action": AccessLogEntry.Action.VIEW,
         "fields": json.dumps(FIELDS),

@@ -132,6 +132,13 @@ class Customer(models.Model):
     def email_suspended(self):
         return self.email_suspended_at is not None
 
+    @property
+    def awaits_confirmation(self):
+        """Registered through a public form, the link sent to the address never opened:
+        anyone could have typed it, so its consents are not acted on yet (the query form of
+        this is ``customers.core.selectors.UNCONFIRMED_WEB_REGISTRATION``)."""
+        return self.source == self.Source.WEB_FORM and self.contact_confirmed_at is None
+
 
 class CustomerChange(models.Model):
     """Who changed which fields of a customer, when, and the values before and after.

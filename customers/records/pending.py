@@ -17,6 +17,7 @@ from consents.services.ledger import consents_grant_many
 from customers.messaging.services import absolute_url, message_queue
 from customers.models import Customer, PendingChange
 from customers.records.services import EDITABLE_FIELDS, customer_touch, customer_update
+from customers.signals import contact_confirmed
 
 logger = logging.getLogger(__name__)
 
@@ -160,6 +161,7 @@ def pending_change_confirm(*, token: str) -> PendingChange:
         # The link reached the address on file: that confirms it too.
         customer.contact_confirmed_at = now
         customer.save(update_fields=["contact_confirmed_at", "updated_at"])
+        contact_confirmed.send(sender=Customer, customer=customer)
     customer_touch(customer=customer)
     change.status, change.payload, change.decided_at = PendingChange.Status.CONFIRMED, "", now
     change.save(update_fields=["status", "payload", "decided_at"])

@@ -17,6 +17,7 @@ from customers.messaging.receipts import consent_receipts_with, receipt_lines
 from customers.messaging.services import absolute_url, message_queue
 from customers.models import Customer, CustomerChange, RecipientNotice
 from customers.sharing.notices import recipients_notify
+from customers.signals import contact_confirmed
 
 logger = logging.getLogger(__name__)
 
@@ -186,6 +187,7 @@ def customer_confirm_contact(*, token: str) -> Customer:
         customer.contact_confirmed_at = timezone.now()
         customer.save(update_fields=["contact_confirmed_at", "updated_at"])
         customer_touch(customer=customer)
+        contact_confirmed.send(sender=Customer, customer=customer)
         logger.info("customer.confirmed customer_id=%s", customer.pk)
     return customer
 

@@ -352,3 +352,33 @@ def test_the_usual_lookup_answers_byte_for_byte_as_the_rest_framework_view(
     assert fast.content == slow.content
     assert len(json_module.loads(fast.content)["consents"]) == 2
     assert AccessLogEntry.objects.filter(actor_label__startswith="api:").count() == 2
+
+
+@pytest.mark.parametrize("prepared", [True, False], ids=["prepared statement", "ORM"])
+def test_a_web_registration_never_confirmed_is_not_consenting_for_other_systems(
+    make_client, call, purposes, monkeypatch, prepared
+):
+    """Anyone can type an address into the public form and tick the boxes: other systems
+    are told of those consents (lookup, webhook) once the address is confirmed, as our own
+    campaigns wait for it."""
+    from api.models import WebhookEvent
+    from api.services.webhooks import webhook_subscription_create
+    from customers.records.services import confirmation_token, customer_confirm_contact
+
+    if not prepared:
+        monkeypatch.setattr("api.services.lookup.prepared_enabled", lambda: False)
+    key = make_client("consent:read").key
+    crm = make_client("consent:read", name="crm").client
+    webhook_subscription_create(
+        client=crm, url="https://crm.example.vn/hook", events=["consent.changed"]
+    )
+    customer = CustomerFactory(email="typed.in@example.vn", contact_confirmed_at=None)
+    grant(customer, purposes["marketing_email"])
+    assert call(key, "post", LOOKUP, {"email": "typed.in@example.vn"}).json()["consents"] == []
+    assert not WebhookEvent.objects.exists()
+
+    customer_confirm_contact(token=confirmation_token(customer))
+    answer = call(key, "post", LOOKUP, {"email": "typed.in@example.vn"}).json()
+    assert [c["purpose_id"] for c in answer["consents"]] == ["marketing_email"]
+    [event] = WebhookEvent.objects.filter(type="consent.changed", customer_id=customer.pk)
+    assert event.data["purpose_id"] == "marketing_email" and event.data["event_state"] == "given"
