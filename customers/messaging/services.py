@@ -178,9 +178,10 @@ def message_send(*, message_id: int) -> bool:
     if message.customer and (message.customer.is_erased or suspended):
         _finish(message, Message.Status.HELD, "customer erased or email channel suspended")
         return False
-    if message.customer and not _consent_still_given(message):
+    held_for = _consent_hold_reason(message) if message.customer else ""
+    if held_for:
         # Checked at send time: a withdrawal stops every message still in the queue.
-        _finish(message, Message.Status.HELD, "consent withdrawn")
+        _finish(message, Message.Status.HELD, held_for)
         return False
     if message.customer_id is not None or not message.body:
         # (A notice to a recipient was written whole when it was queued.)
@@ -211,15 +212,20 @@ def message_send(*, message_id: int) -> bool:
     return True
 
 
-def _consent_still_given(message: Message) -> bool:
+def _consent_hold_reason(message: Message) -> str:
+    """Why a message sent on consent must not go now ("" when it may)."""
     needs_consent = Purpose.objects.filter(
         code=message.purpose, legal_basis=Purpose.LegalBasis.CONSENT
     ).exists()
     if not needs_consent:
-        return True
-    return ConsentState.objects.filter(
+        return ""
+    if not ConsentState.objects.filter(
         customer_id=message.customer_id, purpose__code=message.purpose, granted=True
-    ).exists()
+    ).exists():
+        return "consent withdrawn"
+    if message.customer.awaits_confirmation:
+        return "contact not confirmed"  # anyone could have typed the address in
+    return ""
 
 
 def _finish(message: Message, status: str, reason: str) -> None:

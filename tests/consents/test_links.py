@@ -142,3 +142,23 @@ def test_service_messages_have_a_preference_link_but_no_unsubscribe(
     sent = mail.outbox[0]
     assert "List-Unsubscribe" not in sent.extra_headers
     assert "/preferences/" in sent.body
+
+
+def test_marketing_already_queued_for_an_address_never_confirmed_is_held(
+    subscriber, marketing, django_capture_on_commit_callbacks
+):
+    """Checked again at send time: a message on consent to a web registration whose link
+    was never opened (queued before, or by a path that forgot) does not go."""
+    subscriber.contact_confirmed_at = None
+    subscriber.save(update_fields=["contact_confirmed_at"])
+    with django_capture_on_commit_callbacks(execute=True):
+        message = message_queue(
+            customer=subscriber,
+            purpose="marketing_email",
+            template="confirm_contact",
+            context={"confirm_url": "https://x", "valid_days": 1},
+        )
+    message.refresh_from_db()
+    assert message.status == Message.Status.HELD
+    assert message.status_reason == "contact not confirmed"
+    assert mail.outbox == []
