@@ -50,7 +50,10 @@ def disclosure_record(
         consenting = set(
             ConsentState.objects.filter(
                 customer_id__in=customer_ids, purpose__code="partner_sharing", granted=True
-            ).values_list("customer_id", flat=True)
+            )
+            # Given on the public form by whoever typed the address, until it is confirmed.
+            .exclude(customer__in=Customer.objects.filter(UNCONFIRMED_WEB_REGISTRATION))
+            .values_list("customer_id", flat=True)
         )
         missing = [i for i in customer_ids if i not in consenting]
         if missing or legal_basis != Disclosure.Basis.CONSENT:

@@ -58,6 +58,17 @@ def test_partner_sharing_needs_current_consent(seeded, staff_user):
         actor=dpo,
     )
     assert record.customer_ids == [customer.pk]
+    # Ticked on the public form by whoever typed the address: not until it is confirmed.
+    typed_in = CustomerFactory(contact_confirmed_at=None)
+    grant(typed_in, "partner_sharing")
+    with pytest.raises(disclosures.DisclosureRefused):
+        disclosures.disclosure_record(
+            recipient=partner,
+            customer_ids=[typed_in.pk],
+            fields=["full_name", "email"],
+            legal_basis="consent",
+            actor=dpo,
+        )
     consent_withdraw(
         customer=customer,
         purpose=Purpose.objects.get(code="partner_sharing"),
