@@ -11,6 +11,7 @@ from consents.models import ConsentState, Purpose
 from consents.selectors import purposes_optional
 from customers.core.crypto import blind_index_candidates
 from customers.core.personal_data import normalise_email, normalise_phone
+from customers.core.selectors import UNCONFIRMED_WEB_REGISTRATION
 from customers.models import Customer
 
 # Which stored contact columns a channel reaches, and the purpose that allows marketing on it.
@@ -150,7 +151,9 @@ def suppression_page(*, client_id: int, channel: str, after: int, limit: int) ->
             granted=True,
         )
     )
-    suppressed = ~granted | Q(status=Customer.Status.RESTRICTED)
+    # Not granted, restricted, or a web registration not yet confirmed (its consents were
+    # ticked by whoever typed the address; it leaves the list once confirmed).
+    suppressed = ~granted | Q(status=Customer.Status.RESTRICTED) | UNCONFIRMED_WEB_REGISTRATION
     if channel == "email":
         suppressed |= Q(email_suspended_at__isnull=False)
     stored = {f"{field}_hash": stored_hash(client_id, field) for field in fields}

@@ -16,7 +16,7 @@ from customers.signals import contact_confirmed, customers_erased
 def consent_changed(sender, instance: ConsentEvent, created: bool, **kwargs):
     if not created:
         return
-    if instance.customer.awaits_confirmation:
+    if instance.action == ConsentEvent.Action.GRANTED and instance.customer.awaits_confirmation:
         return  # told when the address is confirmed (anyone could have typed it in)
 
     def data(customer):

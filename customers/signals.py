@@ -7,5 +7,6 @@ from django.dispatch import Signal
 customers_erased = Signal()
 
 # Sent inside the transaction that first confirms a web registration's contact (the link sent
-# to the address was opened), with ``customer``: its consents may now be acted on.
+# to the address was opened), with ``customer``: its consents may now be acted on. Not sent
+# for customers from other sources, whose consents were never held.
 contact_confirmed = Signal()

@@ -159,9 +159,11 @@ def pending_change_confirm(*, token: str) -> PendingChange:
     now = timezone.now()
     if customer.contact_confirmed_at is None:
         # The link reached the address on file: that confirms it too.
+        waited = customer.awaits_confirmation  # a web registration: its consents held so far
         customer.contact_confirmed_at = now
         customer.save(update_fields=["contact_confirmed_at", "updated_at"])
-        contact_confirmed.send(sender=Customer, customer=customer)
+        if waited:
+            contact_confirmed.send(sender=Customer, customer=customer)
     customer_touch(customer=customer)
     change.status, change.payload, change.decided_at = PendingChange.Status.CONFIRMED, "", now
     change.save(update_fields=["status", "payload", "decided_at"])

@@ -184,10 +184,12 @@ def customer_confirm_contact(*, token: str) -> Customer:
     if customer is None:
         raise ConfirmationError("invalid")
     if customer.contact_confirmed_at is None:
+        waited = customer.awaits_confirmation  # a web registration: its consents held so far
         customer.contact_confirmed_at = timezone.now()
         customer.save(update_fields=["contact_confirmed_at", "updated_at"])
         customer_touch(customer=customer)
-        contact_confirmed.send(sender=Customer, customer=customer)
+        if waited:
+            contact_confirmed.send(sender=Customer, customer=customer)
         logger.info("customer.confirmed customer_id=%s", customer.pk)
     return customer
 

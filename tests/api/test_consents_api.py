@@ -382,3 +382,70 @@ def test_a_web_registration_never_confirmed_is_not_consenting_for_other_systems(
     assert [c["purpose_id"] for c in answer["consents"]] == ["marketing_email"]
     [event] = WebhookEvent.objects.filter(type="consent.changed", customer_id=customer.pk)
     assert event.data["purpose_id"] == "marketing_email" and event.data["event_state"] == "given"
+
+
+@pytest.fixture
+def crm_hook(make_client):
+    from api.services.webhooks import webhook_subscription_create
+
+    crm = make_client("consent:read", name="crm").client
+    webhook_subscription_create(
+        client=crm, url="https://crm.example.vn/hook", events=["consent.changed"]
+    )
+
+
+def states_told(customer):
+    from api.models import WebhookEvent
+
+    events = WebhookEvent.objects.filter(customer_id=customer.pk).order_by("pk")
+    return [(e.data["purpose_id"], e.data["event_state"]) for e in events]
+
+
+def test_a_withdrawal_is_told_at_once_even_before_the_address_is_confirmed(crm_hook, purposes):
+    """(Found in review.) Only grants wait for the confirmation: a withdrawal never harms
+    (and registrations from before the grants were held had theirs told already)."""
+    customer = CustomerFactory(contact_confirmed_at=None)
+    grant(customer, purposes["marketing_email"])
+    withdraw(customer, purposes["marketing_email"])
+    assert states_told(customer) == [("marketing_email", "withdrawn")]
+
+
+def test_a_phone_customer_confirming_a_change_is_not_announced_again(crm_hook, purposes):
+    """(Found in review.) Customers from other sources never had their consents held:
+    confirming their address (through a change they sent on the form) repeats nothing."""
+    import json
+
+    from customers.models import Customer, PendingChange
+    from customers.records.pending import pending_change_confirm, pending_token
+
+    customer = CustomerFactory(source=Customer.Source.PHONE, contact_confirmed_at=None)
+    grant(customer, purposes["marketing_email"])
+    payload = {"values": {}, "consented": [], "channel": "web_form", "language": "vi"}
+    payload |= {"policy_version": None, "ip_address": "", "user_agent": ""}
+    change = PendingChange.objects.create(
+        customer=customer,
+        payload=json.dumps(payload),
+        fields=[],
+        expires_at=timezone.now() + timedelta(days=3),
+    )
+    pending_change_confirm(token=pending_token(change))
+    assert states_told(customer) == [("marketing_email", "given")]
+
+
+def test_the_suppression_list_holds_a_web_registration_until_it_is_confirmed(make_client, purposes):
+    """(Found in review.) A system that sends to everyone not suppressed must not reach an
+    address typed into the form by someone else; once confirmed, it leaves the list."""
+    from api.selectors import suppression_page
+    from customers.records.services import confirmation_token, customer_confirm_contact
+
+    client = make_client("suppression:read").client
+    customer = CustomerFactory(contact_confirmed_at=None)
+    grant(customer, purposes["marketing_email"])
+
+    def listed():
+        rows = suppression_page(client_id=client.pk, channel="email", after=0, limit=1000)
+        return customer.pk in [row[0] for row in rows]
+
+    assert listed()
+    customer_confirm_contact(token=confirmation_token(customer))
+    assert not listed()
