@@ -4,6 +4,7 @@ Everything runs on loopback and stops by itself (bounded durations and counts)."
 
 import contextlib
 import http.client
+import itertools
 import os
 import random
 import re
@@ -193,6 +194,14 @@ def gunicorn(workers=2, port=8765, env=None):
         process.wait(timeout=30)
 
 
+_visitors = itertools.count(1 << 20)  # next() on a count is atomic: safe across threads
+
+
+def visitor_address() -> str:
+    n = next(_visitors)
+    return f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
+
+
 class Client:
     """A keep-alive HTTP client with cookies and the CSRF token, like a browser form."""
 
@@ -206,6 +215,9 @@ class Client:
             "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
             "User-Agent": "privacysite-bench",
             "Host": self.host.split(":")[0],
+            # A visitor's address each request (bench.settings trusts one proxy, as behind
+            # nginx): the public forms keep their production limit per address.
+            "X-Forwarded-For": visitor_address(),
         }
         if body is not None:
             body = urllib.parse.urlencode(body, doseq=True)

@@ -146,6 +146,10 @@ function request()
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = "csrftoken=%(cookie)s",
     ["User-Agent"] = "privacysite-bench",
+    -- a visitor's address each request (bench.settings trusts one proxy, as behind nginx)
+    ["X-Forwarded-For"] = string.format("10.%%d.%%d.%%d",
+      (tonumber(string.sub(tid, 2, 2)) * 16 + math.floor(counter / 65536)) %% 256,
+      math.floor(counter / 256) %% 256, counter %% 256),
   }, body)
 end
 function response(status, headers, body)

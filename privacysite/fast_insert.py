@@ -15,7 +15,7 @@ the row goes through ``Model.save`` as usual.
 import time
 
 import psycopg
-from django.db import connection, models
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models.signals import post_save, pre_save
 
 _statements: dict[type, tuple[str, list]] = {}
@@ -95,4 +95,70 @@ def insert(obj: models.Model) -> models.Model:
     params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     obj.pk = execute_prepared(sql, params)[0][0]
     obj._state.adding, obj._state.db = False, connection.alias
+    return obj
+
+
+_guarded: dict[tuple, tuple[str, list]] = {}
+
+
+def _guarded_statement(model, key: str, group: str, since: str) -> tuple[str, list]:
+    found = _guarded.get((model, key, group, since))
+    if found is None:
+        meta, quote = model._meta, connection.ops.quote_name
+        fields = [f for f in meta.concrete_fields if not f.primary_key]
+        table = quote(meta.db_table)
+        columns = ", ".join(quote(f.column) for f in fields)
+        # Typed, since a SELECT's parameters do not take their types from the columns.
+        values = ", ".join(f"CAST(%s AS {f.cast_db_type(connection)})" for f in fields)
+        column = {f.name: quote(f.column) for f in fields}
+        sql = (
+            f"INSERT INTO {table} ({columns}) SELECT {values} "  # noqa: S608  # nosec B608
+            f"WHERE (SELECT count(*) FROM (SELECT 1 FROM {table} "
+            f"WHERE {column[group]} = %s AND {column[since]} > %s LIMIT %s) AS recent) < %s "
+            f"ON CONFLICT ({column[key]}) DO NOTHING RETURNING {quote(meta.pk.column)}"
+        )
+        found = _guarded[(model, key, group, since)] = (sql, fields)
+    return found
+
+
+def insert_guarded(
+    obj: models.Model, *, key: str, group: str, since: str, after, limit: int
+) -> models.Model | None:
+    """INSERT ``obj`` unless a row already holds its value of ``key`` (a unique field), or
+    ``limit`` rows with its value of ``group`` have ``since`` later than ``after``. Returns
+    ``obj`` with its primary key, or None when nothing was stored.
+
+    One statement on PostgreSQL, in autocommit: the check and the write cost no round trip
+    of their own. Two concurrent INSERTs of the same key store one row (the second waits for
+    the first and stores nothing). The count is not locked: requests of the same group at
+    the same instant can each see room for one more (at most as many over as run at once).
+    Elsewhere (SQLite) the same, in a transaction."""
+    model = type(obj)
+    if not prepared_enabled() or not _plain(model):
+        return _insert_guarded_orm(obj, key=key, group=group, since=since, after=after, limit=limit)
+    sql, fields = _guarded_statement(model, key, group, since)
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    rows = execute_prepared(sql, [*params, getattr(obj, group), after, limit, limit])
+    if not rows:
+        return None
+    obj.pk = rows[0][0]
+    obj._state.adding, obj._state.db = False, connection.alias
+    return obj
+
+
+def _insert_guarded_orm(obj, *, key, group, since, after, limit):
+    manager = type(obj)._default_manager
+    value = getattr(obj, key)
+    try:
+        with transaction.atomic():
+            if value is not None and manager.filter(**{key: value}).exists():
+                return None
+            recent = manager.filter(**{group: getattr(obj, group), f"{since}__gt": after})
+            if recent[:limit].count() >= limit:
+                return None
+            obj.save(force_insert=True)
+    except IntegrityError:
+        if value is not None and manager.filter(**{key: value}).exists():
+            return None  # the same key, stored meanwhile by a concurrent request
+        raise
     return obj

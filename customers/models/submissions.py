@@ -39,6 +39,15 @@ class Submission(models.Model):
     pending = EncryptedTextField(_("waiting to be processed"), blank=True)
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
     problem = models.CharField(_("why processing stopped"), max_length=255, blank=True)
+    # The public forms' guards, kept by the INSERT itself (customers.records.submissions):
+    # one row per rendered form (the same form sent twice is stored once), and at most
+    # FORM_RATE_LIMIT rows per sender in its window, counted by a keyed hash of the address.
+    submission_key = models.CharField(
+        _("form key"), max_length=64, null=True, blank=True, editable=False
+    )
+    sender_index = models.CharField(
+        _("sender (keyed hash of the address)"), max_length=64, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("form submission")
@@ -49,7 +58,12 @@ class Submission(models.Model):
                 fields=["received_at"],
                 name="submission_pending_idx",
                 condition=models.Q(processed_at__isnull=True),
-            )
+            ),
+            models.Index(fields=["sender_index", "received_at"], name="submission_sender_idx"),
+        ]
+        constraints = [
+            # A constraint, not unique=True: no second (LIKE) index for PostgreSQL to keep.
+            models.UniqueConstraint(fields=["submission_key"], name="submission_key_once"),
         ]
 
     def __str__(self):

@@ -118,7 +118,7 @@ class SubmissionAdmin(PersonalDataAdmin, ReadOnlyAdmin):
     # "Processed at: none" lists what the workers have not processed yet (normally empty
     # after a few seconds; a growing list means no worker or no beat is running).
     list_filter = ["form", ("processed_at", admin.EmptyFieldListFilter)]
-    exclude = ["pending"]
+    exclude = ["pending", "submission_key", "sender_index"]
     list_select_related = ["customer", "policy_version"]
     paginator = CappedCountPaginator
     show_full_result_count = False

@@ -1,16 +1,15 @@
-"""The public forms' abuse limits, per client address (counts in the cache).
+"""The public forms' abuse limits, per client address.
 
-Two ceilings: accepted submissions (``FORM_RATE_LIMIT``, counted with the double-submit claim
-in one round trip by ``privacysite.http.FormGuard``, sent before the form is validated and
-taken back if it has a mistake), so that mistakes a person corrects never use up their
-limit, and every post that fails validation (``FORM_POST_RATE_LIMIT``, higher, here), against
-a script hammering the validation. Both fail open when the cache is down.
+Two ceilings: accepted submissions (``FORM_RATE_LIMIT``), counted in the submissions stored,
+by the INSERT that stores one (``customers.records.submissions.submission_accept``), so that
+mistakes a person corrects never use up their limit; and every post that fails validation
+(``FORM_POST_RATE_LIMIT``, higher, here, counted in the cache), against a script hammering
+the validation, which fails open when the cache is down.
 """
 
 from django.conf import settings
 from django_ratelimit.core import is_ratelimited
 
-ACCEPTED_GROUP = "web-forms"
 POSTS_GROUP = "web-form-posts"
 
 

@@ -89,9 +89,9 @@ class AbuseProtectionMixin(forms.Form):
         label=_("Leave this field empty"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
-    # One value per rendered form: a second POST of the same form (double click, back and
-    # resubmit) is recognised and stored once.
-    submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
+    # One value per rendered form: the same form sent again with the same content (a double
+    # click, back and resubmit) is recognised and stored once.
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def add_submission_key(self):
         if not self.is_bound:

@@ -3,9 +3,11 @@ worker then finds or creates the customer, merges, records the consents and queu
 confirmation (``submission_process_batch``, a batch per transaction, a savepoint per
 submission), beat's 5-second run taking the backlog."""
 
+import hashlib
 import json
 import logging
 import time
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,8 +25,19 @@ from customers.records.services import (
     customer_send_confirmation,
 )
 from privacysite import fast_insert
+from privacysite.http import parse_rate
 
 logger = logging.getLogger(__name__)
+
+
+class SubmissionRepeated(Exception):
+    """The same rendered form with the same content was stored before: a double click, or
+    back and send again unchanged. Nothing more is stored; the person is answered as the
+    first time."""
+
+
+class SubmissionLimited(Exception):
+    """The sender's limit of accepted forms (``FORM_RATE_LIMIT``) is reached: nothing stored."""
 
 
 def submission_accept(
@@ -39,33 +52,67 @@ def submission_accept(
     consented=(),
     consent_channel: str = "web_form",
     gpc: bool = False,
+    key: str | None = None,
+    rate: str | None = None,
 ) -> Submission:
     """Accept a web form while the customer waits: one encrypted INSERT, nothing else (in
     autocommit: a lone INSERT needs no BEGIN and COMMIT around it). The
     rest is done by a worker within seconds (``submissions_process_pending``, every 5 s):
     the row itself is the queue, so a broker outage loses nothing and costs the request
-    nothing."""
-    submission = fast_insert.insert(
-        Submission(
-            form=form,
-            data=json.dumps(raw, ensure_ascii=False),
-            ip_address=ip_address or "",
-            user_agent=(user_agent or "")[:300],
-            policy_version=policy_version,
-            language=language,
-            pending=json.dumps(
-                {
-                    "data": data,
-                    "consented": [purpose.code for purpose in consented],
-                    "channel": consent_channel,
-                    "gpc": gpc,
-                },
-                ensure_ascii=False,
-            ),
-        )
+    nothing.
+
+    With ``rate`` ("10/10m"), the same INSERT keeps the public forms' two guards, so that
+    they cost no round trip of their own and hold without Redis: the rendered form's
+    ``key`` with the same content is stored once (``SubmissionRepeated``: a double click;
+    going back to correct what was sent is a new submission), and at most that many forms
+    from one address are accepted in any such window (``SubmissionLimited``). Only
+    accepted forms count: one with a mistake never reaches here."""
+    raw_json = json.dumps(raw, ensure_ascii=False)
+    submission = Submission(
+        form=form,
+        data=raw_json,
+        ip_address=ip_address or "",
+        user_agent=(user_agent or "")[:300],
+        policy_version=policy_version,
+        language=language,
+        pending=json.dumps(
+            {
+                "data": data,
+                "consented": [purpose.code for purpose in consented],
+                "channel": consent_channel,
+                "gpc": gpc,
+            },
+            ensure_ascii=False,
+        ),
+        submission_key=_repeat_key(key, form, raw_json),
+        sender_index=blind_index(f"sender:{ip_address}") if ip_address else "",
     )
+    if rate is None:
+        fast_insert.insert(submission)
+    else:
+        limit, window = parse_rate(rate)
+        stored = fast_insert.insert_guarded(
+            submission,
+            key="submission_key",
+            group="sender_index",
+            since="received_at",
+            after=timezone.now() - timedelta(seconds=window),
+            limit=limit,
+        )
+        if stored is None:
+            if key and Submission.objects.filter(submission_key=submission.submission_key).exists():
+                raise SubmissionRepeated
+            raise SubmissionLimited
     logger.info("submission.accepted submission_id=%s form=%s", submission.pk, form)
     return submission
+
+
+def _repeat_key(key: str | None, form: str, raw_json: str) -> str | None:
+    """What makes a repeat: the same rendered form (its random key) with the same content.
+    A digest, so the column holds nothing readable and has one length."""
+    if not key:
+        return None
+    return hashlib.sha256(f"{key}\0{form}\0{raw_json}".encode()).hexdigest()
 
 
 def _email_index(data: dict) -> str:

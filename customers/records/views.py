@@ -20,19 +20,25 @@ from customers.records.pending import (
     pending_change_rows,
 )
 from customers.records.services import ConfirmationError, customer_confirm_contact
-from customers.records.submissions import submission_accept
-from privacysite.http import FormGuard, client_ip
+from customers.records.submissions import (
+    SubmissionLimited,
+    SubmissionRepeated,
+    submission_accept,
+)
+from privacysite.http import client_ip
 
 logger = logging.getLogger(__name__)
 
 
 class WebFormView(FormView):
-    """A collection form: rate-limited per IP, a honeypot for bots, stored once per render.
+    """A collection form: rate-limited per address, a honeypot for bots, stored once per
+    render.
 
-    The rate limit and the double-submit claim are one Redis round trip (``FormGuard``),
-    sent before the form is validated and read after it, so that Redis answers while the
-    form is checked; a form with a mistake gives its count and its key back (it can be sent
-    again, corrected, with the same key), and nothing is stored before the answer is read.
+    The limit of accepted forms and the double-submit guard are kept by the submission's
+    INSERT itself (``submission_accept``): no round trip of their own, and they hold when
+    Redis is down or restarted. A form with a mistake is stored nowhere, so it never uses
+    up the limit nor its key (it is accepted once corrected); only the higher ceiling on
+    every post counts it (``form_post_refused``, against a script hammering us).
     """
 
     success_url_name = ""
@@ -46,40 +52,12 @@ class WebFormView(FormView):
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()
-        # The count and the claim leave for Redis now; its answer is read once the form is
-        # validated (the honeypot and the key are read as the form will clean them).
-        key = "" if form.is_bot else request.POST.get("submission_key", "").strip()
-        guard = FormGuard(
-            request,
-            group="web-forms",
-            rate=settings.FORM_RATE_LIMIT,
-            claim=f"form-submitted:{key}" if key else None,
-            claim_timeout=24 * 3600,
-        )
-        try:
-            valid = form.is_valid()
-        except BaseException:
-            guard.result()
-            guard.withdraw()  # the 500 page asks to send the same form again: accept it then
-            raise
-        limited, claimed = guard.result()
-        if not valid:
-            # A mistake the person corrects never uses up the limit of accepted forms (nor
-            # the form's key); only the higher ceiling on every post counts it (against a
-            # script hammering us).
-            guard.withdraw()
+        if not form.is_valid():
             if form_post_refused(request):
                 return self.refused(form)
             return self.form_invalid(form)
-        if limited:
-            return self.refused(form)
         if form.is_bot:
             logger.info("form.honeypot form=%s", form.form_name)
-            return redirect(self.success_url_name)
-        if claimed is False:
-            # The same rendered form sent again (a double click): it was stored already, and
-            # counts once. (Unknown, with the cache down, means: store it, never drop it.)
-            guard.withdraw()
             return redirect(self.success_url_name)
         try:
             submission_accept(
@@ -93,12 +71,13 @@ class WebFormView(FormView):
                 consented=form.consented_purposes(),
                 consent_channel=ConsentEvent.Channel.WEB_FORM,
                 gpc=gpc_signal(request),
+                key=form.cleaned_data.get("submission_key") or None,
+                rate=settings.FORM_RATE_LIMIT,
             )
-        except Exception:
-            # Nothing was stored (the database failed): the customer is told to send the
-            # same form again, which must then be accepted.
-            guard.give_back_claim()
-            raise
+        except SubmissionRepeated:
+            pass  # the same rendered form again (a double click): stored the first time
+        except SubmissionLimited:
+            return self.refused(form)
         return redirect(self.success_url_name)
 
     def refused(self, form):
