@@ -42,7 +42,8 @@ class Submission(models.Model):
     # The public forms' guards, kept by the INSERT itself (customers.records.submissions):
     # one row per rendered form (the same form sent twice is stored once), and at most
     # FORM_RATE_LIMIT rows per sender in its window, counted by a keyed hash of the address.
-    submission_key = models.CharField(
+    # NULL, not "", for a row without one: NULLs never collide in the unique constraint.
+    submission_key = models.CharField(  # noqa: DJ001
         _("form key"), max_length=64, null=True, blank=True, editable=False
     )
     sender_index = models.CharField(
