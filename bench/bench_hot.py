@@ -49,6 +49,11 @@ function setup(thread)
   threads = threads + 1
   thread:set("tid", "t" .. threads .. "x" .. os.time())
 end
+-- A new address per request, and per run: a base that moves on with the clock, so that
+-- no address is used twice in the limit's 10 minutes (2^24 addresses).
+function address(n)
+  return ((os.time() %% 1024) * 16384 + (tonumber(string.sub(tid, 2, 2)) %% 2) * 8192 + n) %% 16777216
+end
 function request()
   counter = counter + 1
   local body = template:gsub("UNIQUE", tid .. "n" .. counter)
@@ -56,9 +61,9 @@ function request()
   -- one proxy, as behind nginx): the production limit per address stays in force.
   local headers = {}
   for name, value in pairs(wrk.headers) do headers[name] = value end
-  headers["X-Forwarded-For"] = string.format("10.%d.%d.%d",
-    (tonumber(string.sub(tid, 2, 2)) * 16 + math.floor(counter / 65536)) % 256,
-    math.floor(counter / 256) % 256, counter % 256)
+  headers["X-Forwarded-For"] = string.format("10.%%d.%%d.%%d",
+    math.floor(address(counter) / 65536) %% 256, math.floor(address(counter) / 256) %% 256,
+    address(counter) %% 256)
   return wrk.format(nil, nil, headers, body)
 end
 """

@@ -138,6 +138,11 @@ end
 function init(args)
   register, service_request, cookies, my_data, wrong = 0, 0, 0, 0, 0
 end
+-- A new address per request, and per run: a base that moves on with the clock, so that
+-- no address is used twice in the limit's 10 minutes (2^24 addresses).
+function address(n)
+  return ((os.time() %% 1024) * 16384 + (tonumber(string.sub(tid, 2, 2)) %% 2) * 8192 + n) %% 16777216
+end
 function request()
   counter = counter + 1
   local step = counter %% 4 + 1
@@ -148,8 +153,8 @@ function request()
     ["User-Agent"] = "privacysite-bench",
     -- a visitor's address each request (bench.settings trusts one proxy, as behind nginx)
     ["X-Forwarded-For"] = string.format("10.%%d.%%d.%%d",
-      (tonumber(string.sub(tid, 2, 2)) * 16 + math.floor(counter / 65536)) %% 256,
-      math.floor(counter / 256) %% 256, counter %% 256),
+    math.floor(address(counter) / 65536) %% 256, math.floor(address(counter) / 256) %% 256,
+    address(counter) %% 256),
   }, body)
 end
 function response(status, headers, body)

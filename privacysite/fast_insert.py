@@ -101,8 +101,8 @@ def insert(obj: models.Model) -> models.Model:
 _guarded: dict[tuple, tuple[str, list]] = {}
 
 
-def _guarded_statement(model, key: str, group: str, since: str) -> tuple[str, list]:
-    found = _guarded.get((model, key, group, since))
+def _guarded_statement(model, key: str, group: str, since: str, limit: int) -> tuple[str, list]:
+    found = _guarded.get((model, key, group, since, limit))
     if found is None:
         meta, quote = model._meta, connection.ops.quote_name
         fields = [f for f in meta.concrete_fields if not f.primary_key]
@@ -114,10 +114,13 @@ def _guarded_statement(model, key: str, group: str, since: str) -> tuple[str, li
         sql = (
             f"INSERT INTO {table} ({columns}) SELECT {values} "  # noqa: S608  # nosec B608
             f"WHERE (SELECT count(*) FROM (SELECT 1 FROM {table} "
-            f"WHERE {column[group]} = %s AND {column[since]} > %s LIMIT %s) AS recent) < %s "
+            # The limit written in, not a parameter: planned once for the connection (with
+            # a parameter, PostgreSQL's generic plan looks costlier and it plans every time).
+            f"WHERE {column[group]} = %s AND {column[since]} > %s LIMIT {limit:d}) AS recent) "
+            f"< {limit:d} "
             f"ON CONFLICT ({column[key]}) DO NOTHING RETURNING {quote(meta.pk.column)}"
         )
-        found = _guarded[(model, key, group, since)] = (sql, fields)
+        found = _guarded[(model, key, group, since, limit)] = (sql, fields)
     return found
 
 
@@ -136,9 +139,9 @@ def insert_guarded(
     model = type(obj)
     if not prepared_enabled() or not _plain(model):
         return _insert_guarded_orm(obj, key=key, group=group, since=since, after=after, limit=limit)
-    sql, fields = _guarded_statement(model, key, group, since)
+    sql, fields = _guarded_statement(model, key, group, since, int(limit))
     params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    rows = execute_prepared(sql, [*params, getattr(obj, group), after, limit, limit])
+    rows = execute_prepared(sql, [*params, getattr(obj, group), after])
     if not rows:
         return None
     obj.pk = rows[0][0]
