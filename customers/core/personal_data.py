@@ -101,6 +101,13 @@ REGISTRY = {
         PersonalField("ip_address", _("IP address"), mask="all"),
         PersonalField("user_agent", _("user agent"), mask="all", encrypted=False),
         PersonalField("pending", _("form data waiting to be processed"), mask="all"),
+        # The address, pseudonymised for the forms' limit (a keyed hash): deleted with the row.
+        PersonalField(
+            "sender_index",
+            _("sender (keyed hash of the address)"),
+            mask="all",
+            encrypted=False,
+        ),
     ),
     "customers.PendingChange": (
         PersonalField("payload", _("values waiting for the customer's confirmation"), mask="all"),

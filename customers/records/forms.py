@@ -90,8 +90,9 @@ class AbuseProtectionMixin(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
     # One value per rendered form: the same form sent again with the same content (a double
-    # click, back and resubmit) is recognised and stored once.
-    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    # click, back and resubmit) is recognised and stored once. No length limit: a mangled
+    # key must not make the form impossible to send (only its digest is stored).
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def add_submission_key(self):
         if not self.is_bound:

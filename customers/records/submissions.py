@@ -68,6 +68,15 @@ def submission_accept(
     from one address are accepted in any such window (``SubmissionLimited``). Only
     accepted forms count: one with a mistake never reaches here."""
     raw_json = json.dumps(raw, ensure_ascii=False)
+    pending_json = json.dumps(
+        {
+            "data": data,
+            "consented": [purpose.code for purpose in consented],
+            "channel": consent_channel,
+            "gpc": gpc,
+        },
+        ensure_ascii=False,
+    )
     submission = Submission(
         form=form,
         data=raw_json,
@@ -75,16 +84,8 @@ def submission_accept(
         user_agent=(user_agent or "")[:300],
         policy_version=policy_version,
         language=language,
-        pending=json.dumps(
-            {
-                "data": data,
-                "consented": [purpose.code for purpose in consented],
-                "channel": consent_channel,
-                "gpc": gpc,
-            },
-            ensure_ascii=False,
-        ),
-        submission_key=_repeat_key(key, form, raw_json),
+        pending=pending_json,
+        submission_key=_repeat_key(key, form, raw_json, pending_json),
         sender_index=blind_index(f"sender:{ip_address}") if ip_address else "",
     )
     if rate is None:
@@ -107,12 +108,13 @@ def submission_accept(
     return submission
 
 
-def _repeat_key(key: str | None, form: str, raw_json: str) -> str | None:
-    """What makes a repeat: the same rendered form (its random key) with the same content.
-    A digest, so the column holds nothing readable and has one length."""
+def _repeat_key(key: str | None, form: str, *stored: str) -> str | None:
+    """What makes a repeat: the same rendered form (its random key) with the same content,
+    everything stored included (a box ticked after going back is a new submission). A
+    digest: the column holds nothing readable, and a key of any length fits."""
     if not key:
         return None
-    return hashlib.sha256(f"{key}\0{form}\0{raw_json}".encode()).hexdigest()
+    return hashlib.sha256("\0".join((key, form, *stored)).encode()).hexdigest()
 
 
 def _email_index(data: dict) -> str:

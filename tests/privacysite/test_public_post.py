@@ -146,6 +146,28 @@ def test_going_back_to_correct_a_sent_form_sends_the_correction(seeded):
     assert "hoa.nguyen.2@example.vn" in Submission.objects.order_by("pk").last().data
 
 
+def test_going_back_to_tick_a_consent_box_sends_the_consent(seeded):
+    """(Found in review: the first digest left the boxes out, and the consent was dropped.)"""
+    import json
+
+    client, fields = rendered_form()
+    assert client.post("/register/", {**fields, **REGISTRATION}).status_code == 302
+    ticked = {**REGISTRATION, "purpose_surveys": "on"}
+    assert client.post("/register/", {**fields, **ticked}).status_code == 302
+    assert client.post("/register/", {**fields, **ticked}).status_code == 302  # double click
+    consented = [json.loads(s.pending)["consented"] for s in Submission.objects.order_by("pk")]
+    assert consented == [[], ["surveys"]]
+
+
+def test_a_mangled_form_key_never_blocks_the_form(seeded):
+    """(Found in review.) The key is hidden: one the person cannot see or fix must not make
+    the form impossible to send."""
+    client, fields = rendered_form()
+    response = client.post("/register/", {**fields, **REGISTRATION, "submission_key": "k" * 65})
+    assert response.status_code == 302
+    assert Submission.objects.count() == 1
+
+
 def received_earlier(**delta):
     """Time travel: the submissions stored so far were received ``delta`` earlier."""
     from datetime import timedelta
@@ -211,7 +233,7 @@ def test_mistakes_never_use_up_the_limit_and_a_double_click_on_the_last_form_is_
 
 
 @pytest.mark.postgres
-def test_an_accepted_form_is_one_statement_and_no_redis_round_trip(seeded, redis_url):
+def test_an_accepted_form_is_one_statement_and_no_redis_round_trip(seeded, postgres, redis_url):
     """The limit and the double-submit guard are kept by the INSERT itself."""
     from redis.connection import Connection
 
@@ -249,7 +271,7 @@ def test_a_double_click_is_stored_once_even_when_redis_lost_everything(seeded, r
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_the_same_form_sent_twice_at_the_same_instant_is_stored_once(seeded):
+def test_the_same_form_sent_twice_at_the_same_instant_is_stored_once(seeded, postgres):
     """Two workers INSERT the same key at once: the second waits for the first and stores
     nothing (it is told it was a repeat)."""
     import threading
@@ -289,8 +311,8 @@ def test_the_same_form_sent_twice_at_the_same_instant_is_stored_once(seeded):
 
 
 def test_a_form_whose_validation_failed_is_accepted_when_sent_again(seeded):
-    """(Found in review.) The 500 page asks to send the same form again: its claim and
-    count were given back, so it is stored then, not dropped as a double click."""
+    """The 500 page asks to send the same form again: nothing was stored nor counted, so it
+    is stored then, not dropped as a double click."""
     from customers.records.forms import RegistrationForm
 
     client, fields = rendered_form()
