@@ -1,12 +1,9 @@
 """Public collection pages: registration, service request, contact confirmation."""
 
-import functools
 import logging
 
 from django.conf import settings
-from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import get_script_prefix, reverse
 from django.utils.translation import get_language
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -31,17 +28,6 @@ from customers.records.submissions import (
 from privacysite.http import client_ip
 
 logger = logging.getLogger(__name__)
-
-
-@functools.lru_cache(maxsize=64)
-def _page_url(name: str, language: str, prefix: str) -> str:
-    return reverse(name)
-
-
-def page_url(name: str) -> str:
-    """``reverse(name)`` for a page without arguments, worked out once per language (and
-    script prefix): the accepted form's redirect, on the path every registration takes."""
-    return _page_url(name, get_language(), get_script_prefix())
 
 
 class WebFormView(FormView):
@@ -72,7 +58,7 @@ class WebFormView(FormView):
             return self.form_invalid(form)
         if form.is_bot:
             logger.info("form.honeypot form=%s", form.form_name)
-            return HttpResponseRedirect(page_url(self.success_url_name))
+            return redirect(self.success_url_name)
         try:
             submission_accept(
                 form=form.form_name,
@@ -92,7 +78,7 @@ class WebFormView(FormView):
             pass  # the same rendered form again (a double click): stored the first time
         except SubmissionLimited:
             return self.refused(form)
-        return HttpResponseRedirect(page_url(self.success_url_name))
+        return redirect(self.success_url_name)
 
     def refused(self, form):
         """The form again, as typed, with the reason (429): nothing the person typed is lost."""
