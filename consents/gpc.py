@@ -8,4 +8,4 @@ GPC_REFUSED_CATEGORIES = frozenset({"analytics", "advertising", "marketing"})
 
 
 def gpc_signal(request) -> bool:
-    return request.headers.get("Sec-GPC", "").strip() == "1"
+    return request.META.get("HTTP_SEC_GPC", "").strip() == "1"

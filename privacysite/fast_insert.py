@@ -59,6 +59,17 @@ def prepared_enabled() -> bool:
     )
 
 
+def _cursor(raw: psycopg.Connection) -> psycopg.Cursor:
+    """A server-side-binding cursor (Django's own binds on the client and cannot prepare),
+    one per database connection and kept with it: a new cursor looks up how to send each
+    parameter's type again (about 80 µs a statement). A cursor stays usable after a failed
+    statement; a new connection (Django reconnects) gets a new one."""
+    cursor = getattr(connection, "_fast_insert_cursor", None)
+    if cursor is None or cursor.connection is not raw or cursor.closed:
+        cursor = connection._fast_insert_cursor = psycopg.Cursor(raw)
+    return cursor
+
+
 def execute_prepared(sql: str, params, *, prepare: bool = True) -> list[tuple]:
     """Run one statement prepared on the server (once per connection) and return its rows.
     ``prepare=False``: bound on the server but planned for these values each time (for a
@@ -71,8 +82,8 @@ def execute_prepared(sql: str, params, *, prepare: bool = True) -> list[tuple]:
     connection.ensure_connection()
     connection.validate_no_broken_transaction()
     started = time.monotonic()
-    # A server-side-binding cursor (Django's own binds on the client and cannot prepare).
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+    cursor = _cursor(connection.connection)
+    with connection.wrap_database_errors:
         cursor.execute(sql, params, prepare=prepare)
         rows = (
             cursor.fetchall() if cursor.rownumber is not None else []

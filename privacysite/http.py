@@ -32,8 +32,8 @@ def truncated_ip(address: str) -> str:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return ""
-    prefix = 24 if ip.version == 4 else 48
-    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
+    host_bits = ip.max_prefixlen - (24 if ip.version == 4 else 48)
+    return str(type(ip)(int(ip) >> host_bits << host_bits))
 
 
 def too_many_requests(request):

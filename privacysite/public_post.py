@@ -11,12 +11,20 @@ chain. An exception becomes the site's error page (503 when the database is unre
 in the full chain, and the security headers are added to it.
 """
 
+from csp.constants import HEADER as CSP_HEADER
+from csp.constants import HEADER_REPORT_ONLY as CSP_HEADER_REPORT_ONLY
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.exception import convert_exception_to_response
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.urls import resolve, reverse
 from django.utils import translation
 from django.utils.module_loading import import_string
+from django_permissions_policy import PermissionsPolicyMiddleware
+
+from privacysite import csp
 
 
 class PathLocaleMiddleware:
@@ -34,6 +42,76 @@ class PathLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class PublicHeadersMiddleware:
+    """X-Frame-Options, Content-Security-Policy and Permissions-Policy on the short chains, in
+    one step rather than three.
+
+    ``XFrameOptionsMiddleware``, django-csp and django-permissions-policy put the same headers
+    on every response that asks nothing of its own of them: no ``@xframe_options_exempt``,
+    ``@csp_update`` (or any ``@csp_*``), CSP nonce or permissions-policy override, and none of
+    their headers set by the view. Such a response gets the headers the three added to the
+    first one; any other goes through the three themselves. Each middleware costs its own
+    wrappers (about 60 µs a request on a 2-core machine); this costs a dict lookup per header.
+    """
+
+    HEADERS = ("X-Frame-Options", CSP_HEADER, CSP_HEADER_REPORT_ONLY)
+    OWN = (
+        *csp.OWN_SETTINGS,
+        "xframe_options_exempt",
+        "_permissions_policy_override",
+        "_permissions_policy_report_only_override",
+    )
+    _headers: dict | None = None  # what the three add to a plain response
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.csp = csp.StaticCSPMiddleware(get_response)
+        self.three = XFrameOptionsMiddleware(
+            csp.StaticCSPMiddleware(PermissionsPolicyMiddleware(self._given))
+        )
+
+    @staticmethod
+    def _given(request):
+        return request.public_headers_response
+
+    def __call__(self, request):
+        self.csp.process_request(request)  # the nonce, should a template ask for one
+        response = self.get_response(request)
+        headers = PublicHeadersMiddleware._headers
+        if headers is None or not self._plain(request, response):
+            return self._through_the_three(request, response, record=headers is None)
+        for name, value in headers.items():
+            response.headers[name] = value
+        return response
+
+    def _plain(self, request, response) -> bool:
+        return (
+            not settings.DEBUG
+            and getattr(request, "_csp_nonce", None) is None
+            and not any(name in response.headers for name in self.HEADERS)
+            and not any(hasattr(response, name) for name in self.OWN)
+        )
+
+    def _through_the_three(self, request, response, *, record):
+        plain = record and self._plain(request, response)
+        before = set(response.headers) if plain else None
+        request.public_headers_response = response
+        try:
+            response = self.three(request)
+        finally:
+            del request.public_headers_response
+        if plain:
+            PublicHeadersMiddleware._headers = {
+                name: value for name, value in response.headers.items() if name not in before
+            }
+        return response
+
+
+@receiver(setting_changed)
+def _forget_headers(*, setting, **kwargs):
+    PublicHeadersMiddleware._headers = None
 
 
 class LeanHandler:

@@ -2,7 +2,7 @@
 
 import contextvars
 import re
-import uuid
+import secrets
 
 current = contextvars.ContextVar("request_id", default="-")
 SAFE = re.compile(r"^[A-Za-z0-9-]{8,64}$")
@@ -16,7 +16,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if SAFE.match(incoming) else uuid.uuid4().hex[:16]
+        request_id = incoming if SAFE.match(incoming) else secrets.token_hex(8)
         token = current.set(request_id)
         try:
             response = self.get_response(request)

@@ -29,10 +29,24 @@ class RequestMetricsMiddleware:
     def __call__(self, request):
         started = time.perf_counter()
         response = self.get_response(request)
-        method = request.method if request.method in METHODS else "other"
-        REQUESTS.labels(method=method, status=f"{response.status_code // 100}xx").inc()
+        _counter(request.method, response.status_code).inc()
         LATENCY.observe(time.perf_counter() - started)
         return response
+
+
+_counters = {}
+
+
+def _counter(method: str, status: int):
+    """The counter of one method and status class, looked up once (``labels()`` takes a lock
+    and builds the label set each time)."""
+    found = _counters.get((method, status))
+    if found is None:
+        label = method if method in METHODS else "other"
+        found = REQUESTS.labels(method=label, status=f"{status // 100}xx")
+        if len(_counters) < 1000:  # methods are few; a client may invent others
+            _counters[(method, status)] = found
+    return found
 
 
 def request_metrics_text() -> bytes:

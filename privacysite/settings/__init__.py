@@ -112,9 +112,8 @@ PUBLIC_POST_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "privacysite.public_post.PathLocaleMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "privacysite.csp.StaticCSPMiddleware",
-    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # X-Frame-Options, CSP and Permissions-Policy, as their three middlewares set them.
+    "privacysite.public_post.PublicHeadersMiddleware",
 ]
 # Other systems' POSTs to the API (DRF views: a key in the header, no cookie, no CSRF; the
 # view takes its language from Accept-Language): the request id, the metrics and the

@@ -4,14 +4,18 @@ lock-outs, public rate limits and the agreement's evidence all use it (issue 16.
 Requests come as nginx sends them: REMOTE_ADDR 127.0.0.1 and the client in X-Forwarded-For.
 """
 
+import ipaddress
 import re
 
 import pytest
 from axes.models import AccessAttempt
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from customers.core.roles import Role
 from customers.models import AgreementAcceptance
+from privacysite.http import truncated_ip
 from tests.conftest import login_staff
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +83,17 @@ def test_agreement_records_the_signers_address_not_the_proxys(client, staff_user
     login_staff(client, user, accept_agreement=False)
     client.post(reverse("admin:agreement"), {"accept": "yes"}, **through_proxy(COLLEAGUE))
     assert AgreementAcceptance.objects.get(user=user).ip_address == COLLEAGUE
+
+
+@given(st.ip_addresses())
+def test_the_stored_address_keeps_only_its_network_part(address):
+    """A cookie choice's proof keeps the /24 of an IPv4 address and the /48 of an IPv6 one,
+    never the host part."""
+    prefix = 24 if address.version == 4 else 48
+    network = ipaddress.ip_network(f"{address}/{prefix}", strict=False)
+    assert truncated_ip(str(address)) == str(network.network_address)
+
+
+def test_an_address_that_is_not_one_is_stored_as_nothing():
+    assert truncated_ip("unknown") == ""
+    assert truncated_ip("") == ""

@@ -373,3 +373,86 @@ def test_an_answer_lost_to_a_timeout_leaves_the_connections_in_step(seeded, redi
     for _ in range(5):
         assert cache.get("probe") == "value"
         assert cache.count_and_claim("rl:test2", 60, None, 0)[0] >= 1
+
+
+def _headers(view, *, nonce=False, middleware=None):
+    """The response of ``view`` through PublicHeadersMiddleware, or through the three
+    middlewares it stands for (``middleware="three"``)."""
+    from django.middleware.clickjacking import XFrameOptionsMiddleware
+    from django.test import RequestFactory
+    from django_permissions_policy import PermissionsPolicyMiddleware
+
+    from privacysite.csp import StaticCSPMiddleware
+    from privacysite.public_post import PublicHeadersMiddleware
+
+    def get_response(request):
+        if nonce:
+            str(request.csp_nonce)  # what a template using the nonce does while rendering
+        return view(request)
+
+    if middleware == "three":
+        chain = XFrameOptionsMiddleware(
+            StaticCSPMiddleware(PermissionsPolicyMiddleware(get_response))
+        )
+    else:
+        chain = PublicHeadersMiddleware(get_response)
+    response = chain(RequestFactory().post("/cookies/"))
+    return {name: response.headers.get(name) for name in SECURITY_HEADERS[:-1]}
+
+
+def test_the_short_chain_sets_the_same_headers_on_every_post(seeded):
+    """The security headers are worked out on the first POST and reused: the second, third…
+    POST carry exactly what the first did, and what any page carries."""
+    from privacysite.public_post import PublicHeadersMiddleware
+
+    PublicHeadersMiddleware._headers = None
+    client, token = csrf_client("/cookies/")
+    page = client.get("/cookies/")
+    answers = [
+        client.post("/cookies/", {"csrfmiddlewaretoken": token, "choice": "accept_all"})
+        for _ in range(3)
+    ]
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Permissions-Policy"):
+        assert [answer[header] for answer in answers] == [page[header]] * 3, header
+
+
+@pytest.mark.parametrize("nonce", [False, True])
+def test_a_view_asking_for_headers_of_its_own_gets_them_on_the_short_chain(nonce):
+    """Whatever a view asks of X-Frame-Options, CSP or Permissions-Policy, the one step
+    answers as the three middlewares it stands for, before and after its headers are kept."""
+    from csp.decorators import csp_update
+    from django.http import HttpResponse
+    from django.views.decorators.clickjacking import xframe_options_exempt
+
+    from privacysite.public_post import PublicHeadersMiddleware
+
+    def plain(request):
+        return HttpResponse("ok")
+
+    def permissions_override(request):
+        response = HttpResponse("ok")
+        response._permissions_policy_override = "camera=(self)"
+        return response
+
+    def own_frame_header(request):
+        response = HttpResponse("ok")
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        return response
+
+    views = {
+        "plain": plain,
+        "framed": xframe_options_exempt(plain),
+        "csp_update": csp_update({"img-src": ["https://maps.example.vn"]})(plain),
+        "permissions": permissions_override,
+        "own header": own_frame_header,
+    }
+    for kept in (False, True):  # before the first plain response, then with its headers kept
+        PublicHeadersMiddleware._headers = None
+        if kept:
+            _headers(plain)
+        for name, view in views.items():
+            expected = _headers(view, nonce=nonce, middleware="three")
+            assert _headers(view, nonce=nonce) == expected, (name, kept)
+    assert _headers(views["framed"])["X-Frame-Options"] is None
+    assert "https://maps.example.vn" in _headers(views["csp_update"])["Content-Security-Policy"]
+    assert _headers(views["permissions"])["Permissions-Policy"] == "camera=(self)"
