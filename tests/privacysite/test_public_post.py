@@ -456,3 +456,24 @@ def test_a_view_asking_for_headers_of_its_own_gets_them_on_the_short_chain(nonce
     assert _headers(views["framed"])["X-Frame-Options"] is None
     assert "https://maps.example.vn" in _headers(views["csp_update"])["Content-Security-Policy"]
     assert _headers(views["permissions"])["Permissions-Policy"] == "camera=(self)"
+
+
+def test_the_accepted_forms_redirect_follows_the_language_and_the_mount_point():
+    """The path to the thank-you page is worked out once per language (and per mount point
+    of the site), never handed to the other language."""
+    from django.urls import set_script_prefix
+    from django.utils import translation
+
+    from privacysite.http import redirect_to
+
+    for _ in range(2):  # worked out, then kept
+        with translation.override("vi"):
+            assert redirect_to("customers:register_done").url == "/register/done/"
+        with translation.override("en"):
+            assert redirect_to("customers:register_done").url == "/en/register/done/"
+    set_script_prefix("/khach-hang/")
+    try:
+        with translation.override("en"):
+            assert redirect_to("customers:register_done").url == "/khach-hang/en/register/done/"
+    finally:
+        set_script_prefix("/")
