@@ -30,7 +30,7 @@ class StaticCSPMiddleware(CSPMiddleware):
     def process_response(self, request, response):
         plain = (
             not settings.DEBUG
-            and not _excluded_prefixes()
+            and not excluded_prefixes()
             and getattr(request, "_csp_nonce", None) is None
             and not any(hasattr(response, name) for name in OWN_SETTINGS)
             and HEADER not in response
@@ -51,7 +51,7 @@ class StaticCSPMiddleware(CSPMiddleware):
         return response
 
 
-def _excluded_prefixes():
+def excluded_prefixes():
     return any(
         (getattr(settings, name, None) or {}).get("EXCLUDE_URL_PREFIXES")
         for name in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY")

@@ -13,6 +13,7 @@ in the full chain, and the security headers are added to it.
 
 from csp.constants import HEADER as CSP_HEADER
 from csp.constants import HEADER_REPORT_ONLY as CSP_HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.exception import convert_exception_to_response
@@ -56,7 +57,13 @@ class PublicHeadersMiddleware:
     wrappers (about 60 µs a request on a 2-core machine); this costs a dict lookup per header.
     """
 
-    HEADERS = ("X-Frame-Options", CSP_HEADER, CSP_HEADER_REPORT_ONLY)
+    HEADERS = (
+        "X-Frame-Options",
+        CSP_HEADER,
+        CSP_HEADER_REPORT_ONLY,
+        "Permissions-Policy",
+        "Permissions-Policy-Report-Only",
+    )
     OWN = (
         *csp.OWN_SETTINGS,
         "xframe_options_exempt",
@@ -84,11 +91,15 @@ class PublicHeadersMiddleware:
             return self._through_the_three(request, response, record=headers is None)
         for name, value in headers.items():
             response.headers[name] = value
+        # As django-csp does once its header is written: a nonce asked for now would not be
+        # in it, so asking raises rather than giving one the browser would refuse.
+        request.csp_nonce = CheckableLazyObject(self.csp._csp_nonce_post_response)
         return response
 
     def _plain(self, request, response) -> bool:
         return (
             not settings.DEBUG
+            and not csp.excluded_prefixes()  # CSP then depends on the path
             and getattr(request, "_csp_nonce", None) is None
             and not any(name in response.headers for name in self.HEADERS)
             and not any(hasattr(response, name) for name in self.OWN)

@@ -375,7 +375,7 @@ def test_an_answer_lost_to_a_timeout_leaves_the_connections_in_step(seeded, redi
         assert cache.count_and_claim("rl:test2", 60, None, 0)[0] >= 1
 
 
-def _headers(view, *, nonce=False, middleware=None):
+def _headers(view, *, nonce=False, middleware=None, path="/cookies/"):
     """The response of ``view`` through PublicHeadersMiddleware, or through the three
     middlewares it stands for (``middleware="three"``)."""
     from django.middleware.clickjacking import XFrameOptionsMiddleware
@@ -396,8 +396,13 @@ def _headers(view, *, nonce=False, middleware=None):
         )
     else:
         chain = PublicHeadersMiddleware(get_response)
-    response = chain(RequestFactory().post("/cookies/"))
-    return {name: response.headers.get(name) for name in SECURITY_HEADERS[:-1]}
+    response = chain(RequestFactory().post(path))
+    headers = {name: response.headers.get(name) for name in SECURITY_HEADERS[:-1]}
+    if headers["Content-Security-Policy"]:  # a nonce is random: where one is, not its value
+        headers["Content-Security-Policy"] = re.sub(
+            r"'nonce-[^']+'", "'nonce-…'", headers["Content-Security-Policy"]
+        )
+    return headers
 
 
 def test_the_short_chain_sets_the_same_headers_on_every_post(seeded):
@@ -417,14 +422,20 @@ def test_the_short_chain_sets_the_same_headers_on_every_post(seeded):
 
 
 @pytest.mark.parametrize("nonce", [False, True])
-def test_a_view_asking_for_headers_of_its_own_gets_them_on_the_short_chain(nonce):
+def test_a_view_asking_for_headers_of_its_own_gets_them_on_the_short_chain(settings, nonce):
     """Whatever a view asks of X-Frame-Options, CSP or Permissions-Policy, the one step
-    answers as the three middlewares it stands for, before and after its headers are kept."""
+    answers as the three middlewares it stands for: whichever response comes first, and
+    after the headers of a plain one are kept."""
+    from csp.constants import NONCE
     from csp.decorators import csp_update
     from django.http import HttpResponse
     from django.views.decorators.clickjacking import xframe_options_exempt
 
     from privacysite.public_post import PublicHeadersMiddleware
+
+    policy = dict(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"] = {**policy["DIRECTIVES"], "script-src": ["'self'", NONCE]}
+    settings.CONTENT_SECURITY_POLICY = policy  # a nonce in the header once one is used
 
     def plain(request):
         return HttpResponse("ok")
@@ -439,23 +450,61 @@ def test_a_view_asking_for_headers_of_its_own_gets_them_on_the_short_chain(nonce
         response["X-Frame-Options"] = "SAMEORIGIN"
         return response
 
+    def own_permissions_header(request):
+        response = HttpResponse("ok")
+        response["Permissions-Policy"] = "camera=()"
+        return response
+
     views = {
         "plain": plain,
         "framed": xframe_options_exempt(plain),
         "csp_update": csp_update({"img-src": ["https://maps.example.vn"]})(plain),
         "permissions": permissions_override,
-        "own header": own_frame_header,
+        "own frame header": own_frame_header,
+        "own permissions header": own_permissions_header,
     }
-    for kept in (False, True):  # before the first plain response, then with its headers kept
+    for first in views:  # each kind of response as the first one the process answers
         PublicHeadersMiddleware._headers = None
-        if kept:
-            _headers(plain)
-        for name, view in views.items():
-            expected = _headers(view, nonce=nonce, middleware="three")
-            assert _headers(view, nonce=nonce) == expected, (name, kept)
+        for name in [first, *views]:
+            expected = _headers(views[name], nonce=nonce, middleware="three")
+            assert _headers(views[name], nonce=nonce) == expected, (first, name)
+    if nonce:
+        assert "nonce-" in _headers(plain, nonce=True)["Content-Security-Policy"]
     assert _headers(views["framed"])["X-Frame-Options"] is None
     assert "https://maps.example.vn" in _headers(views["csp_update"])["Content-Security-Policy"]
     assert _headers(views["permissions"])["Permissions-Policy"] == "camera=(self)"
+
+
+def test_a_path_left_out_of_the_csp_gets_none_on_the_short_chain(settings):
+    from django.http import HttpResponse
+
+    from privacysite.public_post import PublicHeadersMiddleware
+
+    settings.CONTENT_SECURITY_POLICY = {
+        **settings.CONTENT_SECURITY_POLICY,
+        "EXCLUDE_URL_PREFIXES": ["/en/"],
+    }
+    PublicHeadersMiddleware._headers = None
+    for _ in range(2):
+        assert _headers(lambda request: HttpResponse("ok"))["Content-Security-Policy"]
+        left_out = _headers(lambda request: HttpResponse("ok"), path="/en/cookies/")
+        assert left_out["Content-Security-Policy"] is None
+        assert left_out["X-Frame-Options"] == "DENY"
+
+
+def test_a_nonce_asked_for_after_the_header_is_written_is_refused():
+    from csp.exceptions import CSPNonceError
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from privacysite.public_post import PublicHeadersMiddleware
+
+    middleware = PublicHeadersMiddleware(lambda request: HttpResponse("ok"))
+    for _ in range(2):  # the first response's headers kept, then set again
+        request = RequestFactory().post("/cookies/")
+        middleware(request)
+        with pytest.raises(CSPNonceError):
+            str(request.csp_nonce)
 
 
 def test_the_accepted_forms_redirect_follows_the_language_and_the_mount_point():
