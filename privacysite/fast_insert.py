@@ -15,7 +15,7 @@ the row goes through ``Model.save`` as usual.
 import time
 
 import psycopg
-from django.db import IntegrityError, connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, transaction
 from django.db.models.signals import post_save, pre_save
 
 _statements: dict[type, tuple[str, list]] = {}
@@ -53,9 +53,10 @@ def _plain(model) -> bool:
 
 
 def prepared_enabled() -> bool:
+    db = connections[DEFAULT_DB_ALIAS]
     return (
-        connection.vendor == "postgresql"
-        and connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is not None
+        db.vendor == "postgresql"
+        and db.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is not None
     )
 
 
@@ -64,9 +65,10 @@ def _cursor(raw: psycopg.Connection) -> psycopg.Cursor:
     one per database connection and kept with it: a new cursor looks up how to send each
     parameter's type again (about 80 µs a statement). A cursor stays usable after a failed
     statement; a new connection (Django reconnects) gets a new one."""
-    cursor = getattr(connection, "_fast_insert_cursor", None)
+    db = connections[DEFAULT_DB_ALIAS]
+    cursor = getattr(db, "_fast_insert_cursor", None)
     if cursor is None or cursor.connection is not raw or cursor.closed:
-        cursor = connection._fast_insert_cursor = psycopg.Cursor(raw)
+        cursor = db._fast_insert_cursor = psycopg.Cursor(raw)
     return cursor
 
 
@@ -78,18 +80,21 @@ def execute_prepared(sql: str, params, *, prepare: bool = True) -> list[tuple]:
     (assertNumQueries and the debug tools see it)."""
     # What Django's cursor() does first: replace a connection found dead (with
     # CONN_HEALTH_CHECKS on) and refuse to run inside a transaction already marked for rollback.
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    connection.validate_no_broken_transaction()
+    # ``connection`` is a proxy that looks the thread's connection up at every attribute:
+    # looked up once here.
+    db = connections[DEFAULT_DB_ALIAS]
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    db.validate_no_broken_transaction()
     started = time.monotonic()
-    cursor = _cursor(connection.connection)
-    with connection.wrap_database_errors:
+    cursor = _cursor(db.connection)
+    with db.wrap_database_errors:
         cursor.execute(sql, params, prepare=prepare)
         rows = (
             cursor.fetchall() if cursor.rownumber is not None else []
         )  # (description builds columns)
-    if connection.queries_logged:
-        connection.queries_log.append(
+    if db.queries_logged:
+        db.queries_log.append(
             {"sql": sql, "time": f"{time.monotonic() - started:.3f}", "prepared": True}
         )
     return rows
@@ -103,9 +108,10 @@ def insert(obj: models.Model) -> models.Model:
         obj.save(force_insert=True)
         return obj
     sql, fields = _statement(model)
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    db = connections[DEFAULT_DB_ALIAS]
+    params = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
     obj.pk = execute_prepared(sql, params)[0][0]
-    obj._state.adding, obj._state.db = False, connection.alias
+    obj._state.adding, obj._state.db = False, db.alias
     return obj
 
 
@@ -151,12 +157,13 @@ def insert_guarded(
     if not prepared_enabled() or not _plain(model):
         return _insert_guarded_orm(obj, key=key, group=group, since=since, after=after, limit=limit)
     sql, fields = _guarded_statement(model, key, group, since, int(limit))
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    db = connections[DEFAULT_DB_ALIAS]
+    params = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
     rows = execute_prepared(sql, [*params, getattr(obj, group), after])
     if not rows:
         return None
     obj.pk = rows[0][0]
-    obj._state.adding, obj._state.db = False, connection.alias
+    obj._state.adding, obj._state.db = False, db.alias
     return obj
 
 

@@ -31,15 +31,21 @@ from privacysite import csp
 class PathLocaleMiddleware:
     """The language from the URL as ``i18n_patterns(prefix_default_language=False)`` has it
     (``/en/…`` English, anything else the default), without LocaleMiddleware's cookie and
-    Accept-Language parsing, which never decide the language of a prefixed site's POST."""
+    Accept-Language parsing, which never decide the language of a prefixed site's POST.
+    ``PublicPostMiddleware`` has activated it already when it found the path in its table
+    (``request.LANGUAGE_CODE``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
-        translation.activate(language)
-        request.LANGUAGE_CODE = language
+        language = getattr(request, "LANGUAGE_CODE", None)
+        if language is None:
+            language = (
+                translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+            )
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
@@ -196,7 +202,10 @@ class PublicPostMiddleware:
             request.get_host()
         except DisallowedHost:
             return self.get_response(request)
+        # The language is known from the path already: activated here (PathLocaleMiddleware
+        # then finds it on the request), so that anything before it answers in it too.
         translation.activate(language)
+        request.LANGUAGE_CODE = language
         request.resolver_match = match
         return lean(request)
 
