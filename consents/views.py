@@ -117,7 +117,7 @@ def cookies(request):
             given_at=int(time.time()),
             data=data,
         )
-        if request.headers.get("X-Requested-With") == "fetch":
+        if request.META.get("HTTP_X_REQUESTED_WITH") == "fetch":  # (no HttpHeaders built)
             response = render(
                 request, "consents/cookie_saved.json", content_type="application/json"
             )

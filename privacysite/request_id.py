@@ -15,7 +15,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming if SAFE.match(incoming) else secrets.token_hex(8)
         token = current.set(request_id)
         try:

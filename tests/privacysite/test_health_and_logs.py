@@ -68,3 +68,12 @@ def test_main_flows_log_no_personal_data_and_carry_a_request_id(
     for value in secrets.values():
         assert value not in text, value
     assert "submission.accepted" in caplog.text and "submission.processed" in caplog.text
+
+
+@pytest.mark.parametrize("path", ["/", "/cookies/"])  # the full chain and the short one
+def test_the_proxys_request_id_is_kept_and_a_forged_one_replaced(client, seeded, path):
+    method = client.get if path == "/" else client.post
+    kept = method(path, HTTP_X_REQUEST_ID="nginx-4f2a9c1e")
+    assert kept["X-Request-ID"] == "nginx-4f2a9c1e"
+    forged = method(path, HTTP_X_REQUEST_ID="<script>")
+    assert forged["X-Request-ID"] != "<script>" and len(forged["X-Request-ID"]) == 16
