@@ -1,5 +1,6 @@
 """Validation shared by the public forms, the admin and the correction requests."""
 
+import re
 import unicodedata
 
 import phonenumbers
@@ -46,10 +47,23 @@ def validate_tax_code(value: str) -> str:
         raise ValidationError(_("This tax code is not valid."), code="tax_invalid") from exc
 
 
+# A Vietnamese number typed as its ten digits, the usual case: the number
+# ``phonenumbers.parse(value, "VN")`` makes of it (tests/customers/test_phone_parsing.py checks
+# both agree), without its general parsing (about half of the validation's time).
+_VN_NATIONAL_DIGITS = re.compile(r"0[1-9][0-9]{8}")
+
+
+def parse_phone(value: str) -> phonenumbers.PhoneNumber:
+    """``phonenumbers.parse(value, "VN")``, sooner for ten digits starting with 0."""
+    if _VN_NATIONAL_DIGITS.fullmatch(value):
+        return phonenumbers.PhoneNumber(country_code=84, national_number=int(value[1:]))
+    return phonenumbers.parse(value, "VN")
+
+
 def validate_phone(value: str) -> str:
     """A valid phone number, Vietnamese by default; others need their +country code."""
     try:
-        number = phonenumbers.parse(value, "VN")
+        number = parse_phone(value)
     except phonenumbers.NumberParseException as exc:
         raise ValidationError(
             _("Enter a phone number, for example 0903 123 456 or +84 903 123 456."),

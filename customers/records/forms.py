@@ -9,6 +9,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from consents.selectors import purposes_optional
@@ -49,9 +50,10 @@ class PurposeConsentMixin(forms.Form):
             for p in purposes_optional()
             if self.offers_business_purposes or p.code not in self.BUSINESS_ONLY
         ]
+        language = get_language()
         for purpose in self.purposes:
             self.fields[f"purpose_{purpose.code}"] = field_copy(
-                _purpose_field(purpose.description())
+                _purpose_field(purpose.wording(language))
             )
 
     def consented_purposes(self):
