@@ -81,10 +81,14 @@ def page(browser):
 def _fresh_cache():
     from django.core.cache import cache
 
+    from consents.cookies import catalogue_clear
     from consents.selectors import consents_cache_clear
 
     cache.clear()
-    consents_cache_clear()  # and each process's short-lived copy
+    # And each process's short-lived copies: a catalogue read by one test (empty, before
+    # anything was seeded) would otherwise answer the next test for a few seconds.
+    consents_cache_clear()
+    catalogue_clear()
     yield
 
 
