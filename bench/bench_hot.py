@@ -7,8 +7,9 @@ and the peer (django-cookie-consent 1.0.0, jazzband, consent log on) in its own 
 (bench/peer/) and virtualenv (bench/peer/.venv, installed from PyPI on first use), also
 gunicorn -w 2 on the same PostgreSQL and Redis. Load: Debian's ``wrk`` (apt install wrk),
 8 connections, 2 threads, POSTs with the CSRF cookie and token like a browser form.
-Each round runs every endpoint once, in the same order, so the noise of a shared machine
-hits all of them; the ratios are taken within a round, and their median and spread are
+Each round runs every endpoint once (peer, cookies, bare, register; the next round the
+other way round), so that each pair compared runs back to back and the noise of a shared
+machine hits both; the ratios are taken within a round, and their median and spread are
 printed.
 
 Workers: ``--only tasks`` runs two Celery workers (solo pool) on a backlog of bare
@@ -196,10 +197,13 @@ def http_rounds(rounds, seconds, only):
             ),
             "register": (f"http://{ours}/register/", registration_body(reg_token), reg_cookie),
         }
-        wanted = ["bare"] + [
+        # Each pair compared is measured back to back (peer, cookies, bare, register, then the
+        # other way round): the machine's speed drifts within a round, and a pair run far
+        # apart in it measures the drift as much as the code.
+        wanted = [
             name
-            for name in ("cookies", "peer", "register")
-            if not only or name in only or (name == "peer" and "cookies" in only)
+            for name in ("peer", "cookies", "bare", "register")
+            if name == "bare" or not only or name in only or (name == "peer" and "cookies" in only)
         ]
         for name in wanted:  # warm-up: connections, caches, imports
             wrk(endpoints[name][0], body=endpoints[name][1], cookie=endpoints[name][2], seconds=2)
