@@ -1,12 +1,18 @@
 """The public forms copy their fields for each instance as Django would (``field_copy``): each
 form gets fields of its own, equal to what ``copy.deepcopy`` gives, and what the direct copy
-does not know is still copied by Django."""
+does not know is still copied by Django. They clean their fields without a BoundField each,
+with the same outcome as Django's loop."""
 
 import copy
 
 import pytest
 from django import forms
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import QueryDict
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from customers.records.forms import RegistrationForm, ServiceRequestForm
 from privacysite.form_copy import FieldCopyingForm, field_copy
@@ -91,3 +97,80 @@ def test_what_the_direct_copy_does_not_know_is_copied_by_django():
     assert [value for value, _ in second.fields["grouped"].choices[0][1]] == ["a", "p"]
     assert first.fields["plain"].widget.attrs is not second.fields["plain"].widget.attrs
     assert state(first.fields["plain"]) == state(copy.deepcopy(Mixed.base_fields["plain"]))
+
+
+class DjangosCleaning:
+    """The same form, cleaned by Django's own loop (a BoundField per field)."""
+
+    _clean_fields = forms.BaseForm._clean_fields
+
+
+class RegistrationByDjango(DjangosCleaning, RegistrationForm):
+    pass
+
+
+class ServiceRequestByDjango(DjangosCleaning, ServiceRequestForm):
+    pass
+
+
+def outcome(form):
+    valid = form.is_valid()
+    return valid, form.cleaned_data, form.errors.get_json_data()
+
+
+TYPED = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(["", "on", "individual", "business", "0903123456", "a@b.vn", "hosting"]),
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+@pytest.mark.parametrize(
+    ("ours", "djangos"),
+    [(RegistrationForm, RegistrationByDjango), (ServiceRequestForm, ServiceRequestByDjango)],
+)
+def test_a_form_is_cleaned_as_djangos_loop_cleans_it(seeded, ours, djangos, data):
+    names = [*ours().fields, "services"]
+    typed = data.draw(st.dictionaries(st.sampled_from(names), TYPED))
+    posted = QueryDict(mutable=True)
+    for name, value in typed.items():
+        posted.setlist(name, [value, value] if name == "services" else [value])
+    assert outcome(ours(posted)) == outcome(djangos(posted))
+
+
+class Unusual(FieldCopyingForm):
+    """Fields the direct path must leave to Django: disabled, a file, a clean_<name>."""
+
+    locked = forms.CharField(disabled=True, initial="kept")
+    upload = forms.FileField(required=False)
+    when = forms.SplitDateTimeField(required=False)
+    code = forms.CharField(required=False)
+
+    def clean_code(self):
+        if self.cleaned_data["code"] == "bad":
+            raise ValidationError("bad code", code="bad")
+        return self.cleaned_data["code"].upper()
+
+
+class UnusualByDjango(DjangosCleaning, Unusual):
+    pass
+
+
+@pytest.mark.parametrize(
+    "posted",
+    [
+        {"locked": "changed", "code": "abc", "when_0": "2026-11-27", "when_1": "08:00"},
+        {"code": "bad", "when_0": "not a date", "when_1": "08:00"},
+        {},
+    ],
+)
+def test_unusual_fields_are_cleaned_as_django_cleans_them(posted):
+    files = {"upload": SimpleUploadedFile("a.txt", b"x")}
+    ours, djangos = Unusual(posted, files), UnusualByDjango(posted, files)
+    assert outcome(ours) == outcome(djangos)
+    assert ours.is_valid() or ours.errors
+    if "locked" in posted:
+        assert ours.cleaned_data["locked"] == "kept" and ours.cleaned_data["code"] == "ABC"
