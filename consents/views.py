@@ -82,9 +82,15 @@ def policy_version(request, number):
 def _safe_next(request, fallback="/"):
     """A path on this site to go back to. Only a path: ``redirect()`` would take other text
     for a view name (and fail), and a full URL could lead elsewhere."""
-    target = request.POST.get("next") or request.GET.get("next") or fallback
+    target = (
+        request.POST.get("next")
+        # (No query string, no QueryDict to build: the banner's POST has none.)
+        or (request.GET.get("next") if request.META.get("QUERY_STRING") else None)
+        or fallback
+    )
+    # No allowed hosts: a path only, so a URL naming any host (ours too) is refused.
     if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        target, allowed_hosts=None, require_https=request.is_secure()
     ):
         return target
     return fallback

@@ -6,6 +6,8 @@ response that has no nonce and no per-view change (``@csp_update``, ``@csp_repla
 with something of its own is handled by django-csp itself.
 """
 
+from functools import lru_cache
+
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware
 from django.conf import settings
@@ -51,7 +53,10 @@ class StaticCSPMiddleware(CSPMiddleware):
         return response
 
 
-def excluded_prefixes():
+@lru_cache(maxsize=1)
+def excluded_prefixes() -> bool:
+    """Whether either policy leaves some paths out (kept: a setting that is absent, as the
+    report-only policy usually is, costs an exception at every read)."""
     return any(
         (getattr(settings, name, None) or {}).get("EXCLUDE_URL_PREFIXES")
         for name in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY")
@@ -62,3 +67,4 @@ def excluded_prefixes():
 def _forget_headers(*, setting, **kwargs):
     if setting.startswith("CONTENT_SECURITY_POLICY") or setting == "DEBUG":
         StaticCSPMiddleware._headers = None
+        excluded_prefixes.cache_clear()

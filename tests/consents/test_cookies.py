@@ -55,11 +55,22 @@ def test_consent_post_is_one_insert_with_no_session_or_user_lookup(client, seede
     assert "sessionid" not in response.cookies
 
 
-def test_open_redirects_are_refused(client, seeded):
-    response = client.post(
-        reverse("consents:cookies"), {"choice": "reject_all", "next": "https://evil.example/"}
-    )
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example/", "//evil.example/", "/\\evil.example/", "//testserver/privacy/"],
+)
+def test_open_redirects_are_refused(client, seeded, target):
+    # Only a path is followed: a URL naming a host, ours too, is not.
+    response = client.post(reverse("consents:cookies"), {"choice": "reject_all", "next": target})
     assert response["Location"] == "/cookies/?saved=1"  # refused: the settings page, here
+
+
+def test_the_way_back_may_come_in_the_address(client, seeded):
+    # The settings page linked from another page carries where to go back to.
+    page = client.get(reverse("consents:cookies") + "?next=/privacy/").content.decode()
+    assert 'name="next" value="/privacy/"' in page
+    response = client.post(reverse("consents:cookies") + "?next=/privacy/", {"choice": "save"})
+    assert response["Location"] == "/privacy/"
 
 
 def test_cookie_settings_page_lists_every_cookie(client, seeded):
