@@ -70,6 +70,7 @@ class PublicHeadersMiddleware:
         "Permissions-Policy",
         "Permissions-Policy-Report-Only",
     )
+    _LOWER_HEADERS = frozenset(name.lower() for name in HEADERS)
     OWN = (
         *csp.OWN_SETTINGS,
         "xframe_options_exempt",
@@ -107,7 +108,9 @@ class PublicHeadersMiddleware:
             not settings.DEBUG
             and not csp.excluded_prefixes()  # CSP then depends on the path
             and getattr(request, "_csp_nonce", None) is None
-            and not any(name in response.headers for name in self.HEADERS)
+            # (One pass over the response's few headers: asking the mapping for each absent
+            # header raises and catches a KeyError.)
+            and self._LOWER_HEADERS.isdisjoint(name.lower() for name in response.headers)
             and not any(hasattr(response, name) for name in self.OWN)
         )
 
