@@ -15,7 +15,7 @@ from consents.models import CookieCategory, PolicyVersion
 from consents.retention_text import retention_lines
 from consents.selectors import policy_current
 from consents.services.cookies import cookie_consent_record, declined_cookie_names
-from privacysite.http import client_ip, truncated_ip
+from privacysite.http import client_ip, cookie_expires, truncated_ip
 
 
 def _published():
@@ -137,6 +137,7 @@ def cookies(request):
             CONSENT_COOKIE,
             choice.serialise(),
             max_age=CONSENT_MAX_AGE,
+            expires=cookie_expires(CONSENT_MAX_AGE),
             secure=request.is_secure(),
             httponly=False,
             samesite="Lax",

@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -77,3 +79,18 @@ def test_cookie_settings_page_lists_every_cookie(client, seeded):
     html = client.get(reverse("consents:cookies")).content.decode()
     for name in ["csrftoken", "cookie_consent", "_site_stats", "_ad_ref"]:
         assert f"<code>{name}</code>" in html
+
+
+def test_the_choice_is_remembered_for_its_twelve_months(client, seeded):
+    from email.utils import parsedate_to_datetime
+
+    from consents.cookies import CONSENT_MAX_AGE
+
+    before = time.time()
+    response = client.post(reverse("consents:cookies"), {"choice": "accept_all"})
+    after = time.time()
+    cookie = response.cookies[CONSENT_COOKIE]
+    assert int(cookie["max-age"]) == CONSENT_MAX_AGE
+    expires = parsedate_to_datetime(cookie["expires"]).timestamp()
+    assert int(before) + CONSENT_MAX_AGE <= expires <= after + CONSENT_MAX_AGE
+    assert cookie["expires"].endswith(" GMT")
