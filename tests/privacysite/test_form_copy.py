@@ -167,9 +167,14 @@ class UnusualByDjango(DjangosCleaning, Unusual):
         {},
     ],
 )
-def test_unusual_fields_are_cleaned_as_django_cleans_them(posted):
+@pytest.mark.parametrize("prefix", [None, "p"])
+def test_unusual_fields_are_cleaned_as_django_cleans_them(posted, prefix):
     files = {"upload": SimpleUploadedFile("a.txt", b"x")}
-    ours, djangos = Unusual(posted, files), UnusualByDjango(posted, files)
+    if prefix:  # each name as a prefixed form sends it
+        posted = {f"{prefix}-{name}": value for name, value in posted.items()}
+        files = {f"{prefix}-{name}": value for name, value in files.items()}
+    ours = Unusual(posted, files, prefix=prefix)
+    djangos = UnusualByDjango(posted, files, prefix=prefix)
     assert outcome(ours) == outcome(djangos)
     assert ours.is_valid() or ours.errors
     if "locked" in posted:
