@@ -2,16 +2,11 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from api import views
-from api.fast_lookup import lookup_fast_or
 
 app_name = "api"
 
 urlpatterns = [
-    path(
-        "consents/lookup/",
-        lookup_fast_or(views.ConsentLookupView.as_view()),
-        name="consent_lookup",
-    ),
+    path("consents/lookup/", views.ConsentLookupView.as_view(), name="consent_lookup"),
     path("consents/", views.ConsentRecordView.as_view(), name="consent_record"),
     path("suppressions/<slug:channel>/", views.SuppressionListView.as_view(), name="suppressions"),
     path(

@@ -42,7 +42,7 @@ class SystemApiView(APIView):
     def initial(self, request, *args, **kwargs):
         # /api/ is outside the language-prefixed URLs: the caller's Accept-Language decides
         # (Vietnamese unless it asks for English), errors included.
-        translation.activate(translation.get_language_from_request(request._request))
+        translation.activate(translation.get_language_from_request(request))
         super().initial(request, *args, **kwargs)
 
 

@@ -31,5 +31,3 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = False
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 CELERY_IMPORTS = ["bench.tasks"]
-# The read baseline takes the API's short chain, as the consent lookup does.
-API_POST_VIEWS = [*API_POST_VIEWS, "bench_bare_select_post"]  # noqa: F405

@@ -35,8 +35,7 @@ def bare_select(request):
 
 @csrf_exempt
 def bare_select_post(request):
-    """The same SELECT, POSTed as JSON like an API call (``{"id": n}``), through the API's
-    short middleware chain (bench.settings adds it to ``API_POST_VIEWS``)."""
+    """The same SELECT, POSTed as JSON like an API call (``{"id": n}``)."""
     import json
 
     from django.db import connection

@@ -15,7 +15,7 @@ from consents.models import CookieCategory, PolicyVersion
 from consents.retention_text import retention_lines
 from consents.selectors import policy_current
 from consents.services.cookies import cookie_consent_record, declined_cookie_names
-from privacysite.http import client_ip, cookie_expires, truncated_ip
+from privacysite.http import client_ip, truncated_ip
 
 
 def _published():
@@ -82,12 +82,7 @@ def policy_version(request, number):
 def _safe_next(request, fallback="/"):
     """A path on this site to go back to. Only a path: ``redirect()`` would take other text
     for a view name (and fail), and a full URL could lead elsewhere."""
-    target = (
-        request.POST.get("next")
-        # (No query string, no QueryDict to build: the banner's POST has none.)
-        or (request.GET.get("next") if request.META.get("QUERY_STRING") else None)
-        or fallback
-    )
+    target = request.POST.get("next") or request.GET.get("next") or fallback
     # No allowed hosts: a path only, so a URL naming any host (ours too) is refused.
     if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts=None, require_https=request.is_secure()
@@ -123,7 +118,7 @@ def cookies(request):
             given_at=int(time.time()),
             data=data,
         )
-        if request.META.get("HTTP_X_REQUESTED_WITH") == "fetch":  # (no HttpHeaders built)
+        if request.headers.get("X-Requested-With") == "fetch":
             response = render(
                 request, "consents/cookie_saved.json", content_type="application/json"
             )
@@ -137,7 +132,6 @@ def cookies(request):
             CONSENT_COOKIE,
             choice.serialise(),
             max_age=CONSENT_MAX_AGE,
-            expires=cookie_expires(CONSENT_MAX_AGE),
             secure=request.is_secure(),
             httponly=False,
             samesite="Lax",

@@ -36,6 +36,9 @@ class TranslatedPeriodicTaskAdmin(PeriodicTaskAdmin):
 
 
 def register(site):
-    if site.is_registered(PeriodicTask) and type(site._registry[PeriodicTask]) is PeriodicTaskAdmin:
+    if (
+        site.is_registered(PeriodicTask)
+        and type(site.get_model_admin(PeriodicTask)) is PeriodicTaskAdmin
+    ):
         site.unregister(PeriodicTask)
         site.register(PeriodicTask, TranslatedPeriodicTaskAdmin)

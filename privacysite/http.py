@@ -3,17 +3,10 @@
 import contextlib
 import ipaddress
 import time
-from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.signals import setting_changed
-from django.dispatch import receiver
-from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.http import http_date
-from django.utils.translation import get_language
 
 
 def client_ip(request) -> str:
@@ -135,33 +128,3 @@ class FormGuard:
         if self.claimed or self._maybe_claimed:
             cache.delete(self.claim)
             self.claimed, self._maybe_claimed = None, False
-
-
-def redirect_to(name: str) -> HttpResponseRedirect:
-    """``redirect(name)`` for a URL without arguments, its path worked out once per language:
-    ``reverse()`` with the language prefix costs about 3 % of an accepted form's work
-    (BENCHMARKS.md, instructions per request)."""
-    return HttpResponseRedirect(_path(name, get_language(), get_urlconf(), get_script_prefix()))
-
-
-@lru_cache(maxsize=128)
-def _path(name: str, language: str, urlconf, script_prefix: str) -> str:
-    return reverse(name, urlconf=urlconf)
-
-
-@receiver(setting_changed)
-def _forget_paths(*, setting, **kwargs):
-    if setting in ("ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE"):
-        _path.cache_clear()
-
-
-def cookie_expires(max_age: int) -> str:
-    """The Expires date ``set_cookie(max_age=...)`` writes beside Max-Age (to the second, as
-    there), formatted once per second: formatting it was 3 % of a cookie choice's time.
-    Pass it as ``expires`` together with ``max_age``."""
-    return _http_date(int(time.time()) + max_age)
-
-
-@lru_cache(maxsize=4)
-def _http_date(when: int) -> str:
-    return http_date(when)

@@ -52,6 +52,9 @@ class TranslatedUserAdmin(PermissionLabels, UserAdmin):
 def register(site):
     """Replace Django's group and user screens with these (called once the admin loaded)."""
     for model, model_admin in ((Group, TranslatedGroupAdmin), (User, TranslatedUserAdmin)):
-        if site.is_registered(model) and type(site._registry[model]) in {GroupAdmin, UserAdmin}:
+        if site.is_registered(model) and type(site.get_model_admin(model)) in {
+            GroupAdmin,
+            UserAdmin,
+        }:
             site.unregister(model)
             site.register(model, model_admin)

@@ -4,7 +4,6 @@ from django.db import transaction
 
 from consents.cookies import CookieChoice, catalogue, catalogue_clear
 from consents.models import CookieConsent, CookiePolicyVersion
-from privacysite import fast_insert
 
 
 def cookie_consent_record(
@@ -17,8 +16,7 @@ def cookie_consent_record(
     data: dict | None = None,
 ) -> CookieChoice:
     """Store the proof of one cookie choice: exactly one INSERT, committed before we answer
-    (in autocommit: a lone INSERT needs no BEGIN and COMMIT around it; a prepared statement,
-    ``privacysite.fast_insert``).
+    (in autocommit: a lone INSERT needs no BEGIN and COMMIT around it).
 
     Unknown categories are dropped; necessary ones are always on. ``data`` is the catalogue
     the caller read already, if it did.
@@ -28,15 +26,13 @@ def cookie_consent_record(
     required = {c["code"] for c in data["categories"] if c["required"]}
     categories = frozenset((set(accepted) & known) | required)
     consent_id = uuid.uuid4()
-    fast_insert.insert(
-        CookieConsent(
-            consent_id=consent_id,
-            categories=sorted(categories),
-            policy_version=data["version"],
-            ip_truncated=ip_truncated,
-            user_agent=user_agent[:300],
-            gpc=gpc,
-        )
+    CookieConsent.objects.create(
+        consent_id=consent_id,
+        categories=sorted(categories),
+        policy_version=data["version"],
+        ip_truncated=ip_truncated,
+        user_agent=user_agent[:300],
+        gpc=gpc,
     )
     return CookieChoice(
         version=data["version"],

@@ -1,6 +1,7 @@
 """System checks that keep every admin screen of personal data behind the one choke point
 (``customers.audit.admin_base.PersonalDataAdmin``)."""
 
+from django.apps import apps
 from django.contrib import admin
 from django.core import checks
 
@@ -33,7 +34,11 @@ def _restricted_may_edit(model) -> bool:
 @checks.register(checks.Tags.admin)
 def check_personal_data_admins(app_configs=None, site=None, **kwargs):
     errors = []
-    for model, model_admin in (site or admin.site)._registry.items():
+    site = site or admin.site
+    for model in apps.get_models():
+        if not site.is_registered(model):
+            continue
+        model_admin = site.get_model_admin(model)
         label = model._meta.label
         relations = _points_to_customer(model)
         holds = label in REGISTRY or issubclass(model, Customer) or relations

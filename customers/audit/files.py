@@ -28,10 +28,10 @@ def _customers_of(model_admin, obj) -> list[int]:
 def private_file(request, name, *, site):
     denied = False
     for model, field in file_fields():
-        model_admin = site._registry.get(model)
         rows = model._default_manager.filter(**{field: name})
-        if model_admin is None or not rows.exists():
+        if not site.is_registered(model) or not rows.exists():
             continue
+        model_admin = site.get_model_admin(model)
         obj = model_admin.get_queryset(request).filter(pk__in=rows.values("pk")).first()
         if obj is None or not model_admin.has_view_permission(request, obj):
             denied = True

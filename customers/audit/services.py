@@ -186,13 +186,7 @@ def access_log_prune(*, before, batch: int = 5000) -> int:
             last = (
                 AccessLogEntry.objects.filter(seal_seq=limit).values_list("hash", flat=True).get()
             )
-            doomed = AccessLogEntry.objects.filter(
-                seal_seq__gt=head.pruned_seq, seal_seq__lte=limit
-            )
-            AccessLogSubject.objects.filter(entry__in=doomed.values("pk"))._raw_delete(
-                AccessLogSubject.objects.db
-            )
-            deleted = doomed._raw_delete(AccessLogEntry.objects.db)
+            deleted = _delete_sealed(head.pruned_seq, limit)
             # The new start is signed with the cutoff that allowed it (the verifier checks the
             # cutoff against the retention period): a start moved by hand does not verify.
             head.pruned_seq, head.pruned_hash, head.pruned_before = limit, last, before
@@ -209,3 +203,23 @@ def access_log_prune(*, before, batch: int = 5000) -> int:
             )
         total += deleted
         logger.info("access_log.pruned through=%s count=%s", limit, deleted)
+
+
+def _delete_sealed(after: int, through: int) -> int:
+    """Delete the sealed entries ``after < seal_seq <= through`` and their by-customer rows,
+    in SQL: the ledger's models refuse deletion through the ORM (append-only), and pruning
+    past the retention period is the one deletion the chain allows."""
+    entries = connection.ops.quote_name(AccessLogEntry._meta.db_table)
+    subjects = connection.ops.quote_name(AccessLogSubject._meta.db_table)
+    entry = connection.ops.quote_name(AccessLogSubject._meta.get_field("entry").column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {subjects} WHERE {entry} IN "  # noqa: S608  # nosec B608 (names quoted)
+            f"(SELECT id FROM {entries} WHERE seal_seq > %s AND seal_seq <= %s)",
+            [after, through],
+        )
+        cursor.execute(
+            f"DELETE FROM {entries} WHERE seal_seq > %s AND seal_seq <= %s",  # noqa: S608  # nosec B608
+            [after, through],
+        )
+        return cursor.rowcount

@@ -1,7 +1,6 @@
 """The public collection forms. They validate and clean; the services decide what to store."""
 
 import secrets
-from functools import lru_cache
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
@@ -16,7 +15,6 @@ from consents.selectors import purposes_optional
 from customers.core.form_fields import EmailAddressField, PhoneField, TaxCodeField
 from customers.core.validators import validate_multiline, validate_single_line
 from customers.models import Customer
-from privacysite.form_copy import FieldCopyingForm, field_copy
 
 NAME_MAX = 200
 ADDRESS_MAX = 500
@@ -52,8 +50,8 @@ class PurposeConsentMixin(forms.Form):
         ]
         language = get_language()
         for purpose in self.purposes:
-            self.fields[f"purpose_{purpose.code}"] = field_copy(
-                _purpose_field(purpose.wording(language))
+            self.fields[f"purpose_{purpose.code}"] = forms.BooleanField(
+                label=purpose.wording(language), required=False, initial=False
             )
 
     def consented_purposes(self):
@@ -85,12 +83,6 @@ class PurposeConsentMixin(forms.Form):
         )
 
 
-@lru_cache(maxsize=128)
-def _purpose_field(label: str) -> forms.BooleanField:
-    """The box for a purpose's wording, built once per wording and copied for each form."""
-    return forms.BooleanField(label=label, required=False, initial=False)
-
-
 class AbuseProtectionMixin(forms.Form):
     # A field people never see: bots fill it in. The CSS hides it; aria-hidden keeps it
     # away from screen readers.
@@ -113,12 +105,9 @@ class AbuseProtectionMixin(forms.Form):
         return bool(self.data.get("website"))
 
 
-class CollectionForm(PurposeConsentMixin, AbuseProtectionMixin, FieldCopyingForm):
+class CollectionForm(PurposeConsentMixin, AbuseProtectionMixin, forms.Form):
     """A public collection form: its fields, the honeypot and submission key, then one
-    unticked box per optional purpose next to the policy link and the submit button.
-
-    Its fields are copied for each form as Django would, only faster (``field_copy``): the
-    copy was the largest cost of an accepted registration."""
+    unticked box per optional purpose next to the policy link and the submit button."""
 
     form_name = form_id = ""
     submit_label = ""

@@ -24,7 +24,7 @@ from customers.records.services import (
     customer_create,
     customer_send_confirmation,
 )
-from privacysite import fast_insert
+from privacysite.guarded_insert import insert_guarded
 from privacysite.http import parse_rate
 
 logger = logging.getLogger(__name__)
@@ -89,10 +89,10 @@ def submission_accept(
         sender_index=blind_index(f"sender:{ip_address}") if ip_address else "",
     )
     if rate is None:
-        fast_insert.insert(submission)
+        submission.save(force_insert=True)
     else:
         limit, window = parse_rate(rate)
-        stored = fast_insert.insert_guarded(
+        stored = insert_guarded(
             submission,
             key="submission_key",
             group="sender_index",

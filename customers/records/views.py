@@ -25,7 +25,7 @@ from customers.records.submissions import (
     SubmissionRepeated,
     submission_accept,
 )
-from privacysite.http import client_ip, redirect_to
+from privacysite.http import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ class WebFormView(FormView):
             return self.form_invalid(form)
         if form.is_bot:
             logger.info("form.honeypot form=%s", form.form_name)
-            return redirect_to(self.success_url_name)
+            return redirect(self.success_url_name)
         try:
             submission_accept(
                 form=form.form_name,
@@ -78,7 +78,7 @@ class WebFormView(FormView):
             pass  # the same rendered form again (a double click): stored the first time
         except SubmissionLimited:
             return self.refused(form)
-        return redirect_to(self.success_url_name)
+        return redirect(self.success_url_name)
 
     def refused(self, form):
         """The form again, as typed, with the reason (429): nothing the person typed is lost."""

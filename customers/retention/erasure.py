@@ -155,7 +155,7 @@ def customers_erase(
         if not eligible:
             return [], blocked
         now = timezone.now()
-        kept = _kept(eligible)
+        kept = kept_documents(eligible)
         customers_erased.send(sender=Customer, customer_ids=eligible)
         # The last message is written now, while the address still exists (item 4, issue 15).
         farewells_queue(eligible, kept=kept, trigger=trigger, at=now)
@@ -255,7 +255,7 @@ def files_delete_on_commit(queryset, field: str = "attachment") -> None:
         transaction.on_commit(delete)
 
 
-def _kept(customer_ids) -> dict[int, list[dict]]:
+def kept_documents(customer_ids) -> dict[int, list[dict]]:
     """What the law makes us keep, per customer: accounting documents with their end date."""
     rules = {r.category: r for r in RetentionRule.objects.all()}
     kept: dict[int, list[dict]] = {}

@@ -174,7 +174,7 @@ def retention_notice_batch(*, customer_ids, run_id=None, batch=None, now=None) -
             blocked = erasure.blockers([c.pk for c in due], on=erase_on)
             due = [c for c in due if c.pk not in blocked]
             withheld += len(blocked)
-            kept = erasure._kept([c.pk for c in due])
+            kept = erasure.kept_documents([c.pk for c in due])
             for customer in due:
                 message_queue(
                     customer=customer,

@@ -76,8 +76,6 @@ if DEBUG:
     INSTALLED_APPS.append("demo")  # seed_demo; needs requirements-dev.txt
 
 MIDDLEWARE = [
-    # First: the public form POSTs take a short chain of their own (PUBLIC_POST_MIDDLEWARE).
-    "privacysite.public_post.PublicPostMiddleware",
     "privacysite.request_id.RequestIdMiddleware",
     # /healthz answers before the host and HTTPS checks (see privacysite.health).
     "privacysite.health.HealthCheckMiddleware",
@@ -93,38 +91,11 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "privacysite.csp.StaticCSPMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # Last, as django-axes asks: it answers locked-out logins.
     "axes.middleware.AxesMiddleware",
 ]
-# What a visitor's form POST needs: no session, user, OTP, messages or static files are read
-# by these views (see privacysite/public_post.py). CSRF and the security headers stay.
-PUBLIC_POST_VIEWS = [
-    "consents:cookies",
-    "customers:register",
-    "customers:service_request",
-    "customers:my_data",  # asking for a my-data link (the link itself opens a session)
-]
-PUBLIC_POST_MIDDLEWARE = [
-    "privacysite.request_id.RequestIdMiddleware",
-    "privacysite.request_metrics.RequestMetricsMiddleware",
-    "django.middleware.security.SecurityMiddleware",
-    "privacysite.public_post.PathLocaleMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    # X-Frame-Options, CSP and Permissions-Policy, as their three middlewares set them.
-    "privacysite.public_post.PublicHeadersMiddleware",
-]
-# Other systems' POSTs to the API (DRF views: a key in the header, no cookie, no CSRF; the
-# view takes its language from Accept-Language): the request id, the metrics and the
-# security headers.
-API_POST_VIEWS = ["api:consent_lookup", "api:consent_record"]
-API_POST_MIDDLEWARE = [
-    "privacysite.request_id.RequestIdMiddleware",
-    "privacysite.request_metrics.RequestMetricsMiddleware",
-    "django.middleware.security.SecurityMiddleware",
-]
-
 ROOT_URLCONF = "privacysite.urls"
 WSGI_APPLICATION = "privacysite.wsgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -170,12 +141,13 @@ else:
     # for the next (Django closes a connection that raised a connection error).
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
-    # Server-side prepared statements for the few statements that ask for them (the API's
-    # consent lookup: planning was most of its database time). Django's own queries are bound
-    # on the client and never prepared. Behind a pooler in transaction mode that does not
-    # track prepared statements (PgBouncer before 1.21), set DB_PREPARED_STATEMENTS=false.
-    if env.bool("DB_PREPARED_STATEMENTS", default=True):
-        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 1_000_000
+    # Server-side parameter binding, which lets psycopg prepare the statements a connection
+    # repeats (https://docs.djangoproject.com/en/5.2/ref/databases/#server-side-parameters-binding).
+    # Off by default: a pooler in transaction mode that does not track prepared statements
+    # (PgBouncer before 1.21) breaks with it. Turn it on only with a direct connection or
+    # a pooler that tracks them (docs/operations.md).
+    if env.bool("DB_PREPARED_STATEMENTS", default=False):
+        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 
 # --- Passwords and authentication ----------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/topics/auth/passwords/

@@ -94,14 +94,3 @@ def test_the_choice_is_remembered_for_its_twelve_months(client, seeded):
     expires = parsedate_to_datetime(cookie["expires"]).timestamp()
     assert int(before) + CONSENT_MAX_AGE <= expires <= after + CONSENT_MAX_AGE
     assert cookie["expires"].endswith(" GMT")
-
-
-def test_the_expiry_date_follows_the_clock(monkeypatch):
-    # Formatted once per second: never a date kept from an earlier second.
-    from django.utils.http import http_date
-
-    from privacysite import http
-
-    for now in (1_800_000_000.2, 1_800_000_000.9, 1_800_000_007.5):
-        monkeypatch.setattr(http.time, "time", lambda now=now: now)
-        assert http.cookie_expires(600) == http_date(now + 600)

@@ -1,6 +1,5 @@
-"""The public form POSTs take a short middleware chain: the visitor still gets CSRF
-protection, the security headers, the language of the URL and the 503 page; nothing reads a
-session or a user."""
+"""The public form POSTs: CSRF protection, the security headers, the language of the URL,
+the 503 page, the rate limit and the double-submit guard."""
 
 import re
 from unittest import mock
@@ -49,8 +48,7 @@ def test_cookie_post_has_the_security_headers_of_any_page_and_one_query(seeded):
     for header in SECURITY_HEADERS[:-1]:
         assert response[header] == page_headers[header], header
     assert response["Content-Language"] == "vi"
-    assert not hasattr(response.wsgi_request, "session")
-    assert not hasattr(response.wsgi_request, "user")
+    assert not response.cookies.get("sessionid")  # a visitor's choice opens no session
     assert CookieConsent.objects.count() == 1
 
 
@@ -92,20 +90,12 @@ def test_an_invalid_form_is_shown_again_in_the_visitors_language(seeded):
 def test_database_down_answers_the_503_page_with_the_security_headers(seeded):
     client, token = csrf_client("/cookies/")
     client.raise_request_exception = False
-    with mock.patch("privacysite.fast_insert.insert", side_effect=OperationalError):
+    with mock.patch("consents.models.CookieConsent.save", side_effect=OperationalError):
         response = client.post("/cookies/", {"csrfmiddlewaretoken": token, "choice": "reject_all"})
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert response.has_header("X-Frame-Options")
     assert response.has_header("Content-Security-Policy")
-
-
-def test_other_posts_and_every_get_take_the_full_chain(seeded):
-    response = Client().post("/admin/login/", {"username": "x", "password": "y"})
-    assert response.status_code == 200  # the login page again
-    assert hasattr(response.wsgi_request, "session") and hasattr(response.wsgi_request, "user")
-    response = Client().get("/cookies/")
-    assert hasattr(response.wsgi_request, "session")
 
 
 REGISTRATION = {
@@ -329,7 +319,7 @@ def test_too_many_my_data_link_requests_from_one_address_get_a_429(seeded, setti
     for _ in range(2):
         response = client.post("/my-data/", {"csrfmiddlewaretoken": token, "email": "a@b.vn"})
         assert response.status_code == 302  # to the "link sent" page
-        assert not hasattr(response.wsgi_request, "session")
+        assert not response.cookies.get("sessionid")
     response = client.post("/my-data/", {"csrfmiddlewaretoken": token, "email": "a@b.vn"})
     assert response.status_code == 429
 
@@ -373,156 +363,3 @@ def test_an_answer_lost_to_a_timeout_leaves_the_connections_in_step(seeded, redi
     for _ in range(5):
         assert cache.get("probe") == "value"
         assert cache.count_and_claim("rl:test2", 60, None, 0)[0] >= 1
-
-
-def _headers(view, *, nonce=False, middleware=None, path="/cookies/"):
-    """The response of ``view`` through PublicHeadersMiddleware, or through the three
-    middlewares it stands for (``middleware="three"``)."""
-    from django.middleware.clickjacking import XFrameOptionsMiddleware
-    from django.test import RequestFactory
-    from django_permissions_policy import PermissionsPolicyMiddleware
-
-    from privacysite.csp import StaticCSPMiddleware
-    from privacysite.public_post import PublicHeadersMiddleware
-
-    def get_response(request):
-        if nonce:
-            str(request.csp_nonce)  # what a template using the nonce does while rendering
-        return view(request)
-
-    if middleware == "three":
-        chain = XFrameOptionsMiddleware(
-            StaticCSPMiddleware(PermissionsPolicyMiddleware(get_response))
-        )
-    else:
-        chain = PublicHeadersMiddleware(get_response)
-    response = chain(RequestFactory().post(path))
-    headers = {name: response.headers.get(name) for name in SECURITY_HEADERS[:-1]}
-    if headers["Content-Security-Policy"]:  # a nonce is random: where one is, not its value
-        headers["Content-Security-Policy"] = re.sub(
-            r"'nonce-[^']+'", "'nonce-…'", headers["Content-Security-Policy"]
-        )
-    return headers
-
-
-def test_the_short_chain_sets_the_same_headers_on_every_post(seeded):
-    """The security headers are worked out on the first POST and reused: the second, third…
-    POST carry exactly what the first did, and what any page carries."""
-    from privacysite.public_post import PublicHeadersMiddleware
-
-    PublicHeadersMiddleware._headers = None
-    client, token = csrf_client("/cookies/")
-    page = client.get("/cookies/")
-    answers = [
-        client.post("/cookies/", {"csrfmiddlewaretoken": token, "choice": "accept_all"})
-        for _ in range(3)
-    ]
-    for header in ("Content-Security-Policy", "X-Frame-Options", "Permissions-Policy"):
-        assert [answer[header] for answer in answers] == [page[header]] * 3, header
-
-
-@pytest.mark.parametrize("nonce", [False, True])
-def test_a_view_asking_for_headers_of_its_own_gets_them_on_the_short_chain(settings, nonce):
-    """Whatever a view asks of X-Frame-Options, CSP or Permissions-Policy, the one step
-    answers as the three middlewares it stands for: whichever response comes first, and
-    after the headers of a plain one are kept."""
-    from csp.constants import NONCE
-    from csp.decorators import csp_update
-    from django.http import HttpResponse
-    from django.views.decorators.clickjacking import xframe_options_exempt
-
-    from privacysite.public_post import PublicHeadersMiddleware
-
-    policy = dict(settings.CONTENT_SECURITY_POLICY)
-    policy["DIRECTIVES"] = {**policy["DIRECTIVES"], "script-src": ["'self'", NONCE]}
-    settings.CONTENT_SECURITY_POLICY = policy  # a nonce in the header once one is used
-
-    def plain(request):
-        return HttpResponse("ok")
-
-    def permissions_override(request):
-        response = HttpResponse("ok")
-        response._permissions_policy_override = "camera=(self)"
-        return response
-
-    def own_frame_header(request):
-        response = HttpResponse("ok")
-        response["X-Frame-Options"] = "SAMEORIGIN"
-        return response
-
-    def own_permissions_header(request):
-        response = HttpResponse("ok")
-        response["Permissions-Policy"] = "camera=()"
-        return response
-
-    views = {
-        "plain": plain,
-        "framed": xframe_options_exempt(plain),
-        "csp_update": csp_update({"img-src": ["https://maps.example.vn"]})(plain),
-        "permissions": permissions_override,
-        "own frame header": own_frame_header,
-        "own permissions header": own_permissions_header,
-    }
-    for first in views:  # each kind of response as the first one the process answers
-        PublicHeadersMiddleware._headers = None
-        for name in [first, *views]:
-            expected = _headers(views[name], nonce=nonce, middleware="three")
-            assert _headers(views[name], nonce=nonce) == expected, (first, name)
-    if nonce:
-        assert "nonce-" in _headers(plain, nonce=True)["Content-Security-Policy"]
-    assert _headers(views["framed"])["X-Frame-Options"] is None
-    assert "https://maps.example.vn" in _headers(views["csp_update"])["Content-Security-Policy"]
-    assert _headers(views["permissions"])["Permissions-Policy"] == "camera=(self)"
-
-
-def test_a_path_left_out_of_the_csp_gets_none_on_the_short_chain(settings):
-    from django.http import HttpResponse
-
-    from privacysite.public_post import PublicHeadersMiddleware
-
-    settings.CONTENT_SECURITY_POLICY = {
-        **settings.CONTENT_SECURITY_POLICY,
-        "EXCLUDE_URL_PREFIXES": ["/en/"],
-    }
-    PublicHeadersMiddleware._headers = None
-    for _ in range(2):
-        assert _headers(lambda request: HttpResponse("ok"))["Content-Security-Policy"]
-        left_out = _headers(lambda request: HttpResponse("ok"), path="/en/cookies/")
-        assert left_out["Content-Security-Policy"] is None
-        assert left_out["X-Frame-Options"] == "DENY"
-
-
-def test_a_nonce_asked_for_after_the_header_is_written_is_refused():
-    from csp.exceptions import CSPNonceError
-    from django.http import HttpResponse
-    from django.test import RequestFactory
-
-    from privacysite.public_post import PublicHeadersMiddleware
-
-    middleware = PublicHeadersMiddleware(lambda request: HttpResponse("ok"))
-    for _ in range(2):  # the first response's headers kept, then set again
-        request = RequestFactory().post("/cookies/")
-        middleware(request)
-        with pytest.raises(CSPNonceError):
-            str(request.csp_nonce)
-
-
-def test_the_accepted_forms_redirect_follows_the_language_and_the_mount_point():
-    """The path to the thank-you page is worked out once per language (and per mount point
-    of the site), never handed to the other language."""
-    from django.urls import set_script_prefix
-    from django.utils import translation
-
-    from privacysite.http import redirect_to
-
-    for _ in range(2):  # worked out, then kept
-        with translation.override("vi"):
-            assert redirect_to("customers:register_done").url == "/register/done/"
-        with translation.override("en"):
-            assert redirect_to("customers:register_done").url == "/en/register/done/"
-    set_script_prefix("/khach-hang/")
-    try:
-        with translation.override("en"):
-            assert redirect_to("customers:register_done").url == "/khach-hang/en/register/done/"
-    finally:
-        set_script_prefix("/")
