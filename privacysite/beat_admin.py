@@ -3,11 +3,14 @@ language (cron-descriptor ships Vietnamese); the rest of its labels are translat
 locale_thirdparty/."""
 
 from cron_descriptor import Options, get_description
+from django import forms
 from django.contrib import admin
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat.admin import PeriodicTaskAdmin
 from django_celery_beat.models import PeriodicTask
+
+from privacysite.celery import JOBS_THAT_CANNOT_BE_PAUSED
 
 
 def crontab_in_words(crontab) -> str:
@@ -30,9 +33,77 @@ def crontab_in_words(crontab) -> str:
 
 
 class TranslatedPeriodicTaskAdmin(PeriodicTaskAdmin):
+    """Staff may see every schedule and re-time one; what a job runs, with which arguments,
+    and whether a job that keeps a promise runs at all, are fixed in code
+    (``privacysite/celery.py``): a screen that could point a schedule at any task with any
+    customer ids, or pause the access-log seal, would be a door around every other rule."""
+
+    # What a person may change on a job: when it runs.
+    TIME_FIELDS = frozenset(
+        {"interval", "crontab", "solar", "clocked", "start_time", "expires", "expire_seconds"}
+    )
+    # The model's own form: django-celery-beat's asks for a task name typed or chosen from
+    # every registered task, which is exactly what may not be edited here.
+    form = forms.ModelForm
+    change_form_template = None
+    fieldsets = (
+        (None, {"fields": ("name", "task", "enabled", "description")}),
+        (
+            _("Schedule"),
+            {
+                "fields": (
+                    "interval",
+                    "crontab",
+                    "crontab_translation",
+                    "solar",
+                    "clocked",
+                    "start_time",
+                    "last_run_at",
+                    "one_off",
+                )
+            },
+        ),
+        (_("Arguments"), {"fields": ("args", "kwargs")}),
+        (
+            _("Execution Options"),
+            {
+                "fields": (
+                    "expires",
+                    "expire_seconds",
+                    "queue",
+                    "exchange",
+                    "routing_key",
+                    "priority",
+                    "headers",
+                )
+            },
+        ),
+    )
+
     @admin.display(description=_("Schedule in words"))
     def crontab_translation(self, obj):
         return crontab_in_words(obj.crontab) if obj.crontab_id else "–"
+
+    def get_readonly_fields(self, request, obj=None):
+        editable = set(self.TIME_FIELDS)
+        if obj is not None and obj.name not in JOBS_THAT_CANNOT_BE_PAUSED:
+            editable.add("enabled")
+        names = [f.name for f in self.model._meta.concrete_fields if not f.primary_key]
+        return [
+            *super().get_readonly_fields(request, obj),
+            *(n for n in names if n not in editable),
+        ]
+
+    def has_add_permission(self, request):
+        return False  # jobs are declared in code; a new one would run whatever it names
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # beat would declare it again at its next start; a pause is "enabled"
+
+    def get_actions(self, request):
+        # Django-celery-beat's list actions run any selected task now, or switch jobs on and
+        # off in bulk, past the rule above.
+        return {}
 
 
 def register(site):

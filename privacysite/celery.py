@@ -108,3 +108,17 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=3, minute=30),
     },
 }
+
+# Jobs that keep a promise to customers or to the authority: staff may re-time them in the
+# admin but never pause them (privacysite.beat_admin). Every job declared here keeps its task
+# and arguments: what runs is decided in code, not on a screen.
+JOBS_THAT_CANNOT_BE_PAUSED = frozenset(
+    {
+        "access-log-seal",
+        "access-log-digest",
+        "incident-alarms",
+        "retention-sweep",
+        "requests-reminders",
+        "dpo-access-alerts",
+    }
+)
