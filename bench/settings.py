@@ -9,6 +9,7 @@ os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "5T7m1a0nRk2uGm4xq2gWc0Zy1mPp4bH3
 os.environ.setdefault("BLIND_INDEX_KEY", "bench-blind-index-key")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/privacysite_bench")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+os.environ.setdefault("EMAIL_URL", "memorymail://")
 os.environ["DEBUG"] = "False"
 os.environ["SECURE_SSL_REDIRECT"] = "False"
 # The public forms keep the production limit (10 per address in 10 minutes): the load comes

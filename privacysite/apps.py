@@ -8,7 +8,12 @@ class PrivacyAdminConfig(AdminConfig):
         super().ready()  # autodiscover: every app's admin is registered now
         from django.contrib import admin
 
-        from privacysite import beat_admin, otp_admin, permission_labels
+        from privacysite import (  # noqa: F401  (mail_checks: registers its system check)
+            beat_admin,
+            mail_checks,
+            otp_admin,
+            permission_labels,
+        )
 
         permission_labels.register(admin.site)
         otp_admin.register(admin.site)

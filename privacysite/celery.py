@@ -8,8 +8,14 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import task_postrun, task_prerun
+from celery.signals import (
+    after_setup_logger,
+    after_setup_task_logger,
+    task_postrun,
+    task_prerun,
+)
 
+from privacysite.log_filters import RedactPersonalData
 from privacysite.request_id import bind_task, unbind_task
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "privacysite.settings")
@@ -17,6 +23,18 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "privacysite.settings")
 app = Celery("privacysite")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@after_setup_logger.connect(weak=False)
+@after_setup_task_logger.connect(weak=False)
+def keep_personal_data_out_of_the_logs(logger=None, **kwargs):
+    """Celery gives the worker's and beat's loggers handlers of its own; they get the filter
+    the site's handlers have (privacysite.log_filters), so that an address quoted in a
+    library's message, or printed (stdout is logged, CELERY_WORKER_REDIRECT_STDOUTS), is
+    masked there too."""
+    for handler in logger.handlers:
+        handler.addFilter(RedactPersonalData())
+
 
 # Log lines written by a task carry its id (privacysite.request_id).
 task_prerun.connect(bind_task, weak=False)

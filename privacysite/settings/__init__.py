@@ -232,6 +232,14 @@ else:
 # --- Email ---------------------------------------------------------------------------------
 # https://django-environ.readthedocs.io/en/latest/types.html#environ-env-email-url
 # Every outgoing message is also recorded in the database (customers.Message).
+# With DEBUG off there is no default: the console backend would write customers' addresses
+# and live links into the worker's log (the system check privacysite.E102 also refuses a
+# console, file, memory or dummy backend set on purpose).
+if not DEBUG and not env.str("EMAIL_URL", default=""):
+    raise ImproperlyConfigured(
+        "EMAIL_URL must name your mail server when DEBUG is off "
+        "(e.g. smtp+tls://user:password@smtp.example.vn:587; see .env.example)."
+    )
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":  # noqa: F821
     # Printed as a person reads it, framed among the worker's log lines (development).
@@ -278,6 +286,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
 CELERY_TASK_TIME_LIMIT = 6 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# What a library prints in the worker is logged, through the filter that keeps personal data
+# out (privacysite.celery); only a development worker prints as it is (the console mail,
+# read whole).
+CELERY_WORKER_REDIRECT_STDOUTS = not DEBUG
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Celery's own task events (sent, started, succeeded, failed, retried), for an exporter such
 # as celery-exporter to turn into Prometheus metrics (README, Health and monitoring).

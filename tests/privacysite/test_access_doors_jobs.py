@@ -48,9 +48,7 @@ def form_data(job, **changes):
     return {k: v for k, v in data.items() if v is not None}
 
 
-def test_the_dpo_cannot_point_a_job_at_another_task_or_pause_a_security_job(
-    staff_client, jobs
-):
+def test_the_dpo_cannot_point_a_job_at_another_task_or_pause_a_security_job(staff_client, jobs):
     seal, _reminders = jobs
     dpo = staff_client(Role.DPO)
     url = reverse("admin:django_celery_beat_periodictask_change", args=[seal.pk])

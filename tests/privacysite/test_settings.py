@@ -19,6 +19,7 @@ def run_manage(*args, env):
         "DEBUG",
         "SECURE_SSL_REDIRECT",
         "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "EMAIL_URL",
     ):
         base.pop(name, None)
     base.update(env, DJANGO_SETTINGS_MODULE="privacysite.settings", ENV_FILE="")
@@ -39,6 +40,7 @@ def real_keys():
         "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "BLIND_INDEX_KEY": Fernet.generate_key().decode(),
         "ALLOWED_HOSTS": "privacy.example.vn",
+        "EMAIL_URL": "smtp+tls://site:password@smtp.example.vn:587",
     }
 
 
@@ -63,3 +65,44 @@ def test_production_settings_pass_deploy_checks():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=real_keys())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_without_a_mail_server_refuses_to_start():
+    env = real_keys()
+    del env["EMAIL_URL"]
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "EMAIL_URL must name your mail server" in result.stderr
+
+
+def test_production_with_a_console_mail_backend_fails_the_checks():
+    result = run_manage("check", env=real_keys() | {"EMAIL_URL": "consolemail://"})
+    assert result.returncode != 0
+    assert "privacysite.E102" in result.stderr
+
+
+def test_the_worker_logs_through_the_filter_that_keeps_personal_data_out():
+    """Celery's own logging setup (what ``celery worker`` and ``celery beat`` run) leaves the
+    site's handlers, and their filter, in place: an address in a library's message is masked."""
+    script = (
+        "import logging, django; django.setup()\n"
+        "from privacysite.celery import app\n"
+        "app.log.setup(loglevel='INFO', redirect_stdouts=True)\n"
+        "logging.getLogger('celery.app.trace').error("
+        "'Retry in 10s: SMTPRecipientsRefused(khachhang5@example.vn)')\n"
+        "print('printed by a library: khachhang6@example.vn')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG"}}
+    env.update(real_keys(), DJANGO_SETTINGS_MODULE="privacysite.settings", ENV_FILE="")
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "SMTPRecipientsRefused(<email>)" in output
+    assert "khachhang5@example.vn" not in output and "khachhang6@example.vn" not in output
