@@ -81,6 +81,7 @@ def deployed(postgres, tmp_path, redis_url):
         "TRUSTED_PROXIES": "1",
         "GUNICORN_BIND": f"127.0.0.1:{upstream}",
         "GUNICORN_WORKERS": "2",
+        "EMAIL_URL": "smtp://127.0.0.1:2525",  # nothing is mailed; DEBUG off needs a server
         "ERASURE_JOURNAL": str(tmp_path / "journal.jsonl"),
         "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
     }
