@@ -15,13 +15,16 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import Recipient
+from customers.audit.services import access_log
+from customers.models import AccessLogEntry, Recipient
+from dpo.contents import may_download
 from dpo.models import AccessAlert, ComplianceProfile, DossierVersion, RiskAssessment, UpdateClock
 from dpo.selectors import MissingFact, profile
 from dpo.services import dossiers
 from dpo.services.clocks import clock_start
 from dpo.services.profile import profile_update, risk_assessment_sign
 from privacysite.admin_utils import ReadOnlyAdmin, admin_page
+from privacysite.http import client_ip
 
 
 @admin.register(ComplianceProfile)
@@ -174,6 +177,11 @@ class DossierVersionAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    def get_queryset(self, request):
+        # A version whose contents the user may not see is not listed either.
+        kinds = [kind for kind in DossierVersion.Kind.values if may_download(request.user, kind)]
+        return super().get_queryset(request).filter(kind__in=kinds)
+
     @admin.display(description=_("file"))
     def download(self, obj):
         url = reverse("admin:dpo_dossier_download", args=[obj.pk])
@@ -211,9 +219,19 @@ class DossierVersionAdmin(admin.ModelAdmin):
         return redirect("admin:dpo_dossierversion_change", version.pk)
 
     def download_view(self, request, pk):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
         version = get_object_or_404(DossierVersion, pk=pk)
+        if not self.has_view_permission(request, version) or not may_download(
+            request.user, version.kind
+        ):
+            raise PermissionDenied
+        # Every download is a look at what the dossier holds: written to the access log, as
+        # building it was.
+        access_log(
+            actor=request.user,
+            action=AccessLogEntry.Action.EXPORT,
+            reason=f"dossier {version.kind} v{version.number} download",
+            ip_address=client_ip(request),
+        )
         return FileResponse(version.file.open("rb"), as_attachment=True, filename=version.filename)
 
     def _each(self, request, queryset, service, **kwargs):

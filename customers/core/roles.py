@@ -32,9 +32,15 @@ PERMISSIONS = {
         + _crud("service", *VIEW)
         + _crud("warranty", *VIEW)
         + _crud("accountingdocument", *VIEW)
-        + _crud("customerchange", *VIEW),
+        + _crud("customerchange", *VIEW)
+        + _crud("recipient", *VIEW)
+        + _crud("retentionrule", *VIEW),
         "consents": _crud("purpose", *VIEW) + _crud("policyversion", *VIEW),
-        "dpo": _crud("dossierversion", *VIEW),
+        # The registers the DPIA, TIA and register of processing print (dpo/contents.py), so
+        # that the board reads what it signs; not the inspection pack's incidents and logs.
+        "dpo": _crud("dossierversion", *VIEW)
+        + _crud("complianceprofile", *VIEW)
+        + _crud("riskassessment", *VIEW),
     },
     Role.SALES: {
         "customers": _crud("customer", *EDIT)
