@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from weasyprint import HTML
 
+from customers.core.spreadsheet import spreadsheet_row
 from dpo.diagram import data_flow_svg
 
 # WeasyPrint reports each layout step at INFO: one line per page would flood the logs.
@@ -52,11 +53,11 @@ def pdf(kind: str, facts: dict, *, version: int, changes: list[str], last_filed=
 
 def _sheet(wb, title, header, rows, widths):
     ws = wb.create_sheet(title)
-    ws.append(header)
+    ws.append(spreadsheet_row(header))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
+        ws.append(spreadsheet_row(row))
     for col, width in zip("ABCDEFGH", widths, strict=False):
         ws.column_dimensions[col].width = width
     for row in ws.iter_rows(min_row=2):
@@ -156,7 +157,7 @@ def xlsx(facts: dict, *, version: int) -> bytes:
         ("Phiên bản", version),
         ("Lập lúc", facts["generated"]),
     ]:
-        info.append([label, value])
+        info.append(spreadsheet_row([label, value]))
     info.column_dimensions["A"].width = 24
     info.column_dimensions["B"].width = 70
     buffer = io.BytesIO()

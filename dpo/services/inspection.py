@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from consents.models import ConsentEvent
 from customers.audit.services import access_log, access_log_verify
+from customers.core.spreadsheet import spreadsheet_row
 from customers.models import AccessLogEntry, DataRequest, Incident
 
 EXTRACT_DAYS = 365
@@ -19,8 +20,8 @@ EXTRACT_DAYS = 365
 def _csv(header, rows) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow(spreadsheet_row(header))
+    writer.writerows(spreadsheet_row(row) for row in rows)
     # A BOM so that spreadsheet programs read the Vietnamese correctly.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

@@ -4,10 +4,10 @@ a staff member whose role lacks the permission is refused and nothing changes.""
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from customers.audit.export import csv_safe
 from customers.audit.services import personal_data_reveal
 from customers.core.actors import Actor
 from customers.core.roles import Role
+from customers.core.spreadsheet import spreadsheet_safe as csv_safe
 from customers.models import (
     AccessLogEntry,
     Customer,
