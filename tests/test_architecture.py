@@ -1,5 +1,7 @@
-"""The house rules of the code: no import cycle anywhere, and inside ``customers/`` imports
-point one way, from the entry points down to ``core`` (docs/design.md, "Layout")."""
+"""The house rules of the code: no import cycle anywhere, neither between modules nor between
+packages (the apps, and their sub-packages), no module over 400 lines, and inside
+``customers/`` imports point one way, from the entry points down to ``core`` (docs/design.md,
+"The import rule")."""
 
 import importlib.util
 from pathlib import Path
@@ -32,10 +34,53 @@ def _domain(module: str):
     return None
 
 
-def test_no_import_cycle_and_no_oversized_module():
-    mods = check_imports.modules()
-    assert check_imports.cycles(check_imports.graph(mods)) == []
-    assert check_imports.oversized(mods, 450) == []
+def test_no_import_cycle_between_modules():
+    assert check_imports.cycles(check_imports.graph(check_imports.modules())) == []
+
+
+def test_no_import_cycle_between_apps():
+    """Level 1: an app (or ``privacysite``) never imports one that imports it back."""
+    edges = check_imports.packages(check_imports.graph(check_imports.modules()), 1)
+    found = check_imports.cycles(edges)
+    assert found == [], f"package cycles: {found}"
+
+
+def test_no_import_cycle_between_sub_packages():
+    """Level 2: ``customers.core``, ``customers.models``, ``consents.models``... never import
+    each other back, even through different modules."""
+    edges = check_imports.packages(check_imports.graph(check_imports.modules()), 2)
+    found = check_imports.cycles(edges)
+    assert found == [], f"package cycles: {found}"
+
+
+def test_no_module_over_400_lines():
+    oversized = check_imports.oversized(check_imports.modules(), 400)
+    assert oversized == [], f"over 400 lines: {oversized}"
+
+
+def test_package_cycles_are_found_through_different_modules():
+    edges = {
+        "a.low.x": {"b.y"},
+        "b.y": {"a.high.z"},
+        "a.high.z": set(),
+        "c": {"a.low.x"},
+    }
+    assert check_imports.cycles(edges) == []
+    assert check_imports.package_cycles(edges) == [["a", "b"]]
+    assert check_imports.cycles(check_imports.packages(edges, 2)) == []
+
+
+def test_every_virtual_environment_is_skipped(tmp_path):
+    """Any folder holding pyvenv.cfg, whatever its name: its site-packages is never parsed."""
+    for venv in ("venv312", ".venv-py3.12"):
+        (tmp_path / venv / "lib/site-packages/pkg").mkdir(parents=True)
+        (tmp_path / venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+        (tmp_path / venv / "lib/site-packages/pkg/__init__.py").write_text("import app\n")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app/__init__.py").write_text("")
+    (tmp_path / "app/views.py").write_text("from app import models\n")
+    (tmp_path / "app/models.py").write_text("")
+    assert sorted(check_imports.modules(tmp_path)) == ["app", "app.models", "app.views"]
 
 
 def test_customers_domains_import_downwards_only():
