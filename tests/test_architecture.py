@@ -118,3 +118,15 @@ def test_consents_uses_no_customers_domain_above_the_audit():
         if target.startswith("customers") and _domain(target) not in ("core", "models", "audit")
     ]
     assert reaching == []
+
+
+def test_privacysite_is_the_base_and_assembly_the_top():
+    """privacysite (the base library) imports no app; nothing imports assembly (the top), and
+    only assembly imports dpo (for the DPO's home) and nothing imports api (docs/design.md)."""
+    edges = check_imports.packages(check_imports.graph(check_imports.modules()), 1)
+    assert edges["privacysite"] == set()
+    importers = {
+        package: sorted(source for source, targets in edges.items() if package in targets)
+        for package in ("assembly", "dpo", "api")
+    }
+    assert importers == {"assembly": [], "dpo": ["assembly"], "api": []}
