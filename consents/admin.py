@@ -4,6 +4,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from consents.cookies import catalogue_clear
+from consents.labels import cookie_categories_column, cookie_categories_label
 from consents.models import (
     ConsentEvent,
     Cookie,
@@ -22,7 +23,6 @@ from consents.services.policies import (
     policy_publish,
 )
 from customers.audit.admin_base import PersonalDataAdmin
-from customers.core.labels import cookie_categories_column, cookie_categories_label
 from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin
 
 

@@ -2,7 +2,9 @@ from django.contrib.admin.apps import AdminConfig
 
 
 class PrivacyAdminConfig(AdminConfig):
-    default_site = "privacysite.admin_site.PrivacyAdminSite"
+    # The site is assembled above the apps (it imports customers and dpo); named by path here,
+    # as settings name the apps.
+    default_site = "assembly.admin_site.PrivacyAdminSite"
 
     def ready(self):
         super().ready()  # autodiscover: every app's admin is registered now

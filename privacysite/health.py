@@ -3,7 +3,7 @@
 Only what the node itself needs to accept and store a form: its database, and code that
 matches the schema. Redis, the Celery queue and beat are not in it: forms are accepted and
 stored without them (a Redis outage or a stopped beat must not take every web node out of the
-load balancer); their state is in monitoring (``privacysite.monitoring``: /status, /metrics).
+load balancer); their state is in monitoring (``assembly.monitoring``: /status, /metrics).
 
 Answered by ``HealthCheckMiddleware`` before the host and HTTPS checks, so a probe works
 through nginx, from a load balancer with an IP address as Host, and over plain HTTP inside

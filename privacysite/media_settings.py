@@ -5,7 +5,7 @@ https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html
 
 
 def media_storage(env) -> dict:
-    """STORAGES["default"]: encrypted files (privacysite.storage) in MEDIA_ROOT, or in an
+    """STORAGES["default"]: encrypted files (customers.core.storage) in MEDIA_ROOT, or in an
     S3-compatible bucket when MEDIA_S3_BUCKET is set (several machines share it)."""
     bucket = env.str("MEDIA_S3_BUCKET", default="")
     inner = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
@@ -23,4 +23,4 @@ def media_storage(env) -> dict:
                 "file_overwrite": False,
             },
         }
-    return {"BACKEND": "privacysite.storage.EncryptedStorage", "OPTIONS": {"inner": inner}}
+    return {"BACKEND": "customers.core.storage.EncryptedStorage", "OPTIONS": {"inner": inner}}

@@ -1,4 +1,4 @@
-"""Request counts and latency for /metrics (privacysite.monitoring), per status class.
+"""Request counts and latency for /metrics (assembly.monitoring), per status class.
 
 No path label: URLs may carry tokens or searched values, and one series per path would grow
 without bound. Under gunicorn's several processes set ``PROMETHEUS_MULTIPROC_DIR`` (the web

@@ -5,15 +5,14 @@ from django.views.generic import TemplateView
 
 from privacysite.favicon import favicon
 from privacysite.health import healthz
-from privacysite.monitoring import metrics, status
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", favicon, name="favicon"),
-    path("status", status, name="status"),
-    path("metrics", metrics, name="metrics"),
+    # /status and /metrics: the operator's view of the apps' background work (assembly/).
+    path("", include("assembly.urls")),
     # Other systems' API: not language-prefixed (Accept-Language chooses the language).
     path("api/v1/", include("api.urls")),
 ]

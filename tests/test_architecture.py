@@ -1,5 +1,7 @@
-"""The house rules of the code: no import cycle anywhere, and inside ``customers/`` imports
-point one way, from the entry points down to ``core`` (docs/design.md, "Layout")."""
+"""The house rules of the code: no import cycle anywhere, neither between modules nor between
+packages (the apps, and their sub-packages), no module over 400 lines, and inside
+``customers/`` imports point one way, from the entry points down to ``core`` (docs/design.md,
+"The import rule")."""
 
 import ast
 import importlib.util
@@ -12,11 +14,15 @@ check_imports = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(check_imports)
 
 # Lower layers first: a package imports packages of lower layers (or of its own), never of a
-# higher one. ``desk`` is the staff's customer screen, composing every domain's actions.
+# higher one. ``consents`` (the whole app) stands in the chain of the customers domains: it
+# uses the core, the models and the access-control admin base (``customers.audit``), and the
+# domains from ``messaging`` up record and read consents. ``desk`` is the staff's customer
+# screen, composing every domain's actions.
 LAYERS = [
     {"core", "models"},
     {"staff"},
     {"audit"},
+    {"consents"},
     {"messaging"},
     {"incidents"},
     {"retention", "sharing", "outreach"},
@@ -28,19 +34,67 @@ RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
 
 def _domain(module: str):
+    """The layer a module is in: ``consents``, or a domain of ``customers``; else None."""
     parts = module.split(".")
+    if parts[0] == "consents":
+        return "consents"
     if parts[0] == "customers" and len(parts) > 1 and parts[1] in RANK:
         return parts[1]
     return None
 
 
-def test_no_import_cycle_and_no_oversized_module():
-    mods = check_imports.modules()
-    assert check_imports.cycles(check_imports.graph(mods)) == []
-    assert check_imports.oversized(mods, 450) == []
+def test_no_import_cycle_between_modules():
+    assert check_imports.cycles(check_imports.graph(check_imports.modules())) == []
 
 
-def test_customers_domains_import_downwards_only():
+def test_no_import_cycle_between_apps():
+    """Level 1: an app (or ``privacysite``) never imports one that imports it back."""
+    edges = check_imports.packages(check_imports.graph(check_imports.modules()), 1)
+    found = check_imports.cycles(edges)
+    assert found == [], f"package cycles: {found}"
+
+
+def test_no_import_cycle_between_sub_packages():
+    """Level 2: ``customers.core``, ``customers.models``, ``consents.models``... never import
+    each other back, even through different modules."""
+    edges = check_imports.packages(check_imports.graph(check_imports.modules()), 2)
+    found = check_imports.cycles(edges)
+    assert found == [], f"package cycles: {found}"
+
+
+def test_no_module_over_400_lines():
+    oversized = check_imports.oversized(check_imports.modules(), 400)
+    assert oversized == [], f"over 400 lines: {oversized}"
+
+
+def test_package_cycles_are_found_through_different_modules():
+    edges = {
+        "a.low.x": {"b.y"},
+        "b.y": {"a.high.z"},
+        "a.high.z": set(),
+        "c": {"a.low.x"},
+    }
+    assert check_imports.cycles(edges) == []
+    assert check_imports.package_cycles(edges) == [["a", "b"]]
+    assert check_imports.cycles(check_imports.packages(edges, 2)) == []
+
+
+def test_every_virtual_environment_is_skipped(tmp_path):
+    """Any folder holding pyvenv.cfg, whatever its name: its site-packages is never parsed."""
+    for venv in ("venv312", ".venv-py3.12"):
+        (tmp_path / venv / "lib/site-packages/pkg").mkdir(parents=True)
+        (tmp_path / venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+        (tmp_path / venv / "lib/site-packages/pkg/__init__.py").write_text("import app\n")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app/__init__.py").write_text("")
+    (tmp_path / "app/views.py").write_text("from app import models\n")
+    (tmp_path / "app/models.py").write_text("")
+    assert sorted(check_imports.modules(tmp_path)) == ["app", "app.models", "app.views"]
+
+
+def test_customers_domains_and_consents_import_downwards_only():
+    """No exemption: consents' admin uses the access-control base of ``customers.audit``, a
+    lower layer than consents."""
     edges = check_imports.graph(check_imports.modules())
     upward = []
     for module, targets in edges.items():
@@ -54,17 +108,16 @@ def test_customers_domains_import_downwards_only():
     assert upward == []
 
 
-def test_consents_uses_only_the_customers_core_and_models():
-    """Its admin screens also go through the access-control base (customers.audit)."""
+def test_consents_uses_no_customers_domain_above_the_audit():
+    """What the consents app may use of ``customers``: the core, the models and the audit
+    (the access log and the admin base every personal-data screen goes through)."""
     edges = check_imports.graph(check_imports.modules())
     reaching = [
         f"{module} -> {target}"
         for module, targets in edges.items()
         if module.startswith("consents")
         for target in targets
-        if target.startswith("customers")
-        and _domain(target) not in ("core", "models")
-        and (module, target) != ("consents.admin", "customers.audit.admin_base")
+        if target.startswith("customers") and _domain(target) not in ("core", "models", "audit")
     ]
     assert reaching == []
 
@@ -147,3 +200,15 @@ def test_one_middleware_chain_and_no_prepared_statements_by_default():
     lists = re.findall(r"^([A-Z_]*MIDDLEWARE[A-Z_]*)\s*=", settings_source, re.MULTILINE)
     assert lists == ["MIDDLEWARE"]
     assert 'env.bool("DB_PREPARED_STATEMENTS", default=False)' in settings_source
+
+
+def test_privacysite_is_the_base_and_assembly_the_top():
+    """privacysite (the base library) imports no app; nothing imports assembly (the top), and
+    only assembly imports dpo (for the DPO's home) and nothing imports api (docs/design.md)."""
+    edges = check_imports.packages(check_imports.graph(check_imports.modules()), 1)
+    assert edges["privacysite"] == set()
+    importers = {
+        package: sorted(source for source, targets in edges.items() if package in targets)
+        for package in ("assembly", "dpo", "api")
+    }
+    assert importers == {"assembly": [], "dpo": ["assembly"], "api": []}

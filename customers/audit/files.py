@@ -1,6 +1,6 @@
 """The one way staff open an uploaded file: a permission-checked, logged download.
 
-``privacysite.storage.EncryptedStorage.url`` points here. The file is sent only when the
+``customers.core.storage.EncryptedStorage.url`` points here. The file is sent only when the
 signed-in staff member may view a row that names it, within the row scope of that row's admin
 screen (its ``get_queryset``), and every download is written to the access log with the
 customers it concerns. The decrypted bytes go out as an attachment under the original name.

@@ -94,7 +94,7 @@ def blind_index_candidates(normalised: str) -> list[str]:
 
 
 # --- Files (complaint attachments, written requests, incident records) ----------------------
-# The same keys as the fields: MultiFernet over bytes. privacysite.storage uses these.
+# The same keys as the fields: MultiFernet over bytes. customers.core.storage uses these.
 
 
 def encrypt_bytes(data: bytes) -> bytes:

@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.db.models import FileField
 
 from customers.core import crypto
-from privacysite.storage import FERNET_PREFIX, EncryptedStorage, pack, random_name
+from customers.core.storage import FERNET_PREFIX, EncryptedStorage, pack, random_name
 
 logger = logging.getLogger(__name__)
 

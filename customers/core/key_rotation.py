@@ -11,9 +11,8 @@ from dataclasses import dataclass
 
 from django.db import OperationalError, connection, transaction
 
-from customers.core import crypto
+from customers.core import crypto, selectors
 from customers.core.personal_data import CUSTOMER_FIELDS, blind_indexes, encrypted_fields
-from customers.models import Customer
 
 RETRIES = 3  # a batch that loses a deadlock (an edit locking rows in another order) again
 
@@ -105,6 +104,7 @@ def blind_indexes_rebuild(*, batch_size: int = 500, start_after: int = 0):
     (``BLIND_INDEX_KEY_NEXT`` during a change of key), in locked batches; yields progress."""
     index_names = [f.blind_index for f in INDEXED]
     last_id, scanned, rebuilt = start_after, 0, 0
+    Customer = selectors.model("Customer")
 
     def batch(after):
         customers = list(

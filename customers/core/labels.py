@@ -1,7 +1,8 @@
-"""What people read instead of codes: a field's label (from the personal-data registry), the
-name of a purpose, an email template, a cookie category, a request's status, and a correction
-as old → new. Admin columns and templates use these; nothing here queries more than once per
-call."""
+"""What people read instead of codes: a field's label (from the personal-data registry), an
+email template, a request's status, and a correction as old → new (a purpose's and a cookie
+category's names are in ``consents.labels``). Admin columns and templates use these; nothing
+here queries more than once per call. The models are named through the app registry
+(``customers.core.selectors.model``): core stands below them."""
 
 import json
 
@@ -12,9 +13,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
-from consents.models import CookieCategory, Purpose
 from customers.core.personal_data import REGISTRY
-from customers.models import DataRequest, Submission
+from customers.core.selectors import model
 
 # Email templates, as staff and customers name them.
 TEMPLATES = {
@@ -57,11 +57,6 @@ def field_labels_in(names, language: str) -> str:
         return field_labels(names)
 
 
-def purpose_label(code: str) -> str:
-    purpose = Purpose.objects.filter(code=code).first()
-    return purpose.name() if purpose else capfirst(code.replace("_", " "))
-
-
 def template_label(code: str) -> str:
     return str(TEMPLATES.get(code, capfirst(code.replace("_", " "))))
 
@@ -70,16 +65,11 @@ def actor_name(label: str) -> str:
     return str(ACTORS.get(label, label))
 
 
-def cookie_categories_label(codes) -> str:
-    names = {c.code: c.name() for c in CookieCategory.objects.filter(code__in=list(codes or ()))}
-    return ", ".join(names.get(code, code) for code in codes or ())
-
-
 def request_status_label(code: str) -> str:
     if not code:
         return "–"
     try:
-        return str(DataRequest.Status(code).label)
+        return str(model("DataRequest").Status(code).label)
     except ValueError:
         return code
 
@@ -121,20 +111,9 @@ def actor_column(obj):
     return actor_name(obj.actor_label)
 
 
-@admin.display(description=_("Purpose"))
-def purpose_column(obj):
-    code = getattr(obj, "purpose_id", None) if not isinstance(obj.purpose, str) else obj.purpose
-    return purpose_label(code or "")
-
-
 @admin.display(description=_("Template"))
 def template_column(obj):
     return template_label(obj.template)
-
-
-@admin.display(description=_("Accepted categories"))
-def cookie_categories_column(obj):
-    return cookie_categories_label(obj.categories)
 
 
 @admin.display(description=_("Proposed changes"))
@@ -160,8 +139,9 @@ CHANGE_REASONS = {"created": _("Created")}
 def change_reason(reason: str) -> str:
     if reason in CHANGE_REASONS:
         return str(CHANGE_REASONS[reason])
-    if reason in Submission.Form.values:
-        return str(Submission.Form(reason).label)
+    form = model("Submission").Form
+    if reason in form.values:
+        return str(form(reason).label)
     return reason or "–"
 
 
@@ -180,19 +160,6 @@ def consent_since_column(obj):
     from django.utils import formats, timezone
 
     return formats.date_format(timezone.localtime(obj.since), "SHORT_DATETIME_FORMAT")
-
-
-class PurposeFilter(admin.SimpleListFilter):
-    """Messages by purpose, each named in the staff member's language."""
-
-    title = _("purpose")
-    parameter_name = "purpose"
-
-    def lookups(self, request, model_admin):
-        return [(p.code, p.name()) for p in Purpose.objects.order_by("order", "id")]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(purpose=self.value()) if self.value() else queryset
 
 
 @admin.display(description=_("Last activity"), ordering="last_activity_at")

@@ -6,7 +6,7 @@ not see it. The field list comes from ``customers.core.personal_data``.
 
 from customers.core.personal_data import CUSTOMER_FIELDS
 from customers.core.roles import Role
-from customers.models import Customer, Service
+from customers.core.selectors import model
 
 ALL = frozenset(f.name for f in CUSTOMER_FIELDS)
 CONTACT = frozenset(
@@ -91,7 +91,7 @@ def in_scope(user, customer) -> bool:
     """Whether this staff member may see this customer at all (the row-level rule)."""
     if not restricted_to_active_service(user):
         return True
-    return customer.services.filter(status=Service.Status.ACTIVE).exists()
+    return customer.services.filter(status=model("Service").Status.ACTIVE).exists()
 
 
 def scope(queryset, user, path: str = ""):
@@ -99,7 +99,8 @@ def scope(queryset, user, path: str = ""):
     (``path=""``) or rows reaching a customer through ``path`` (e.g. ``"customer"``)."""
     if not restricted_to_active_service(user):
         return queryset
-    served = Customer.objects.filter(services__status=Service.Status.ACTIVE).values("pk")
+    active = model("Service").Status.ACTIVE
+    served = model("Customer").objects.filter(services__status=active).values("pk")
     return queryset.filter(**{f"{path}__in" if path else "pk__in": served})
 
 
@@ -135,7 +136,7 @@ def display_name(user, customer) -> str:
     name field of its kind, masked where the user may not see it."""
     if customer is None:
         return ""
-    if customer.status == Customer.Status.ERASED:
+    if customer.status == model("Customer").Status.ERASED:
         return str(customer)
     field = "business_name" if customer.business_name else "full_name"
     return shown(user, customer, field)

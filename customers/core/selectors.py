@@ -1,17 +1,28 @@
-"""Reads that are more than a one-line filter."""
+"""Reads that are more than a one-line filter.
 
+``customers.core`` stands below the models (they are built from its fields): it names them
+through Django's app registry when called, as a ForeignKey names ``"customers.Customer"``,
+and never imports ``customers.models``.
+"""
+
+from django.apps import apps
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from customers.core.crypto import blind_index_candidates
 from customers.core.personal_data import normalise_email, normalise_phone, normalise_tax_code
-from customers.models import Customer, Service, Warranty
 
 
-def customer_by_email(email: str, *, for_update: bool = False) -> Customer | None:
+def model(name: str):
+    """A model of the customers app (``model("Customer")``), from the app registry."""
+    return apps.get_model("customers", name)
+
+
+def customer_by_email(email: str, *, for_update: bool = False):
+    """The customer with this email address (by blind index), or None."""
     if not email:
         return None
-    queryset = Customer.objects.filter(
+    queryset = model("Customer").objects.filter(
         email_index__in=blind_index_candidates(normalise_email(email))
     )
     if for_update:
@@ -50,12 +61,13 @@ def customers_matching(term: str, *, fields=None):
     see would reveal whose it is.
     """
     pairs = identifier_indexes(term, IDENTIFIER_FIELDS if fields is None else set(fields))
+    customers = model("Customer").objects
     if not pairs:
-        return Customer.objects.none()
+        return customers.none()
     query = Q()
     for column, value in pairs:
         query |= Q(**{column: value})
-    return Customer.objects.filter(query)
+    return customers.filter(query)
 
 
 def customers_matching_each(terms, *, chunk: int = 500) -> list[set[int]]:
@@ -72,7 +84,7 @@ def customers_matching_each(terms, *, chunk: int = 500) -> list[set[int]]:
         query = Q()
         for column, values in wanted.items():
             query |= Q(**{f"{column}__in": values})
-        for row in Customer.objects.filter(query).values("pk", *wanted):
+        for row in model("Customer").objects.filter(query).values("pk", *wanted):
             for column, values in wanted.items():
                 if row[column] in values:
                     found.setdefault((column, row[column]), set()).add(row["pk"])
@@ -80,22 +92,27 @@ def customers_matching_each(terms, *, chunk: int = 500) -> list[set[int]]:
 
 
 def active_service_exists():
-    return Exists(Service.objects.filter(customer=OuterRef("pk"), status=Service.Status.ACTIVE))
+    service = model("Service")
+    return Exists(service.objects.filter(customer=OuterRef("pk"), status=service.Status.ACTIVE))
 
 
 def running_warranty_exists():
     return Exists(
-        Warranty.objects.filter(customer=OuterRef("pk"), warranty_until__gte=timezone.localdate())
+        model("Warranty").objects.filter(
+            customer=OuterRef("pk"), warranty_until__gte=timezone.localdate()
+        )
     )
 
 
 # Registered through a public form and never confirmed through the link sent to the
 # address: anyone could have typed it. Nothing is sent on their consents (marketing) and
 # nothing is published (references) until the contact is confirmed.
-UNCONFIRMED_WEB_REGISTRATION = Q(source=Customer.Source.WEB_FORM, contact_confirmed_at__isnull=True)
+# "web" is Customer.Source.WEB_FORM (tests/customers/test_core_below_models.py keeps them equal).
+UNCONFIRMED_WEB_REGISTRATION = Q(source="web", contact_confirmed_at__isnull=True)
 
 
 def unconfirmed_web_customers():
-    return Customer.objects.filter(UNCONFIRMED_WEB_REGISTRATION).exclude(
-        status=Customer.Status.ERASED
+    customer = model("Customer")
+    return customer.objects.filter(UNCONFIRMED_WEB_REGISTRATION).exclude(
+        status=customer.Status.ERASED
     )

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from consents.labels import purpose_column
 from consents.models import ConsentState
 from customers.core.labels import (
     actor_column,
@@ -11,7 +12,6 @@ from customers.core.labels import (
     consent_granted_column,
     consent_since_column,
     fields_column,
-    purpose_column,
     template_column,
 )
 from customers.core.selectors import (

@@ -170,7 +170,7 @@ def test_export_needs_a_reason_is_capped_masked_and_logged(staff_client, custome
     assert entry.reason == "Báo cáo quý 4 cho ban giám đốc"
     assert entry.customer_ids == [customer.pk]
 
-    monkeypatch.setattr("customers.desk.admin.EXPORT_ROW_CAP", 0)
+    monkeypatch.setattr("customers.desk.pages.EXPORT_ROW_CAP", 0)
     response = client.post(url, {**selection, "reason": "again"}, follow=True)
     assert "Chỉ được xuất tối đa 0 khách hàng" in response.content.decode()
 
