@@ -342,53 +342,6 @@ CONFIRMATION_LINK_DAYS = env.int("CONFIRMATION_LINK_DAYS", default=7)
 PREFERENCES_LINK_DAYS = env.int("PREFERENCES_LINK_DAYS", default=30)
 UNSUBSCRIBE_LINK_DAYS = env.int("UNSUBSCRIBE_LINK_DAYS", default=365)
 
-# --- Customer requests: legal clocks ------------------------------------------------------
-# Decree 356/2025 Art 5 (docs/legal.md §3.5, §4): respond in 2 working days, then complete within
-# these calendar days; "processor_days" when a processor or third party must act too; one
-# extension of at most "extension_days". Complaints have no legal period: the company's
-# promise (here 15 days) stands in.
-REQUEST_ACKNOWLEDGE_WORKING_DAYS = 2
-REQUEST_DEADLINES = {
-    "access": {"days": 10, "processor_days": 30, "extension_days": 10},
-    "correction": {"days": 10, "processor_days": 15, "extension_days": 10},
-    "deletion": {"days": 20, "processor_days": 30, "extension_days": 20},
-    "withdrawal": {"days": 15, "processor_days": 20, "extension_days": 15},
-    "objection": {"days": 15, "processor_days": 20, "extension_days": 15},
-    "complaint": {"days": 15, "processor_days": 15, "extension_days": 15},
-    "other": {"days": 15, "processor_days": 20, "extension_days": 15},
-}
-# Accounting periods count from the end of the fiscal year (Decree 174/2016 Art 15).
-FISCAL_YEAR_END = (
-    env.int("FISCAL_YEAR_END_MONTH", default=12),
-    env.int("FISCAL_YEAR_END_DAY", default=31),
-)
-RENEWAL_REMINDER_DAYS = [30, 7, 1]
-# Customers erased per sweep transaction (about 0.5 s each at 2,000 on PostgreSQL; see
-# BENCHMARKS.md). Erasure notices go in batches of RETENTION_NOTICE_BATCH_SIZE: each is an
-# outbox row, so a notice batch is slower per customer.
-RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=2000)
-RETENTION_NOTICE_BATCH_SIZE = env.int("RETENTION_NOTICE_BATCH_SIZE", default=200)
-# Erasures and consent withdrawals are also appended here (ids only), outside the database,
-# so that `manage.py after_restore` applies them again to a restored backup. Keep it on a
-# disk that is not restored with the database and at least as long as the oldest backup.
-ERASURE_JOURNAL = env.path(
-    "ERASURE_JOURNAL", default=BASE_DIR / "var" / "journal" / "erasures.jsonl"
-)
-# How long backups are kept (scripts/backup.sh prunes after this): retired keys and the journal
-# must be kept at least as long.
-BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=35)
-MY_DATA_LINK_HOURS = env.int("MY_DATA_LINK_HOURS", default=24)
-COMPLAINT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
-COMPLAINT_ATTACHMENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-}
-MY_DATA_RATE_LIMIT = env.str("MY_DATA_RATE_LIMIT", default="5/10m")
-# Links one address may be sent, whoever asks (counted by its blind index).
-MY_DATA_RECIPIENT_RATE_LIMIT = env.str("MY_DATA_RECIPIENT_RATE_LIMIT", default="3/h")
-
 # --- Abuse limits --------------------------------------------------------------------------
 # https://django-ratelimit.readthedocs.io/  (counts live in the cache: Redis in production)
 # Accepted submissions per address (corrected mistakes do not count), and every post.
@@ -406,7 +359,7 @@ if not REDIS_URL:
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003"]
 
 # --- Monitoring ----------------------------------------------------------------------------
-# /status and /metrics (privacysite.monitoring) answer these client addresses (behind our
+# /status and /metrics (assembly.monitoring) answer these client addresses (behind our
 # trusted proxies) or a request carrying "Authorization: Bearer METRICS_TOKEN"; others a 404.
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
@@ -417,5 +370,6 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # The rest lives beside this file, one concern each.
 from privacysite.settings.api import *  # noqa: E402,F403
+from privacysite.settings.customer_rights import *  # noqa: E402,F403
 from privacysite.settings.logging import *  # noqa: E402,F403
 from privacysite.settings.security import *  # noqa: E402,F403
