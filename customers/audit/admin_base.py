@@ -12,6 +12,7 @@ admin that is not one (``customers.audit.checks``).
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.db.models.constants import LOOKUP_SEP
 
 from customers.audit.services import access_log
 from customers.core import masking
@@ -60,6 +61,28 @@ class PersonalDataAdmin(admin.ModelAdmin):
         if obj is not None and self.customer_path and self.customer_path not in fields:
             fields.append(self.customer_path)
         return fields
+
+    # --- filters in the query string ---------------------------------------------------------
+
+    def customer_field_of(self, lookup: str) -> str | None:
+        """The customer field a query-string lookup filters on (``contact_person__startswith``
+        on the customer screen, ``customer__full_name`` on a related one), if any."""
+        parts = lookup.split(LOOKUP_SEP)
+        if self.customer_path is None:
+            return None
+        if self.customer_path:
+            if parts[0] != self.customer_path or len(parts) < 2:
+                return None
+            parts = parts[1:]
+        return parts[0] if parts[0] in masking.ALL else None
+
+    def lookup_allowed(self, lookup, value, request):
+        # A filter on a field one sees masked would tell its value ("?contact_person=…" finds
+        # who stands behind a business): only fields seen in clear for every customer.
+        field = self.customer_field_of(lookup)
+        if field is not None and masking.visible_for(request.user, field) != {}:
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     # --- what is shown, and the log of it ----------------------------------------------------
 
@@ -123,10 +146,16 @@ class PersonalDataAdmin(admin.ModelAdmin):
         if changelist is not None and changelist.result_list:
             rows = list(changelist.result_list)
             customers = {pk for row in rows for pk in self.customers_of(row)}
+            # What was asked, by name (never the values: a typed name stays out of the log).
+            filters = sorted(changelist.get_filters_params())
+            asked = [f"filters: {', '.join(filters)}"] if filters else []
+            asked += ["search"] if changelist.query else []
+            filtered_on = {self.customer_field_of(lookup) for lookup in filters} - {None}
             log_shown(
                 request,
                 customers=customers,
-                fields=self.listed_fields(request, rows),
+                fields=self.listed_fields(request, rows) | filtered_on,
+                reason="; ".join(asked),
                 action=AccessLogEntry.Action.SEARCH
                 if changelist.query
                 else AccessLogEntry.Action.LIST,

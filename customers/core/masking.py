@@ -4,6 +4,8 @@ Masking happens on the server: a masked value never reaches the HTML of a role t
 not see it. The field list comes from ``customers.core.personal_data``.
 """
 
+from types import SimpleNamespace
+
 from customers.core.personal_data import CUSTOMER_FIELDS
 from customers.core.roles import Role
 from customers.core.selectors import model
@@ -73,6 +75,23 @@ def visible_fields(user, customer=None) -> frozenset:
         else:
             fields |= VISIBLE.get(role, frozenset())
     return frozenset(fields)
+
+
+def visible_for(user, field: str) -> dict | None:
+    """Among which customers ``user`` sees ``field`` in clear, as filter arguments: ``{}`` for
+    every customer, ``{"kind__in": [...]}`` for some kinds only, None for none. A search or a
+    filter on a field reaches only those customers: matching a value one cannot see would
+    tell it (a business's contact person found by name through accounting's search)."""
+    if field in visible_fields(user) and not any(r in VISIBLE_BY_KIND for r in roles_of(user)):
+        return {}
+    kinds = [
+        kind
+        for kind in model("Customer").Kind.values
+        if field in visible_fields(user, SimpleNamespace(kind=kind))
+    ]
+    if not kinds:
+        return None
+    return {} if len(kinds) == len(model("Customer").Kind.values) else {"kind__in": kinds}
 
 
 def revealable_fields(user, customer=None) -> frozenset:

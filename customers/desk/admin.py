@@ -181,11 +181,12 @@ class CustomerAdmin(CustomerPagesMixin, PersonalDataAdmin):
             visible = masking.visible_fields(request.user)
             matching = customers_matching(term, fields=visible)
             return queryset.filter(pk__in=matching.values("pk")), False
-        by_name = (
-            Q(full_name__icontains=term)
-            | Q(business_name__icontains=term)
-            | Q(contact_person__icontains=term)
-        )
+        # Each name field among the customers whose value this user sees in clear only.
+        by_name = Q(pk__in=[])
+        for field in ("full_name", "business_name", "contact_person"):
+            among = masking.visible_for(request.user, field)
+            if among is not None:
+                by_name |= Q(**{f"{field}__icontains": term}, **among)
         return queryset.filter(by_name), False
 
     def save_model(self, request, obj, form, change):

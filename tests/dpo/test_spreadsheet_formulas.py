@@ -42,7 +42,9 @@ def test_the_register_of_processing_writes_a_planted_formula_as_text(live_data, 
 
 
 def test_the_inspection_packs_csvs_write_a_planted_reason_as_text(live_data, tmp_path):
-    access_log(actor="system:test", action="reveal", customers=[1], fields=["email"], reason=PLANTED)
+    access_log(
+        actor="system:test", action="reveal", customers=[1], fields=["email"], reason=PLANTED
+    )
     out = tmp_path / "pack.zip"
     call_command("dossier", "inspection", "-o", str(out), stdout=io.StringIO())
     with zipfile.ZipFile(out) as pack:
