@@ -278,6 +278,7 @@ class UpdateClockAdmin(admin.ModelAdmin):
         clock = clock_start(
             kind=UpdateClock.Kind.TEN_DAYS,
             reason=obj.reason,
+            actor=request.user,
             trigger_key=f"10d:declared:{timezone.now():%Y%m%d%H%M%S%f}",
         )
         obj.pk = clock.pk
