@@ -177,7 +177,6 @@ def incident_notify_authority(*, incident: Incident, actor) -> IncidentNotice:
 def incident_notify_customers(*, incident: Incident, actor, batch: int = 200) -> int:
     """Queue the message to every affected customer, in batches (each send recorded)."""
     Actor.of(actor).require("customers.change_incident")
-
     ids = list(
         Customer.objects.filter(pk__in=incident.customer_ids)
         .exclude(status=Customer.Status.ERASED)

@@ -28,6 +28,21 @@ def profile_update(*, profile: ComplianceProfile, actor, changed: list[str]) -> 
     return profile
 
 
+def risk_assessment_save(*, assessment: RiskAssessment, actor) -> RiskAssessment:
+    """Save the DPO's draft of the DPIA's risk assessment; who wrote it is recorded once, on
+    creation. A signed one never changes (the admin offers no change; this refuses)."""
+    actor = Actor.of(actor).require(
+        "dpo.add_riskassessment" if assessment.pk is None else "dpo.change_riskassessment"
+    )
+    if assessment.signed_at:
+        raise ValueError("A signed risk assessment never changes: write a new one.")
+    if assessment.pk is None:
+        assessment.created_by = actor.user
+    assessment.full_clean(exclude=["created_by"])  # none when the system writes it
+    assessment.save()
+    return assessment
+
+
 def risk_assessment_sign(*, assessment: RiskAssessment, actor) -> bool:
     """Sign once; a signed assessment never changes (write a new one instead)."""
     actor = Actor.of(actor).require("dpo.sign_riskassessment")
