@@ -35,7 +35,7 @@ class ApiClientAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             if "scopes" in form.changed_data:
-                subject_hashes_follow_scopes(client=obj)
+                subject_hashes_follow_scopes(client=obj, actor=request.user)
             return
         # The key is made by the service and shown once: only its hash is stored.
         new = api_client_create(
@@ -101,7 +101,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         subscription = webhook_subscription_create(
-            client=obj.client, url=obj.url, events=form.cleaned_data["events"]
+            client=obj.client, url=obj.url, events=form.cleaned_data["events"], actor=request.user
         )
         obj.pk = subscription.pk
         messages.warning(

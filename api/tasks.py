@@ -1,8 +1,7 @@
-"""Webhook delivery: thin tasks taking ids, retried with backoff."""
+"""Webhook delivery and the suppression lists' hashes: thin tasks taking ids, declared with
+the project's one task decorator (``customers.core.jobs.task``)."""
 
 import logging
-
-from celery import shared_task
 
 from api.services import suppressions
 from api.services.webhooks import webhook_attempt, webhook_deliveries_enqueue, webhooks_resend_due
@@ -11,16 +10,17 @@ from customers.core import jobs
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="api.webhook_deliver", acks_late=True, ignore_result=True)
+@jobs.task(jobs.WEBHOOK_DELIVER, acks_late=True, ignore_result=True)
 def webhook_deliver(delivery_id: int) -> None:
     """One attempt; a failure schedules the next with backoff (the delivery row keeps the
     count, so a retry survives a worker restart)."""
     attempt = webhook_attempt(delivery_id=delivery_id)
     if attempt is not None and attempt.retry_in is not None:
         webhook_deliveries_enqueue(delivery_ids=[delivery_id], countdown=attempt.retry_in)
+        logger.info("webhook.retry_queued delivery_id=%s in=%s", delivery_id, attempt.retry_in)
 
 
-@shared_task(name="api.webhooks_resend_due", ignore_result=True)
+@jobs.task(jobs.WEBHOOKS_RESEND_DUE, ignore_result=True)
 def webhooks_resend_due_task() -> int:
     count = webhooks_resend_due()
     if count:
@@ -40,4 +40,4 @@ def subject_hashes_warm(client_id: int, after: int = 0) -> None:
 
 @jobs.task(jobs.SUBJECT_HASHES_REFRESH, ignore_result=True)
 def subject_hashes_refresh() -> None:
-    suppressions.subject_hashes_refresh()
+    suppressions.subject_hashes_refresh()  # logs its counts (api.subject_hashes_refreshed)

@@ -82,7 +82,7 @@ class PrivacyAdminSite(admin.AdminSite):
         response = super().index(request, extra_context)
         user = request.user
         if user.is_superuser or user.groups.filter(name=Role.DPO.value).exists():
-            response.context_data.update(dashboard_context())
+            response.context_data.update(dashboard_context(actor=user))
             response.template_name = "admin/dpo/home.html"
         return response
 

@@ -155,7 +155,7 @@ class CookiePolicyVersionAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # Publishing a version asks every visitor to choose again.
-        version = cookie_policy_publish(notes=form.cleaned_data["notes"])
+        version = cookie_policy_publish(actor=request.user, notes=form.cleaned_data["notes"])
         obj.pk = obj.id = version.pk
 
 

@@ -22,7 +22,7 @@ from dpo.models import AccessAlert, ComplianceProfile, DossierVersion, RiskAsses
 from dpo.selectors import MissingFact, profile
 from dpo.services import dossiers
 from dpo.services.clocks import clock_start
-from dpo.services.profile import profile_update, risk_assessment_sign
+from dpo.services.profile import profile_update, risk_assessment_save, risk_assessment_sign
 from privacysite.admin_utils import ReadOnlyAdmin, admin_page
 from privacysite.http import client_ip
 
@@ -97,9 +97,7 @@ class RiskAssessmentAdmin(admin.ModelAdmin):
         return request.user.has_perm("dpo.sign_riskassessment")
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        risk_assessment_save(assessment=obj, actor=request.user)
 
     @admin.action(description=_("Sign the selected risk assessment"), permissions=["sign"])
     def sign(self, request, queryset):
@@ -296,6 +294,7 @@ class UpdateClockAdmin(admin.ModelAdmin):
         clock = clock_start(
             kind=UpdateClock.Kind.TEN_DAYS,
             reason=obj.reason,
+            actor=request.user,
             trigger_key=f"10d:declared:{timezone.now():%Y%m%d%H%M%S%f}",
         )
         obj.pk = clock.pk

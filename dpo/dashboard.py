@@ -144,11 +144,11 @@ def retention_chart(today):
     }
 
 
-def access_charts(today, *, days=14, staff=6):
+def access_charts(today, *, actor, days=14, staff=6):
     from django.contrib.auth import get_user_model
 
     dates = _days(today, days)
-    counts = customers_seen_per_day(since=dates[0], until=today)
+    counts = customers_seen_per_day(since=dates[0], until=today, actor=actor)
     totals = defaultdict(int)
     for (actor, _day), n in counts.items():
         totals[actor] += n
@@ -186,7 +186,7 @@ def transfer_warnings():
     )
 
 
-def dashboard_context(*, now=None) -> dict:
+def dashboard_context(*, actor, now=None) -> dict:
     now = now or timezone.now()
     today = timezone.localdate(now)
     prof = profile()
@@ -202,7 +202,7 @@ def dashboard_context(*, now=None) -> dict:
         "dpo_alerts": AccessAlert.objects.select_related("actor").order_by("-day")[:10],
         "dpo_consent_charts": consent_charts(today),
         "dpo_retention_chart": retention_chart(today),
-        "dpo_access_charts": access_charts(today),
+        "dpo_access_charts": access_charts(today, actor=actor),
         "dpo_dossiers": [latest[k] for k in DossierVersion.Kind.values if k in latest],
         "dpo_today": today,
     }

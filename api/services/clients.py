@@ -55,6 +55,7 @@ def api_client_create(
     *, name: str, scopes, actor, description: str = "", rate_per_minute: int = 600
 ) -> NewKey:
     """A new client and its key (returned once; only its hash is kept)."""
+    actor = Actor.of(actor).require("api.add_apiclient")
     key, prefix, key_hash = _new_key()
     client = ApiClient(
         name=name,
@@ -64,7 +65,7 @@ def api_client_create(
         key_hash=key_hash,
         suppression_salt=secrets.token_hex(32),
         rate_per_minute=rate_per_minute,
-        created_by=Actor.of(actor).label,
+        created_by=actor.label,
     )
     client.full_clean()
     client.save()
@@ -78,6 +79,7 @@ def api_client_create(
 def api_client_rotate_key(*, client: ApiClient, actor) -> NewKey:
     """A fresh key for the same client; the old one stops working at once in this process
     and within ``API_KEY_CACHE_SECONDS`` in the others."""
+    Actor.of(actor).require("api.change_apiclient")
     key, prefix, key_hash = _new_key()
     client.key_prefix, client.key_hash = prefix, key_hash
     client.save(update_fields=["key_prefix", "key_hash"])
@@ -90,8 +92,9 @@ def api_client_rotate_key(*, client: ApiClient, actor) -> NewKey:
 def api_client_revoke(*, client: ApiClient, actor) -> bool:
     """Stop the key working and delete its suppression-list hashes; a repeat changes
     nothing. Returns whether it was active."""
+    actor = Actor.of(actor).require("api.change_apiclient")
     updated = ApiClient.objects.filter(pk=client.pk, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoked_by=Actor.of(actor).label
+        revoked_at=timezone.now(), revoked_by=actor.label
     )
     _known.clear()
     subject_hashes_client_forget(client=client)

@@ -24,6 +24,7 @@ from django.db.models import Exists, ExpressionWrapper, F, OuterRef, TextField
 from api.models import ApiClient, Scope, SubjectHash
 from api.selectors import CHANNEL_FIELDS, identifier_hash, jit_off, stored_hash
 from customers.core import crypto, jobs
+from customers.core.actors import Actor
 from customers.models import Customer
 
 logger = logging.getLogger(__name__)
@@ -185,9 +186,10 @@ def subject_hashes_warm_soon(*, client: ApiClient) -> None:
         transaction.on_commit(lambda: jobs.enqueue(jobs.SUBJECT_HASHES_WARM, pk))
 
 
-def subject_hashes_follow_scopes(*, client: ApiClient) -> None:
+def subject_hashes_follow_scopes(*, client: ApiClient, actor) -> None:
     """After a client's scopes changed: warm it if it may read the lists, else delete its
     hashes."""
+    Actor.of(actor).require("api.change_apiclient")
     if client.is_active and Scope.SUPPRESSION_READ in client.scopes:
         subject_hashes_warm_soon(client=client)
     else:

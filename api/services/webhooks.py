@@ -26,6 +26,8 @@ from django.utils import timezone
 
 from api.models import ApiClient, WebhookDelivery, WebhookEvent, WebhookSubscription
 from api.selectors import identifier_hash
+from customers.core import jobs
+from customers.core.actors import Actor
 from customers.models import Customer
 
 logger = logging.getLogger(__name__)
@@ -46,7 +48,11 @@ def signature_header(secret: str, body: str, timestamp: int | None = None) -> st
 
 
 @transaction.atomic
-def webhook_subscription_create(*, client: ApiClient, url: str, events) -> WebhookSubscription:
+def webhook_subscription_create(
+    *, client: ApiClient, url: str, events, actor
+) -> WebhookSubscription:
+    """A client's subscription to ``events``; its signing secret is shown once."""
+    Actor.of(actor).require("api.add_webhooksubscription")
     subscription = WebhookSubscription(
         client=client,
         url=url,
@@ -109,7 +115,7 @@ def webhook_events_create(*, event_type: str, customers: list[Customer], data_fo
 
 def webhook_deliveries_enqueue(*, delivery_ids, countdown: float = 0) -> None:
     # By name from the registry: the task module imports this one, not the reverse.
-    webhook_deliver = current_app.tasks["api.webhook_deliver"]
+    webhook_deliver = current_app.tasks[jobs.WEBHOOK_DELIVER]
     for delivery_id in delivery_ids:
         try:
             webhook_deliver.apply_async((delivery_id,), countdown=countdown, retry=False)
@@ -235,6 +241,7 @@ def _tell_dpo_paused(subscription_id: int) -> None:
 @transaction.atomic
 def webhook_subscription_resume(*, subscription: WebhookSubscription, actor) -> int:
     """Active again; every waiting delivery is sent. Returns how many."""
+    Actor.of(actor).require("api.change_webhooksubscription")
     updated = WebhookSubscription.objects.filter(
         pk=subscription.pk, status=WebhookSubscription.Status.PAUSED
     ).update(status=WebhookSubscription.Status.ACTIVE, consecutive_failures=0, paused_at=None)

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from consents.cookies import CookieChoice, catalogue, catalogue_clear
 from consents.models import CookieConsent, CookiePolicyVersion
+from customers.core.actors import Actor
 
 
 def cookie_consent_record(
@@ -52,8 +53,9 @@ def declined_cookie_names(choice: CookieChoice, data: dict | None = None) -> lis
 
 
 @transaction.atomic
-def cookie_policy_publish(*, notes: str = "") -> CookiePolicyVersion:
+def cookie_policy_publish(*, actor, notes: str = "") -> CookiePolicyVersion:
     """A new cookie-policy version: every visitor is asked again."""
+    Actor.of(actor).require("consents.add_cookiepolicyversion")
     latest = CookiePolicyVersion.objects.select_for_update().order_by("-number").first()
     version = CookiePolicyVersion.objects.create(
         number=(latest.number + 1) if latest else 1, notes=notes

@@ -7,6 +7,8 @@ from django.db import transaction
 
 from consents.models import ConsentEvent, ConsentState, PolicyVersion, Purpose
 from consents.selectors import policy_current
+from customers.core import jobs
+from customers.core.actors import Actor
 from privacysite.journal import journal_withdrawal
 
 logger = logging.getLogger(__name__)
@@ -21,7 +23,7 @@ def consent_receipt_schedule(*, customer_id: int) -> None:
 
     def enqueue():
         # By name from the registry: the ledger stays free of the messaging imports.
-        consent_receipts_send = current_app.tasks["consents.consent_receipts_send"]
+        consent_receipts_send = current_app.tasks[jobs.CONSENT_RECEIPTS_SEND]
         try:
             consent_receipts_send.delay(customer_id)
         except Exception as exc:  # broker down: the consent stands; the sweep sends it later
@@ -34,7 +36,6 @@ def consent_receipt_schedule(*, customer_id: int) -> None:
     transaction.on_commit(enqueue)
 
 
-@transaction.atomic(savepoint=False)
 def consent_record(
     *,
     customer,
@@ -45,69 +46,77 @@ def consent_record(
     policy_version: PolicyVersion | None = None,
     ip_address: str = "",
     user_agent: str = "",
-    staff_user=None,
+    actor=None,
     call_reference: str = "",
     gpc: bool = False,
     schedule_receipt: bool = True,
 ) -> ConsentEvent | None:
     """Append a grant or withdrawal; returns None when it changes nothing (a repeat).
+    ``actor``: staff entering what the customer said (on the phone) need the permission to
+    add consent events and are recorded on the event; the customer, an API client and the
+    system act without one (``customers.core.actors.Actor``).
     ``gpc``: the browser sent a Global Privacy Control signal with the form it came from.
     ``schedule_receipt=False``: the caller sends the receipt itself, in a message of its own
     (a registration's confirmation lists the consents given with it).
 
     Granting again under changed wording is recorded: that is the re-confirmation.
     """
-    if customer.is_erased:
-        return None
-    state = (
-        ConsentState.objects.select_for_update().filter(customer=customer, purpose=purpose).first()
-    )
-    unchanged = state is not None and state.granted == granted
-    if unchanged and (not granted or state.wording_hash == purpose.wording_hash):
-        return None
-    if state is None and not granted:
-        return None  # never given: nothing to withdraw
-    policy_version = policy_version or policy_current()
-    if policy_version is None:
-        raise NoPublishedPolicy("Publish a privacy policy version before recording consent.")
-    event = ConsentEvent.objects.create(
-        customer=customer,
-        purpose=purpose,
-        action=ConsentEvent.Action.GRANTED if granted else ConsentEvent.Action.WITHDRAWN,
-        policy_version=policy_version,
-        wording=purpose.wording(language),
-        wording_hash=purpose.wording_hash,
-        language=language,
-        channel=channel,
-        ip_address=ip_address or "",
-        user_agent=(user_agent or "")[:300],
-        staff_user=staff_user,
-        call_reference=call_reference,
-        gpc=gpc,
-    )
-    state = state or ConsentState(customer=customer, purpose=purpose)
-    state.granted = granted
-    state.wording_hash = purpose.wording_hash
-    state.last_event = event
-    state.since = event.created_at
-    state.save()  # the row is locked above (select_for_update) or new
-    if not granted:  # a restored backup must not grant it again (privacysite.journal)
-        journal_withdrawal(
-            customer_id=customer.pk,
-            created=customer.created_at,
-            purpose=purpose.code,
-            channel=channel,
+    # Checked before the transaction: a refusal leaves the caller's transaction usable.
+    actor = Actor.of(actor).require("consents.add_consentevent")
+    with transaction.atomic(savepoint=False):
+        if customer.is_erased:
+            return None
+        state = (
+            ConsentState.objects.select_for_update()
+            .filter(customer=customer, purpose=purpose)
+            .first()
         )
-    if schedule_receipt:
-        consent_receipt_schedule(customer_id=customer.pk)
-    logger.info(
-        "consent.%s customer_id=%s purpose=%s event_id=%s",
-        event.action,
-        customer.pk,
-        purpose.code,
-        event.pk,
-    )
-    return event
+        unchanged = state is not None and state.granted == granted
+        if unchanged and (not granted or state.wording_hash == purpose.wording_hash):
+            return None
+        if state is None and not granted:
+            return None  # never given: nothing to withdraw
+        policy_version = policy_version or policy_current()
+        if policy_version is None:
+            raise NoPublishedPolicy("Publish a privacy policy version before recording consent.")
+        event = ConsentEvent.objects.create(
+            customer=customer,
+            purpose=purpose,
+            action=ConsentEvent.Action.GRANTED if granted else ConsentEvent.Action.WITHDRAWN,
+            policy_version=policy_version,
+            wording=purpose.wording(language),
+            wording_hash=purpose.wording_hash,
+            language=language,
+            channel=channel,
+            ip_address=ip_address or "",
+            user_agent=(user_agent or "")[:300],
+            staff_user=actor.user,
+            call_reference=call_reference,
+            gpc=gpc,
+        )
+        state = state or ConsentState(customer=customer, purpose=purpose)
+        state.granted = granted
+        state.wording_hash = purpose.wording_hash
+        state.last_event = event
+        state.since = event.created_at
+        state.save()  # the row is locked above (select_for_update) or new
+        if not granted:  # a restored backup must not grant it again (privacysite.journal)
+            journal_withdrawal(
+                customer_id=customer.pk,
+                created=customer.created_at,
+                purpose=purpose.code,
+                channel=channel,
+            )
+        if schedule_receipt:
+            consent_receipt_schedule(customer_id=customer.pk)
+        logger.info(
+            "consent.%s customer_id=%s purpose=%s event_id=%s",
+            event.action,
+            customer.pk,
+            purpose.code,
+            event.pk,
+        )
+        return event
 
 
 def consent_grant(**kwargs) -> ConsentEvent | None:
@@ -118,10 +127,13 @@ def consent_withdraw(**kwargs) -> ConsentEvent | None:
     return consent_record(granted=False, **kwargs)
 
 
-@transaction.atomic(savepoint=False)
-def consents_grant_many(*, customer, purposes, **kwargs) -> list[ConsentEvent]:
+def consents_grant_many(*, customer, purposes, actor=None, **kwargs) -> list[ConsentEvent]:
     """Grant each purpose ticked on a form (unticked boxes are silence, not a refusal)."""
-    events = [consent_grant(customer=customer, purpose=p, **kwargs) for p in purposes]
+    actor = Actor.of(actor).require("consents.add_consentevent")
+    with transaction.atomic(savepoint=False):
+        events = [
+            consent_grant(customer=customer, purpose=p, actor=actor, **kwargs) for p in purposes
+        ]
     return [e for e in events if e is not None]
 
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from consents.models import PolicyVersion
 from consents.selectors import consents_cache_clear
+from customers.core.actors import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -19,6 +20,7 @@ def policy_publish(*, version: PolicyVersion, actor) -> bool:
 
     Returns False when it was already published (a repeat is harmless).
     """
+    actor = Actor.of(actor).require("consents.change_policyversion")
     version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
     if version.is_published:
         return False
@@ -31,17 +33,20 @@ def policy_publish(*, version: PolicyVersion, actor) -> bool:
         raise PolicyNotPublishable("A newer version is already published.")
     version.status = PolicyVersion.Status.PUBLISHED
     version.published_at = timezone.now()
-    version.published_by = actor
+    version.published_by = actor.user
     version.full_clean()
     version.save(update_fields=["status", "published_at", "published_by"])
     transaction.on_commit(consents_cache_clear)
-    logger.info("policy.published version=%s actor_id=%s", version.number, actor.pk)
+    logger.info(
+        "policy.published version=%s actor_id=%s", version.number, getattr(actor.user, "pk", None)
+    )
     return True
 
 
 @transaction.atomic
 def policy_draft_from_current(*, actor) -> PolicyVersion:
     """A new draft, starting from a copy of the latest version's sections."""
+    actor = Actor.of(actor).require("consents.add_policyversion")
     latest = PolicyVersion.objects.select_for_update().order_by("-number").first()
     draft = PolicyVersion.objects.create(
         number=(latest.number + 1) if latest else 1,
@@ -52,5 +57,7 @@ def policy_draft_from_current(*, actor) -> PolicyVersion:
             section.pk = None
             section.version = draft
             section.save()
-    logger.info("policy.draft_created version=%s actor_id=%s", draft.number, actor.pk)
+    logger.info(
+        "policy.draft_created version=%s actor_id=%s", draft.number, getattr(actor.user, "pk", None)
+    )
     return draft

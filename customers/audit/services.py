@@ -29,7 +29,6 @@ def access_log(
     fields=(),
     reason: str = "",
     ip_address: str | None = None,
-    actor_label: str | None = None,
 ) -> AccessLogEntry:
     """Append one entry: a single INSERT, no lock, so that many writers never wait.
 
@@ -39,8 +38,7 @@ def access_log(
     ids = sorted({getattr(c, "pk", c) for c in customers})
     actor = Actor.of(actor)
     entry = AccessLogEntry.objects.create(
-        actor=actor.user,
-        actor_label=actor_label or actor.label,
+        **actor.recorded(),
         action=action,
         customer_ids=ids,
         fields=sorted(set(fields)),

@@ -50,6 +50,11 @@ class Actor:
             return True
         return self.user.is_active and self.user.has_perm(permission)
 
+    def recorded(self) -> dict:
+        """Who acted, as the ledgers store it (``actor`` FK and ``actor_label``): the change
+        history, request events and the access log all take these two fields from here."""
+        return {"actor": self.user, "actor_label": self.label}
+
     def require(self, *permissions: str) -> Actor:
         """Refuse (PermissionDenied) a staff member whose role lacks any of ``permissions``."""
         missing = [p for p in permissions if not self.can(p)]

@@ -34,6 +34,11 @@ CONSENT_RECEIPTS_SWEEP = "consents.consent_receipts_sweep"
 # Named under api, whose services enqueue them: the suppression lists' stored hashes.
 SUBJECT_HASHES_WARM = "api.subject_hashes_warm"
 SUBJECT_HASHES_REFRESH = "api.subject_hashes_refresh"
+WEBHOOK_DELIVER = "api.webhook_deliver"
+WEBHOOKS_RESEND_DUE = "api.webhooks_resend_due"
+# The DPO's workplace (dpo/): named after their first module, as beat's rows know them.
+DPO_UPDATE_CLOCKS_DAILY = "dpo.tasks.update_clocks_daily"
+DPO_ACCESS_ALERTS_CHECK = "dpo.tasks.access_alerts_check"
 
 # What is worth trying again: the network, the broker, the mail server, a database that is
 # restarting (SMTP and socket errors are OSErrors). Anything else is a bug or bad data: the

@@ -39,7 +39,11 @@ class UnconfirmedRegistrationAdmin(CustomerAdmin):
 
     @admin.action(description=_("Send the confirmation email again"), permissions=["resend"])
     def resend_confirmation(self, request, queryset):
-        count = sum(1 for customer in queryset if customer_send_confirmation(customer=customer))
+        count = sum(
+            1
+            for customer in queryset
+            if customer_send_confirmation(customer=customer, actor=request.user)
+        )
         self.message_user(
             request, _("%(count)s confirmation emails queued.") % {"count": count}, messages.SUCCESS
         )

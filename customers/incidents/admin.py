@@ -137,7 +137,9 @@ class IncidentAdmin(PersonalDataAdmin):
         description=_("Send the message to the affected customers"), permissions=["change"]
     )
     def notify_customers(self, request, queryset):
-        count = sum(incidents.incident_notify_customers(incident=i) for i in queryset)
+        count = sum(
+            incidents.incident_notify_customers(incident=i, actor=request.user) for i in queryset
+        )
         self.message_user(request, _("%(count)s customers will be told.") % {"count": count})
 
 
@@ -150,7 +152,9 @@ def add_to_incident(modeladmin, request, queryset):
     if form.is_bound and form.is_valid():
         incident = form.cleaned_data["incident"]
         added = incidents.incident_add_customers(
-            incident=incident, customer_ids=queryset.values_list("pk", flat=True)
+            incident=incident,
+            customer_ids=queryset.values_list("pk", flat=True),
+            actor=request.user,
         )
         modeladmin.message_user(
             request,

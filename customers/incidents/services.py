@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from customers.audit.services import access_log
 from customers.core import jobs
+from customers.core.actors import Actor
 from customers.core.roles import Role
 from customers.core.selectors import customers_matching_each
 from customers.messaging.services import message_queue
@@ -46,11 +47,12 @@ def incident_open_from_complaint(*, request: DataRequest) -> Incident:
 
 
 @transaction.atomic
-def incident_add_customers(*, incident: Incident, customer_ids) -> int:
+def incident_add_customers(*, incident: Incident, customer_ids, actor) -> int:
     """Add affected customers (chosen, matched from a leaked list, or found by a query).
 
     Returns how many were new to the incident; the volume never drops below the count.
     """
+    Actor.of(actor).require("customers.change_incident")
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     known = set(incident.customer_ids)
     new = set(customer_ids) - known
@@ -62,7 +64,7 @@ def incident_add_customers(*, incident: Incident, customer_ids) -> int:
     return len(new)
 
 
-def customers_matching_leak(text: str) -> tuple[set[int], int]:
+def _customers_matching_leak(text: str) -> tuple[set[int], int]:
     """Customers named by a leaked list: one email, phone or tax code per line, matched by
     blind index (nothing is decrypted, nothing pasted is stored). Returns the ids found and
     the number of lines that matched nobody."""
@@ -77,7 +79,8 @@ def incident_import_leaked_list(
     """Add the customers a leaked list names to the incident. Matching tells staff whose data
     leaked, so it is a search in the access log. Returns (matched ids, newly added, lines
     that matched nobody)."""
-    found, unmatched = customers_matching_leak(text)
+    actor = Actor.of(actor).require("customers.change_incident")
+    found, unmatched = _customers_matching_leak(text)
     access_log(
         actor=actor,
         action=AccessLogEntry.Action.SEARCH,
@@ -86,7 +89,8 @@ def incident_import_leaked_list(
         reason=f"incident {incident.pk}: leaked list",
         ip_address=ip_address,
     )
-    return found, incident_add_customers(incident=incident, customer_ids=found), unmatched
+    added = incident_add_customers(incident=incident, customer_ids=found, actor=actor)
+    return found, added, unmatched
 
 
 def incident_deadline(incident: Incident):
@@ -152,6 +156,7 @@ def form_08(incident: Incident) -> str:
 
 @transaction.atomic
 def incident_notify_authority(*, incident: Incident, actor) -> IncidentNotice:
+    Actor.of(actor).require("customers.change_incident")
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     now = timezone.now()
     late = now > incident_deadline(incident)
@@ -169,9 +174,9 @@ def incident_notify_authority(*, incident: Incident, actor) -> IncidentNotice:
     return notice
 
 
-def incident_notify_customers(*, incident: Incident, batch: int = 200) -> int:
+def incident_notify_customers(*, incident: Incident, actor, batch: int = 200) -> int:
     """Queue the message to every affected customer, in batches (each send recorded)."""
-
+    Actor.of(actor).require("customers.change_incident")
     ids = list(
         Customer.objects.filter(pk__in=incident.customer_ids)
         .exclude(status=Customer.Status.ERASED)

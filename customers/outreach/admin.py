@@ -21,7 +21,7 @@ class CampaignAdmin(admin.ModelAdmin):
     def send(self, request, queryset):
         for campaign in queryset:
             try:
-                count = communications.campaign_start(campaign=campaign)
+                count = communications.campaign_start(campaign=campaign, actor=request.user)
             except communications.CampaignRefused as exc:
                 self.message_user(request, str(exc), level=messages.ERROR)
                 continue

@@ -63,8 +63,11 @@ def renewal_reminders(*, today=None) -> tuple[int, int]:
 
 def campaign_save(*, campaign: Campaign, actor) -> Campaign:
     """Save a campaign drafted by staff; who drafted it is recorded once, on creation."""
+    actor = Actor.of(actor).require(
+        "customers.add_campaign" if campaign.pk is None else "customers.change_campaign"
+    )
     if campaign.pk is None:
-        campaign.created_by = Actor.of(actor).user
+        campaign.created_by = actor.user
     campaign.save()
     return campaign
 
@@ -102,8 +105,9 @@ def campaign_channel(campaign: Campaign) -> str:
 
 
 @transaction.atomic
-def campaign_start(*, campaign: Campaign, batch: int = 500) -> int:
-
+def campaign_start(*, campaign: Campaign, actor, batch: int = 500) -> int:
+    """Send a draft: the audience is computed now, and batches are queued after commit."""
+    Actor.of(actor).require("customers.change_campaign")
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status != Campaign.Status.DRAFT:
         return 0

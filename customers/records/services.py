@@ -15,7 +15,7 @@ from customers.core.actors import Actor
 from customers.core.personal_data import CUSTOMER_FIELDS, blind_indexes
 from customers.messaging.receipts import consent_receipts_with, receipt_lines
 from customers.messaging.services import absolute_url, message_queue
-from customers.models import Customer, CustomerChange, RecipientNotice
+from customers.models import Customer, CustomerChange, Message, RecipientNotice
 from customers.sharing.notices import recipients_notify
 from customers.signals import contact_confirmed
 
@@ -34,8 +34,7 @@ def _record_change(*, customer, actor, before: dict, after: dict, reason: str = 
     actor = Actor.of(actor)
     CustomerChange.objects.create(
         customer=customer,
-        actor=actor.user,
-        actor_label=actor.label,
+        **actor.recorded(),
         reason=reason,
         fields=fields,
         diff=json.dumps({f: [before.get(f, ""), after[f]] for f in fields}, ensure_ascii=False),
@@ -136,11 +135,17 @@ def confirmation_token(customer: Customer) -> str:
     )
 
 
-def customer_send_confirmation(*, customer: Customer, enqueue: bool = True, consents=()):
-    """``enqueue=False``: the caller hands the message to the broker (with others).
+def customer_send_confirmation(
+    *, customer: Customer, actor, enqueue: bool = True, consents=()
+) -> Message | None:
+    """Send the confirmation link (again): after a web registration (the system) or from the
+    unconfirmed-registrations screen (staff who may change customers).
+
+    ``enqueue=False``: the caller hands the message to the broker (with others).
     ``consents``: ledger events recorded with the registration (their receipt not scheduled):
     the confirmation lists them and is their receipt, so that a new customer gets one email
     rather than two in the same minute."""
+    Actor.of(actor).require("customers.change_customer")
     with translation.override(customer.preferred_language):  # the page in their language
         path = reverse("customers:confirm", args=[confirmation_token(customer)])
     context = {
@@ -198,6 +203,7 @@ def customer_confirm_contact(*, token: str) -> Customer:
 def customer_suspend_email(*, customer: Customer, actor, reason: str) -> bool:
     """Stop using the email channel when fraud is suspected: links are not sent to it and
     requests from it are held until the customer is re-verified another way."""
+    Actor.of(actor).require("customers.change_customer")
     if not reason.strip():
         raise ValueError("A reason is required to suspend the email channel.")
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
@@ -221,6 +227,7 @@ def customer_suspend_email(*, customer: Customer, actor, reason: str) -> bool:
 def customer_email_restore(*, customer: Customer, actor, verification: str) -> bool:
     """The customer was re-verified (by phone): the email channel works again. Held requests
     go on through ``customers.requests.services.customer_lift_email_suspension``."""
+    Actor.of(actor).require("customers.change_customer")
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     if not customer.email_suspended:
         return False
@@ -244,6 +251,9 @@ def customer_save_by_staff(
 ) -> Customer:
     """A customer created or edited by staff (often during a phone call): the values, the
     consents the customer gave on the phone, and their activity, in one transaction."""
+    actor = Actor.of(actor).require(
+        "customers.add_customer" if customer_id is None else "customers.change_customer"
+    )
     values = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
     if customer_id is not None:
         customer = Customer.objects.select_for_update().get(pk=customer_id)
@@ -256,7 +266,7 @@ def customer_save_by_staff(
             purposes=list(consents),
             channel=ConsentEvent.Channel.PHONE,
             language=customer.preferred_language,
-            staff_user=Actor.of(actor).user,
+            actor=actor,
             call_reference=call_reference,
         )
     if data.get("source") == Customer.Source.PHONE or consents:

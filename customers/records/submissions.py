@@ -165,7 +165,9 @@ def _submission_apply(
             gpc=pending.get("gpc", False),
             schedule_receipt=False,  # the confirmation is the receipt
         )
-        message = customer_send_confirmation(customer=customer, enqueue=False, consents=events)
+        message = customer_send_confirmation(
+            customer=customer, actor=actor, enqueue=False, consents=events
+        )
         if message is not None and message.status == Message.Status.QUEUED:
             messages.append(message.pk)
     logger.info(

@@ -57,8 +57,7 @@ def _event(request, actor, from_status, to_status, note="", internal=False):
     actor = Actor.of(actor)
     DataRequestEvent.objects.create(
         request=request,
-        actor=actor.user,
-        actor_label=actor.label,
+        **actor.recorded(),
         from_status=from_status,
         to_status=to_status,
         note=note,
@@ -162,6 +161,7 @@ def request_transition(
     remedy: str = "",
     note: str = "",
 ) -> DataRequest:
+    Actor.of(actor).require("customers.change_datarequest")
     request = DataRequest.objects.select_for_update().select_related("customer").get(pk=request.pk)
     if request.status == to_status:
         return request
@@ -200,6 +200,7 @@ def request_transition(
 @transaction.atomic
 def request_extend(*, request: DataRequest, actor, reason: str) -> DataRequest:
     """The one extension the law allows, with a reason the customer receives."""
+    Actor.of(actor).require("customers.change_datarequest")
     request = DataRequest.objects.select_for_update().select_related("customer").get(pk=request.pk)
     if request.extended_until is not None:
         raise RequestError(_("This request has already been extended once."))
@@ -238,12 +239,15 @@ def request_apply_correction(*, request: DataRequest, actor) -> DataRequest:
 
 
 def request_add_note(*, request: DataRequest, actor, note: str) -> None:
+    Actor.of(actor).require("customers.change_datarequest")
     _event(request, actor, request.status, request.status, note=note, internal=True)
 
 
 @transaction.atomic
 def request_release_held(*, customer: Customer, actor) -> int:
-    """After re-verification: held requests restart their clock from now."""
+    """After re-verification: held requests restart their clock from now. Part of
+    re-verifying the customer, so it needs what that needs (changing the customer)."""
+    Actor.of(actor).require("customers.change_customer")
     released = 0
     for request in customer.requests.select_for_update().filter(status=S.HELD):
         ack, due = request_deadlines(
@@ -329,6 +333,7 @@ def request_carry_out_deletion(*, request: DataRequest, actor) -> DataRequest:
 @transaction.atomic
 def customer_lift_email_suspension(*, customer: Customer, actor, verification: str) -> bool:
     """The customer was re-verified (by phone): the channel works again, held requests go on."""
+    Actor.of(actor).require("customers.change_customer")
     if not customer_email_restore(customer=customer, actor=actor, verification=verification):
         return False
     request_release_held(customer=customer, actor=actor)

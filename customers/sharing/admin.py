@@ -189,7 +189,9 @@ class LegalDisclosureRequestAdmin(admin.ModelAdmin):
                 )
             else:
                 upheld = {"objection": None, "upheld": True, "dismissed": False}[step]
-                disclosures.legal_request_objection(request=legal_request, upheld_by_court=upheld)
+                disclosures.legal_request_objection(
+                    request=legal_request, actor=request.user, upheld_by_court=upheld
+                )
         except disclosures.DisclosureRefused as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return back

@@ -123,9 +123,12 @@ def legal_request_decide(
 
 
 @transaction.atomic
-def legal_request_objection(*, request: LegalDisclosureRequest, upheld_by_court: bool | None):
-    """The customer objected: disclosure waits (postponed); a court that upholds the
-    objection stops it, one that dismisses it lets it go ahead."""
+def legal_request_objection(
+    *, request: LegalDisclosureRequest, actor, upheld_by_court: bool | None
+) -> LegalDisclosureRequest:
+    """The customer objected (staff record it): disclosure waits (postponed); a court that
+    upholds the objection stops it, one that dismisses it lets it go ahead."""
+    Actor.of(actor).require("customers.change_legaldisclosurerequest")
     request = LegalDisclosureRequest.objects.select_for_update().get(pk=request.pk)
     request.objection_received = True
     if upheld_by_court is None:

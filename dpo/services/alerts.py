@@ -11,6 +11,7 @@ from django.db.models import F, Func, IntegerField, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from customers.core.actors import Actor
 from customers.models import AccessLogEntry
 from dpo.models import AccessAlert
 from dpo.services.notify import dpo_mail
@@ -18,6 +19,7 @@ from dpo.services.notify import dpo_mail
 FACTOR = 5
 MINIMUM = 50
 HISTORY_DAYS = 30
+ACTOR = Actor.system("access alerts")
 
 
 def _customers_in_entry():
@@ -25,9 +27,11 @@ def _customers_in_entry():
     return Func(F("customer_ids"), function=function, output_field=IntegerField())
 
 
-def customers_seen_per_day(*, since: datetime.date, until: datetime.date) -> dict:
+def customers_seen_per_day(*, since: datetime.date, until: datetime.date, actor) -> dict:
     """{(actor id, day): customers looked at} for staff (the system's own processing is not
-    a look). A customer seen twice counts twice: the usual is counted the same way."""
+    a look). A customer seen twice counts twice: the usual is counted the same way. Read
+    from the access log, so only for those who may read it."""
+    Actor.of(actor).require("customers.view_accesslogentry")
     tz = timezone.get_current_timezone()
     start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min), tz)
     end = timezone.make_aware(datetime.datetime.combine(until, datetime.time.max), tz)
@@ -45,7 +49,9 @@ def customers_seen_per_day(*, since: datetime.date, until: datetime.date) -> dic
 def access_alerts_detect(*, day: datetime.date | None = None) -> list[AccessAlert]:
 
     day = day or timezone.localdate()
-    counts = customers_seen_per_day(since=day - datetime.timedelta(days=HISTORY_DAYS), until=day)
+    counts = customers_seen_per_day(
+        since=day - datetime.timedelta(days=HISTORY_DAYS), until=day, actor=ACTOR
+    )
     history = defaultdict(list)
     for (actor, d), n in counts.items():
         if d != day:

@@ -3,18 +3,22 @@ field since the last filed DPIA starts the 6-month clock; a declared reorganisat
 of DPO provider starts the 10-day one. Filing a new DPIA or TIA closes them."""
 
 import datetime
+import logging
 
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from customers.core.actors import Actor
 from dpo import facts as dossier_facts
-from dpo.models import DossierVersion, UpdateClock
-from dpo.selectors import last_filed
+from dpo.models import ComplianceProfile, DossierVersion, UpdateClock
+from dpo.selectors import MissingFact, last_filed, profile, subjects_ever_processed
 from dpo.services.notify import dpo_mail
 
+logger = logging.getLogger(__name__)
 SIX_MONTHS = relativedelta(months=6)
 TEN_DAYS = datetime.timedelta(days=10)
+ACTOR = Actor.system("update clocks")
 
 
 def _six_month_due(started: datetime.date) -> datetime.date:
@@ -34,8 +38,11 @@ def _six_month_due(started: datetime.date) -> datetime.date:
     return due
 
 
-def clock_start(*, kind: str, reason: str, trigger_key: str = "", now=None) -> UpdateClock | None:
+def clock_start(
+    *, kind: str, reason: str, actor, trigger_key: str = "", now=None
+) -> UpdateClock | None:
     """Start a clock; a second start for the same open trigger does nothing."""
+    Actor.of(actor).require("dpo.add_updateclock")
     now = now or timezone.now()
     if (
         trigger_key
@@ -69,6 +76,7 @@ def clocks_check(*, now=None) -> list[UpdateClock]:
             clock = clock_start(
                 kind=UpdateClock.Kind.SIX_MONTHS,
                 reason=change,
+                actor=ACTOR,
                 trigger_key=f"6m:{filed.pk}:{change}"[:200],
                 now=now,
             )
@@ -117,3 +125,22 @@ def clocks_remind(*, today=None) -> int:
     )
     UpdateClock.objects.filter(pk__in=[c.pk for c in clocks]).update(reminded_on=today)
     return len(clocks)
+
+
+def clocks_update_daily(*, now=None) -> dict:
+    """Beat's daily run: keep the subject counter's high-water mark (the SME exemption reads
+    it), start clocks for changes since the last filed DPIA, remind the DPO of open clocks.
+    Idempotent within a day. Returns the counts (no personal data)."""
+    prof = profile()
+    subjects = subjects_ever_processed(prof)
+    ComplianceProfile.objects.filter(pk=prof.pk, subjects_counted__lt=subjects).update(
+        subjects_counted=subjects
+    )
+    try:
+        started = len(clocks_check(now=now))
+    except MissingFact:  # the dossier cannot be built yet: the DPO sees why on the dashboard
+        started = 0
+        logger.warning("dpo.clocks_check_skipped reason=missing_fact")
+    today = timezone.localdate(now) if now else None
+    reminded = clocks_remind(today=today)
+    return {"started": started, "reminded": reminded, "subjects": subjects}

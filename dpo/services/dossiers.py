@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customers.core.actors import Actor
 from dpo import facts as dossier_facts
 from dpo import render
 from dpo.models import DossierVersion
@@ -42,6 +43,7 @@ def dossier_generate(*, kind: str, actor=None) -> DossierVersion:
     Raises ``dpo.selectors.MissingFact`` (a clear, bilingual message) when something the
     dossier needs is not set; nothing is saved then.
     """
+    actor = Actor.of(actor).require("dpo.add_dossierversion")
     if kind not in EXTENSIONS:
         raise ValueError(kind)
     facts = dossier_facts.build(kind)
@@ -56,7 +58,7 @@ def dossier_generate(*, kind: str, actor=None) -> DossierVersion:
             facts=facts,
             changes=changes,
             sha256=hashlib.sha256(content).hexdigest(),
-            generated_by=actor if getattr(actor, "pk", None) else None,
+            generated_by=actor.user,
         )
         version.file.save(f"{kind}-v{number}.{EXTENSIONS[kind]}", ContentFile(content), save=False)
         try:
@@ -68,7 +70,7 @@ def dossier_generate(*, kind: str, actor=None) -> DossierVersion:
     raise RuntimeError("could not allocate a dossier version number")
 
 
-def _move(version, *, expect, to, actor, **values):
+def _move(version, *, expect, to, **values):
     """Guarded transition: only from ``expect``; a repeat does nothing."""
     with transaction.atomic():
         current = DossierVersion.objects.select_for_update().get(pk=version.pk)
@@ -92,30 +94,30 @@ def _move(version, *, expect, to, actor, **values):
 
 
 def dossier_review(*, version: DossierVersion, actor) -> DossierVersion:
+    actor = Actor.of(actor).require("dpo.change_dossierversion")
     return _move(
         version,
         expect={DossierVersion.Status.GENERATED},
         to=DossierVersion.Status.REVIEWED,
-        actor=actor,
-        reviewed_by=actor,
+        reviewed_by=actor.user,
         reviewed_at=timezone.now(),
     )
 
 
 def dossier_sign(*, version: DossierVersion, actor) -> DossierVersion:
+    actor = Actor.of(actor).require("dpo.sign_dossierversion")
     return _move(
         version,
         expect={DossierVersion.Status.REVIEWED},
         to=DossierVersion.Status.SIGNED,
-        actor=actor,
-        signed_by=actor,
+        signed_by=actor.user,
         signed_at=timezone.now(),
     )
 
 
 def dossier_file(*, version: DossierVersion, actor, filed_on, reference: str) -> DossierVersion:
     """Record the filing with the authority; filing a DPIA or TIA closes its update clocks."""
-
+    Actor.of(actor).require("dpo.file_dossierversion")
     reference = (reference or "").strip()
     if not reference or not filed_on:
         raise ValidationError(_("Give the date and the reference of the filing."))
@@ -123,7 +125,6 @@ def dossier_file(*, version: DossierVersion, actor, filed_on, reference: str) ->
         version,
         expect={DossierVersion.Status.SIGNED},
         to=DossierVersion.Status.FILED,
-        actor=actor,
         filed_on=filed_on,
         filing_reference=reference,
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from consents.models import ConsentEvent
 from customers.audit.services import access_log, access_log_verify
+from customers.core.actors import Actor
 from customers.core.spreadsheet import spreadsheet_row
 from customers.models import AccessLogEntry, DataRequest, Incident
 
@@ -189,7 +190,9 @@ def _access_log(since):
 
 
 def inspection_pack(*, facts: dict, number: int, actor, dossiers: list[tuple[str, bytes]]) -> bytes:
-    """The zip's bytes: ``dossiers`` (file name, content) and the registers."""
+    """The zip's bytes: ``dossiers`` (file name, content) and the registers (requests,
+    incidents, extracts of the consent ledger and the access log)."""
+    actor = Actor.of(actor).require("dpo.add_dossierversion")
     since = timezone.now() - datetime.timedelta(days=EXTRACT_DAYS)
     sums, buffer = [], io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -231,6 +234,5 @@ def inspection_pack(*, facts: dict, number: int, actor, dossiers: list[tuple[str
         actor=actor,
         action=AccessLogEntry.Action.EXPORT,
         reason=f"inspection pack v{number}",
-        actor_label=None if getattr(actor, "pk", None) else "manage.py dossier",
     )
     return buffer.getvalue()

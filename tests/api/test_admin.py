@@ -69,6 +69,7 @@ def test_deliveries_and_failures_are_listed_for_the_dpo(
         client=make_client(name="crm").client,
         url="http://127.0.0.1:9/nothing-listens",
         events=["consent.changed"],
+        actor=None,
     )
     WebhookSubscription.objects.filter(pk=subscription.pk).update(status="paused")
     for _ in range(10):

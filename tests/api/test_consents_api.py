@@ -314,7 +314,7 @@ def test_a_web_registration_never_confirmed_is_not_consenting_for_other_systems(
     key = make_client("consent:read").key
     crm = make_client("consent:read", name="crm").client
     webhook_subscription_create(
-        client=crm, url="https://crm.example.vn/hook", events=["consent.changed"]
+        client=crm, url="https://crm.example.vn/hook", events=["consent.changed"], actor=None
     )
     customer = CustomerFactory(email="typed.in@example.vn", contact_confirmed_at=None)
     grant(customer, purposes["marketing_email"])
@@ -334,7 +334,7 @@ def crm_hook(make_client):
 
     crm = make_client("consent:read", name="crm").client
     webhook_subscription_create(
-        client=crm, url="https://crm.example.vn/hook", events=["consent.changed"]
+        client=crm, url="https://crm.example.vn/hook", events=["consent.changed"], actor=None
     )
 
 

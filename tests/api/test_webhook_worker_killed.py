@@ -33,7 +33,7 @@ def test_worker_killed_mid_delivery_then_a_new_worker_delivers(
 
     hook = Receiver()
     subscription = webhook_subscription_create(
-        client=make_client().client, url=hook.url, events=["consent.changed"]
+        client=make_client().client, url=hook.url, events=["consent.changed"], actor=None
     )
     hook.secret = subscription.secret
     hook.hold = threading.Event()  # the first request waits: the worker is then inside it

@@ -39,7 +39,7 @@ def receiver():
 
 
 def subscribe(client, url, events=("consent.changed", "customer.erased")):
-    return webhook_subscription_create(client=client, url=url, events=events)
+    return webhook_subscription_create(client=client, url=url, events=events, actor=None)
 
 
 def test_a_consent_change_reaches_the_subscriber_signed_with_ids_and_purposes_only(

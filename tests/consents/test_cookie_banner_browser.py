@@ -50,7 +50,7 @@ def test_new_cookie_policy_version_brings_the_banner_back(site, page):
     page.goto(site + "/")
     page.get_by_role("button", name="Từ chối tất cả").click()
     page.locator("#cookie-banner").wait_for(state="detached")
-    cookie_policy_publish(notes="Thêm cookie mới")
+    cookie_policy_publish(actor=None, notes="Thêm cookie mới")
     page.goto(site + "/")
     assert page.locator("#cookie-banner").is_visible()
 

@@ -229,7 +229,7 @@ def test_suspended_email_channel_sends_no_link_and_holds_requests(
     customer = CustomerFactory(email="an@example.vn")
     customer_suspend_email(
         customer=customer,
-        actor=staff_user(role=Role.DPO.value),
+        actor=staff_user(role=Role.CUSTOMER_CARE.value),
         reason="Nghi ngờ chiếm đoạt hộp thư",
     )
     with django_capture_on_commit_callbacks(execute=True):

@@ -128,11 +128,15 @@ def test_legal_disclosure_with_objection_window_and_court_outcome(
     objecting = legal_request(CustomerFactory())
     disclosures.legal_request_decide(request=objecting, actor=dpo, may_notify=True, reason="x")
     assert (
-        disclosures.legal_request_objection(request=objecting, upheld_by_court=None).status
+        disclosures.legal_request_objection(
+            request=objecting, actor=dpo, upheld_by_court=None
+        ).status
         == "postponed"
     )
     assert (
-        disclosures.legal_request_objection(request=objecting, upheld_by_court=True).status
+        disclosures.legal_request_objection(
+            request=objecting, actor=dpo, upheld_by_court=True
+        ).status
         == "stopped"
     )
     with pytest.raises(disclosures.DisclosureRefused):
@@ -210,7 +214,9 @@ def test_campaign_skips_withdrawn_suspended_and_erased_and_respects_the_daily_ca
     for customer in (ok, withdrawn, suspended, erased, capped):
         grant(customer, "marketing_email")
     consent_withdraw(customer=withdrawn, purpose=purpose, channel="unsubscribe")
-    customer_suspend_email(customer=suspended, actor=staff_user(), reason="nghi ngờ")
+    customer_suspend_email(
+        customer=suspended, actor=staff_user(Role.CUSTOMER_CARE), reason="nghi ngờ"
+    )
     customer_erase(customer=erased, actor="system:test", trigger="staff")
     for _ in range(3):
         Message.objects.create(
@@ -225,7 +231,7 @@ def test_campaign_skips_withdrawn_suspended_and_erased_and_respects_the_daily_ca
         created_by=staff_user(username="s2"),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert communications.campaign_start(campaign=campaign) == 2
+        assert communications.campaign_start(campaign=campaign, actor=None) == 2
     assert sorted(m.to[0] for m in mail.outbox) == [ok.email]
     held = Message.objects.get(customer=capped, campaign=campaign)
     assert held.status == "held" and held.status_reason == "daily marketing limit reached"
@@ -299,7 +305,7 @@ def test_sms_campaign_goes_to_the_outbox_labelled_and_waits_for_its_hours(
     )
     night = datetime.datetime(2026, 11, 22, 22, 30, tzinfo=timezone.get_current_timezone())
     with time_machine.travel(night, tick=False), django_capture_on_commit_callbacks(execute=True):
-        communications.campaign_start(campaign=campaign)
+        communications.campaign_start(campaign=campaign, actor=None)
     message = Message.objects.get(campaign=campaign)
     assert message.channel == "sms" and message.status == "queued"
     assert timezone.localtime(message.not_before).hour == 7
@@ -441,7 +447,7 @@ def test_a_customer_in_two_incidents_is_told_about_each(seeded, django_capture_o
     )
     with django_capture_on_commit_callbacks(execute=True):
         for incident in (first, second, first):
-            incidents.incident_notify_customers(incident=incident)
+            incidents.incident_notify_customers(incident=incident, actor=None)
     assert sorted(
         Message.objects.filter(customer=customer, purpose="incident").values_list(
             "incident_id", flat=True
@@ -474,7 +480,7 @@ def test_nothing_is_sent_or_published_on_a_web_registration_never_confirmed(
     )
     assert list(communications.campaign_audience(campaign)) == [confirmed]
     # The link opened: the consents given with the form now count.
-    message = customer_send_confirmation(customer=typed_in)
+    message = customer_send_confirmation(customer=typed_in, actor=None)
     token = message.context and __import__("json").loads(message.context)["confirm_url"]
     customer_confirm_contact(token=token.rstrip("/").rsplit("/", 1)[-1])
     assert set(communications.campaign_audience(campaign)) == {typed_in, confirmed}

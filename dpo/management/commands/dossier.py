@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from customers.core.actors import Actor
 from dpo.selectors import MissingFact
 from dpo.services.dossiers import EXTENSIONS, dossier_generate
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         if not path.parent.is_dir():
             raise CommandError(f"Folder {path.parent} does not exist.")
         try:
-            version = dossier_generate(kind=kind, actor=None)
+            version = dossier_generate(kind=kind, actor=Actor.system("manage.py dossier"))
         except MissingFact as missing:
             raise CommandError(str(missing)) from None
         with version.file.open("rb") as source:
