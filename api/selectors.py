@@ -7,8 +7,8 @@ from django.db import connection
 from django.db.models import Exists, FilteredRelation, OuterRef, Q, Subquery
 
 from api.models import SubjectHash
-from consents.models import ConsentState, Purpose
-from consents.selectors import purposes_optional
+from customers.consents.models import ConsentState, Purpose
+from customers.consents.selectors import purposes_optional
 from customers.core.crypto import blind_index_candidates
 from customers.core.personal_data import normalise_email, normalise_phone
 from customers.core.selectors import UNCONFIRMED_WEB_REGISTRATION

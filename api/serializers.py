@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from api.models import ApiConsentRecord
-from consents.records import SCHEMA_VERSION, consent_record_fields
+from customers.consents.records import SCHEMA_VERSION, consent_record_fields
 from customers.core.personal_data import normalise_phone
 
 RECORD_SCHEMA = SCHEMA_VERSION

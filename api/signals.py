@@ -6,8 +6,8 @@ from django.dispatch import receiver
 from api.models import WebhookSubscription
 from api.services.suppressions import subject_hashes_forget
 from api.services.webhooks import webhook_events_create
-from consents.models import ConsentEvent, ConsentState
-from consents.records import consent_record_fields
+from customers.consents.models import ConsentEvent, ConsentState
+from customers.consents.records import consent_record_fields
 from customers.models import Customer
 from customers.signals import contact_confirmed, customers_erased
 

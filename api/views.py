@@ -25,7 +25,7 @@ from api.services.consents import api_call_log, api_consent_record
 from api.services.lookup import consent_lookup_logged
 from api.services.suppressions import suppression_hashes
 from api.throttling import ClientRateThrottle
-from consents.records import consent_record_fields
+from customers.consents.records import consent_record_fields
 from customers.models import AccessLogEntry
 from privacysite.http import client_ip
 

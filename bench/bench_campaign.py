@@ -63,8 +63,8 @@ def main():
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
-    from consents.models import Purpose
-    from consents.selectors import customer_ids_consenting
+    from customers.consents.models import Purpose
+    from customers.consents.selectors import customer_ids_consenting
     from customers.models import Campaign
     from customers.outreach.services import campaign_audience, campaign_start
 
@@ -90,7 +90,7 @@ def main():
     from django.conf import settings
 
     from bench.tasks import bare_insert
-    from consents.models import CookieConsent
+    from customers.consents.models import CookieConsent
     from customers.models import Message
 
     broker = redis.Redis.from_url(settings.REDIS_URL)

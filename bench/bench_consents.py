@@ -31,7 +31,7 @@ def bare(client, job):
 
 
 def main():
-    from consents.selectors import customer_ids_consenting
+    from customers.consents.selectors import customer_ids_consenting
     from customers.models import Customer
 
     harness.migrate()

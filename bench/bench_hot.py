@@ -174,7 +174,7 @@ def registration_body(token):
 
 
 def http_rounds(rounds, seconds, only):
-    from consents.models import CookieConsent
+    from customers.consents.models import CookieConsent
     from customers.models import Submission
 
     ensure_peer()
@@ -270,8 +270,8 @@ def fill_submissions(count):
     who registered before, as in real life: a merge)."""
     from django.utils import translation
 
-    from consents.models import Purpose
-    from consents.selectors import policy_current
+    from customers.consents.models import Purpose
+    from customers.consents.selectors import policy_current
     from customers.records.submissions import submission_accept
 
     surveys = list(Purpose.objects.filter(code="surveys"))
@@ -303,7 +303,7 @@ def fill_submissions(count):
 
 def drain_bare(count):
     from bench.tasks import bare_insert
-    from consents.models import CookieConsent
+    from customers.consents.models import CookieConsent
 
     target = CookieConsent.objects.count() + count
     for _ in range(count):

@@ -14,9 +14,9 @@ harness.setup_django("privacysite_bench")
 
 
 def customer_with(services, documents, events, looks):
-    from consents.models import Purpose
-    from consents.services.ledger import consent_grant, consent_withdraw
     from customers.audit.services import access_log
+    from customers.consents.models import Purpose
+    from customers.consents.services.ledger import consent_grant, consent_withdraw
     from demo.factories import AccountingDocumentFactory, CustomerFactory, ServiceFactory
 
     customer = CustomerFactory(business=True)

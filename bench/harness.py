@@ -38,7 +38,7 @@ def migrate():
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from consents.services.seed import consents_seed
+    from customers.consents.services.seed import consents_seed
 
     consents_seed()
 
@@ -125,7 +125,7 @@ def populate_customers(count: int, *, consent_share: float = 0.0, batch: int = 2
 
 
 def _populate_consents(cursor, start, code, share):
-    from consents.models import PolicyVersion, Purpose
+    from customers.consents.models import PolicyVersion, Purpose
 
     purpose = Purpose.objects.get(code=code)
     policy = PolicyVersion.objects.get(number=1)

@@ -237,7 +237,7 @@ def wrk_load(host, *, clients: int, seconds: float):
 
 
 def count_in_database():
-    from consents.models import CookieConsent
+    from customers.consents.models import CookieConsent
     from customers.models import Submission
 
     return {

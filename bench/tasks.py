@@ -7,7 +7,7 @@ from celery import shared_task
 
 @shared_task(acks_late=True)
 def bare_insert():
-    from consents.models import CookieConsent
+    from customers.consents.models import CookieConsent
 
     CookieConsent.objects.create(
         consent_id=uuid.uuid4(), categories=["necessary"], policy_version=1

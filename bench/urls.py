@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-from consents.models import CookieConsent
+from customers.consents.models import CookieConsent
 from privacysite.urls import handler500  # noqa: F401  (the same error pages)
 from privacysite.urls import urlpatterns as site_patterns
 

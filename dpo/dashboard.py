@@ -8,7 +8,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consents.models import ConsentEvent, Purpose
+from customers.consents.models import ConsentEvent, Purpose
 from customers.models import (
     Customer,
     DataRequest,

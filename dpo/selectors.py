@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
-from consents.models import ConsentState, Purpose
+from customers.consents.models import ConsentState, Purpose
 from customers.core.personal_data import REGISTRY, SENSITIVE
 from customers.core.roles import PERMISSIONS, Role
 from customers.models import (

@@ -21,7 +21,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("", include("customers.urls")),
-    path("", include("consents.urls")),
+    path("", include("customers.consents.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

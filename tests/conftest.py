@@ -81,8 +81,8 @@ def page(browser):
 def _fresh_cache():
     from django.core.cache import cache
 
-    from consents.cookies import catalogue_clear
-    from consents.selectors import consents_cache_clear
+    from customers.consents.cookies import catalogue_clear
+    from customers.consents.selectors import consents_cache_clear
 
     cache.clear()
     # And each process's short-lived copies: a catalogue read by one test (empty, before
@@ -95,7 +95,7 @@ def _fresh_cache():
 @pytest.fixture
 def seeded(db):
     """Purposes, cookie categories and a published policy v1, as every install has."""
-    from consents.services.seed import consents_seed
+    from customers.consents.services.seed import consents_seed
 
     consents_seed()
 

@@ -25,7 +25,7 @@ from customers.core.actors import Actor
 from customers.core.roles import PERMISSIONS, Role
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("customers", "consents", "dpo", "api", "privacysite")
+APPS = ("customers", "dpo", "api", "privacysite")
 
 # Functions no staff member reaches with their own authority, each with why. Everything
 # else is walked.
@@ -59,14 +59,14 @@ EXEMPT = {
     "api.services.webhooks.webhook_attempt": SYSTEM,
     "api.services.webhooks.webhooks_resend_due": SYSTEM,
     # consents
-    "consents.services.cookies.cookie_consent_record": "the visitor's own cookie choice",
-    "consents.services.cookies.declined_cookie_names": HELPER,
-    "consents.services.ledger.consent_receipt_schedule": "queues the receipt of an event "
+    "customers.consents.services.cookies.cookie_consent_record": "the visitor's own cookie choice",
+    "customers.consents.services.cookies.declined_cookie_names": HELPER,
+    "customers.consents.services.ledger.consent_receipt_schedule": "queues the receipt of an event "
     "consent_record wrote after its check",
-    "consents.services.ledger.consent_state_rebuild": "the operator's repair from a shell: "
+    "customers.consents.services.ledger.consent_state_rebuild": "the operator's repair from a shell: "
     "derives the state table from the ledger again; no screen calls it",
-    "consents.services.seed.policy_sections": HELPER,
-    "consents.services.seed.consents_seed": SYSTEM,
+    "customers.consents.services.seed.policy_sections": HELPER,
+    "customers.consents.services.seed.consents_seed": SYSTEM,
     # customers.audit
     "customers.audit.services.access_log": "records a look the caller was allowed; refusing "
     "to log would hide it",
@@ -169,7 +169,7 @@ SERVICES = _public_services()
 
 def test_the_walk_finds_the_services_of_every_app():
     assert len(SERVICES) > 100
-    for app in ("customers.records", "consents.services", "dpo.services", "api.services"):
+    for app in ("customers.records", "customers.consents.services", "dpo.services", "api.services"):
         assert any(s.startswith(app) for s in SERVICES), app
 
 
@@ -191,7 +191,7 @@ def world(seeded, settings, tmp_path, staff_user):
     from api.models import Scope
     from api.services.clients import api_client_create
     from api.services.webhooks import webhook_subscription_create
-    from consents.models import PolicyVersion, Purpose
+    from customers.consents.models import PolicyVersion, Purpose
     from customers.core.roles import Role
     from customers.models import (
         Campaign,
@@ -319,7 +319,7 @@ def given(value):
 BY_MODULE = {
     "customers.requests.services": {"request": "data_request"},
     "customers.sharing.services": {"request": "legal_request"},
-    "consents.services.policies": {"version": "policy_draft"},
+    "customers.consents.services.policies": {"version": "policy_draft"},
 }
 BY_FUNCTION = {
     "customers.requests.services.request_carry_out_deletion": {"request": "deletion_request"},
@@ -334,8 +334,14 @@ BY_FUNCTION = {
         "dossiers": given([]),
     },
     # ``consent_grant`` and ``consent_withdraw`` take ``consent_record``'s keywords.
-    "consents.services.ledger.consent_grant": {"customer": "customer", "purpose": "purpose"},
-    "consents.services.ledger.consent_withdraw": {"customer": "customer", "purpose": "purpose"},
+    "customers.consents.services.ledger.consent_grant": {
+        "customer": "customer",
+        "purpose": "purpose",
+    },
+    "customers.consents.services.ledger.consent_withdraw": {
+        "customer": "customer",
+        "purpose": "purpose",
+    },
 }
 
 

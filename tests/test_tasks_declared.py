@@ -11,7 +11,7 @@ from celery import current_app
 from customers.core import jobs
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("customers", "consents", "dpo", "api", "privacysite")
+APPS = ("customers", "dpo", "api", "privacysite")
 TASK_MODULES = (
     "api.tasks",
     "customers.tasks",

@@ -9,9 +9,9 @@ from rest_framework import status
 
 from api.models import ApiClient, ApiConsentRecord
 from api.problems import Problem
-from consents.models import ConsentEvent, Purpose
-from consents.services.ledger import NoPublishedPolicy, consent_record
 from customers.audit.services import access_log
+from customers.consents.models import ConsentEvent, Purpose
+from customers.consents.services.ledger import NoPublishedPolicy, consent_record
 from customers.models import AccessLogEntry
 from privacysite.http import client_ip
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from consents.models import Purpose
+from customers.consents.models import Purpose
 from customers.core.form_fields import EmailAddressField, PhoneField, TaxCodeField
 from customers.core.selectors import customer_by_email
 from customers.core.validators import validate_multiline, validate_single_line

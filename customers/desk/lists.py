@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from consents.labels import purpose_column
-from consents.models import ConsentState
+from customers.consents.labels import purpose_column
+from customers.consents.models import ConsentState
 from customers.core.labels import (
     actor_column,
     change_reason_column,

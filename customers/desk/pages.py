@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from consents.selectors import consent_proof
 from customers.audit.admin_base import log_shown
 from customers.audit.export import (
     EXPORT_ROW_CAP,
@@ -20,6 +19,7 @@ from customers.audit.export import (
     export_customers_csv,
 )
 from customers.audit.services import personal_data_reveal
+from customers.consents.selectors import consent_proof
 from customers.core import masking
 from customers.models import Customer, ErasureCertificate
 from customers.records.services import customer_suspend_email

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from consents.labels import PurposeFilter, purpose_column
 from customers.audit.admin_base import PersonalDataAdmin
+from customers.consents.labels import PurposeFilter, purpose_column
 from customers.core.labels import template_column
 from customers.models import Message
 from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin

@@ -12,9 +12,9 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone, translation
 
-from consents.models import ConsentEvent, ConsentReceipt
-from consents.records import consent_record_fields
-from consents.services.ledger import consent_receipt_schedule
+from customers.consents.models import ConsentEvent, ConsentReceipt
+from customers.consents.records import consent_record_fields
+from customers.consents.services.ledger import consent_receipt_schedule
 from customers.messaging.services import message_queue
 from customers.models import Customer, Message
 

@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
-from consents.models import ConsentState, Purpose
-from consents.selectors import purposes_needing_consent
-from consents.tokens import preferences_token, unsubscribe_token
+from customers.consents.models import ConsentState, Purpose
+from customers.consents.selectors import purposes_needing_consent
+from customers.consents.tokens import preferences_token, unsubscribe_token
 from customers.core import jobs
 from customers.messaging.limits import next_allowed_time
 from customers.models import Customer, Message

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consents.models import Purpose
-from consents.selectors import customers_consenting, purposes_needing_consent
+from customers.consents.models import Purpose
+from customers.consents.selectors import customers_consenting, purposes_needing_consent
 from customers.core import jobs
 from customers.core.actors import Actor
 from customers.messaging.limits import over_daily_cap

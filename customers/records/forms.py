@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from consents.selectors import purposes_optional
+from customers.consents.selectors import purposes_optional
 from customers.core.form_fields import EmailAddressField, PhoneField, TaxCodeField
 from customers.core.validators import validate_multiline, validate_single_line
 from customers.models import Customer

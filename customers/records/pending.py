@@ -12,8 +12,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from consents.models import PolicyVersion, Purpose
-from consents.services.ledger import consents_grant_many
+from customers.consents.models import PolicyVersion, Purpose
+from customers.consents.services.ledger import consents_grant_many
 from customers.messaging.services import absolute_url, message_queue
 from customers.models import Customer, PendingChange
 from customers.records.services import EDITABLE_FIELDS, customer_touch, customer_update

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from consents.models import ConsentEvent
-from consents.services.ledger import consents_grant_many
+from customers.consents.models import ConsentEvent
+from customers.consents.services.ledger import consents_grant_many
 from customers.core.actors import Actor
 from customers.core.personal_data import CUSTOMER_FIELDS, blind_indexes
 from customers.messaging.receipts import consent_receipts_with, receipt_lines

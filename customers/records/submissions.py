@@ -12,8 +12,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from consents.models import Purpose
-from consents.services.ledger import consents_grant_many
+from customers.consents.models import Purpose
+from customers.consents.services.ledger import consents_grant_many
 from customers.core.crypto import blind_index
 from customers.core.personal_data import normalise_email
 from customers.core.selectors import customer_by_email

@@ -8,9 +8,9 @@ from django.utils.translation import get_language
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from consents.gpc import gpc_signal
-from consents.models import ConsentEvent
-from consents.selectors import policy_current
+from customers.consents.gpc import gpc_signal
+from customers.consents.models import ConsentEvent
+from customers.consents.selectors import policy_current
 from customers.records.form_limits import form_post_refused
 from customers.records.forms import RegistrationForm, ServiceRequestForm, raw_submission
 from customers.records.pending import (

@@ -7,9 +7,9 @@ import json
 
 from django.utils import timezone
 
-from consents.models import ConsentEvent, ConsentState
-from consents.records import SCHEMA_VERSION, consent_record_fields
 from customers.audit.services import access_log_for_customer
+from customers.consents.models import ConsentEvent, ConsentState
+from customers.consents.records import SCHEMA_VERSION, consent_record_fields
 from customers.core.personal_data import CUSTOMER_FIELDS
 from customers.models import (
     AccountingDocument,

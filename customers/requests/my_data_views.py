@@ -13,8 +13,8 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
-from consents.tokens import preferences_token
 from customers.audit.services import access_log
+from customers.consents.tokens import preferences_token
 from customers.core.crypto import blind_index
 from customers.core.personal_data import CUSTOMER_FIELDS, normalise_email
 from customers.models import AccessLogEntry, Customer, DataRequest

@@ -18,8 +18,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from consents.models import ConsentEvent, ConsentState
 from customers.audit.services import access_log
+from customers.consents.models import ConsentEvent, ConsentState
 from customers.core.actors import Actor
 from customers.core.personal_data import CUSTOMER_FIELDS
 from customers.models import (

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from django.db import connection, transaction
 
-from consents.models import CookieConsent
 from customers.audit.services import access_log_prune
+from customers.consents.models import CookieConsent
 from customers.models import (
     AccessLogEntry,
     DataRequest,

@@ -16,8 +16,8 @@ from django.db import transaction
 from django.db.models import FileField
 from django.utils import timezone
 
-from consents.models import ConsentState, Purpose
-from consents.services.ledger import consent_withdraw
+from customers.consents.models import ConsentState, Purpose
+from customers.consents.services.ledger import consent_withdraw
 from customers.core.files import files_secure
 from customers.core.key_rotation import keys_rotate
 from customers.models import Customer, DataRequest

@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consents.models import ConsentState
-from consents.selectors import customer_ids_consenting
 from customers.audit.services import access_log
+from customers.consents.models import ConsentState
+from customers.consents.selectors import customer_ids_consenting
 from customers.core.actors import Actor
 from customers.core.selectors import UNCONFIRMED_WEB_REGISTRATION
 from customers.messaging.services import message_queue

@@ -9,8 +9,8 @@ import zipfile
 
 from django.utils import timezone
 
-from consents.models import ConsentEvent
 from customers.audit.services import access_log, access_log_verify
+from customers.consents.models import ConsentEvent
 from customers.core.actors import Actor
 from customers.core.spreadsheet import spreadsheet_row
 from customers.models import AccessLogEntry, DataRequest, Incident

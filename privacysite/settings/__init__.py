@@ -68,7 +68,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "customers",
-    "consents",
+    "customers.consents",
     "dpo",
     "api",
 ]
@@ -113,7 +113,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "privacysite.context_processors.organisation",
                 "privacysite.context_processors.language_switch",
-                "consents.context_processors.cookie_consent",
+                "customers.consents.context_processors.cookie_consent",
             ],
         },
     },

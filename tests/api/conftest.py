@@ -3,8 +3,8 @@ from rest_framework.test import APIClient
 
 from api.models import Scope
 from api.services.clients import api_client_create
-from consents.models import Purpose
-from consents.services.ledger import consent_grant, consent_withdraw
+from customers.consents.models import Purpose
+from customers.consents.services.ledger import consent_grant, consent_withdraw
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from api.models import ApiClient, ApiConsentRecord
 from api.services.clients import api_client_revoke
-from consents.models import ConsentEvent, ConsentState
 from customers.audit.services import access_log_seal, access_log_verify
+from customers.consents.models import ConsentEvent, ConsentState
 from customers.models import AccessLogEntry
 from demo.factories import CustomerFactory
 from tests.api.conftest import grant, withdraw

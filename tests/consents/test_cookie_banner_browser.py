@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from consents.services.cookies import cookie_policy_publish
+from customers.consents.services.cookies import cookie_policy_publish
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

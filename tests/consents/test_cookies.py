@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from consents.cookies import CONSENT_COOKIE, CookieChoice, catalogue
-from consents.models import CookieConsent
+from customers.consents.cookies import CONSENT_COOKIE, CookieChoice, catalogue
+from customers.consents.models import CookieConsent
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +84,7 @@ def test_cookie_settings_page_lists_every_cookie(client, seeded):
 def test_the_choice_is_remembered_for_its_twelve_months(client, seeded):
     from email.utils import parsedate_to_datetime
 
-    from consents.cookies import CONSENT_MAX_AGE
+    from customers.consents.cookies import CONSENT_MAX_AGE
 
     before = time.time()
     response = client.post(reverse("consents:cookies"), {"choice": "accept_all"})

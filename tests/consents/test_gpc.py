@@ -4,8 +4,8 @@ marketing boxes unticked; the banner says why and the proof record notes the sig
 import pytest
 from django.urls import reverse
 
-from consents.cookies import CONSENT_COOKIE
-from consents.models import CookieConsent
+from customers.consents.cookies import CONSENT_COOKIE
+from customers.consents.models import CookieConsent
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,7 @@ def _register_and_process(client, email, **extra):
 def test_a_marketing_box_ticked_despite_gpc_is_granted_and_the_ledger_notes_the_signal(
     client, seeded, settings
 ):
-    from consents.models import ConsentEvent
+    from customers.consents.models import ConsentEvent
 
     settings.FORM_RATE_LIMIT = settings.FORM_POST_RATE_LIMIT = "1000/m"
     _register_and_process(client, "gpc@example.vn", **GPC)
@@ -84,8 +84,8 @@ def test_a_marketing_box_ticked_despite_gpc_is_granted_and_the_ledger_notes_the_
 
 
 def test_a_box_ticked_on_the_preferences_page_under_gpc_notes_the_signal(client, seeded):
-    from consents.models import ConsentEvent
-    from consents.tokens import preferences_token
+    from customers.consents.models import ConsentEvent
+    from customers.consents.tokens import preferences_token
     from demo.factories import CustomerFactory
 
     customer = CustomerFactory(email="pref@example.vn")

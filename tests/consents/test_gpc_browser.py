@@ -2,7 +2,7 @@
 
 import pytest
 
-from consents.models import CookieConsent
+from customers.consents.models import CookieConsent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,9 +1,13 @@
 import pytest
 from django.urls import reverse
 
-from consents.models import AppendOnlyError, ConsentEvent, ConsentState, Purpose
-from consents.selectors import customers_consenting, needs_reconfirmation
-from consents.services.ledger import consent_grant, consent_state_rebuild, consent_withdraw
+from customers.consents.models import AppendOnlyError, ConsentEvent, ConsentState, Purpose
+from customers.consents.selectors import customers_consenting, needs_reconfirmation
+from customers.consents.services.ledger import (
+    consent_grant,
+    consent_state_rebuild,
+    consent_withdraw,
+)
 from demo.factories import CustomerFactory
 from tests.conftest import login_staff
 

@@ -7,9 +7,9 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
-from consents.models import ConsentEvent, ConsentState, Purpose
-from consents.services.ledger import consent_grant
-from consents.tokens import preferences_token, unsubscribe_token
+from customers.consents.models import ConsentEvent, ConsentState, Purpose
+from customers.consents.services.ledger import consent_grant
+from customers.consents.tokens import preferences_token, unsubscribe_token
 from customers.messaging.services import message_queue
 from customers.models import Message
 from demo.factories import CustomerFactory

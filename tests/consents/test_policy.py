@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from consents.models import PolicySection, PolicyVersion
-from consents.services.policies import (
+from customers.consents.models import PolicySection, PolicyVersion
+from customers.consents.services.policies import (
     PolicyNotPublishable,
     policy_draft_from_current,
     policy_publish,

@@ -8,9 +8,9 @@ from django.db import transaction
 from django.test import TestCase
 from django.urls import reverse
 
-from consents.models import ConsentEvent, ConsentReceipt, Purpose
-from consents.services.ledger import consent_grant, consent_withdraw, consents_grant_many
-from consents.tokens import preferences_token, unsubscribe_token
+from customers.consents.models import ConsentEvent, ConsentReceipt, Purpose
+from customers.consents.services.ledger import consent_grant, consent_withdraw, consents_grant_many
+from customers.consents.tokens import preferences_token, unsubscribe_token
 from customers.models import Message
 from demo.factories import CustomerFactory
 

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from consents.models import ConsentEvent
+from customers.consents.models import ConsentEvent
 from customers.models import Customer, CustomerChange
 from demo.factories import CustomerFactory, ServiceFactory
 
@@ -59,7 +59,7 @@ def test_changelist_queries_do_not_grow_with_rows(admin_client_logged):
 def test_phone_intake_records_customer_and_consents_with_call_reference(
     admin_client_logged, seeded
 ):
-    from consents.models import Purpose
+    from customers.consents.models import Purpose
 
     surveys = Purpose.objects.get(code="surveys")
     response = admin_client_logged.post(
@@ -91,7 +91,7 @@ def test_phone_intake_records_customer_and_consents_with_call_reference(
 def test_consents_without_call_reference_are_refused_and_nothing_is_stored(
     admin_client_logged, seeded
 ):
-    from consents.models import Purpose
+    from customers.consents.models import Purpose
 
     response = admin_client_logged.post(
         reverse("admin:customers_customer_add"),

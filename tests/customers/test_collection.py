@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import TestCase
 from django.urls import reverse
 
-from consents.models import ConsentEvent, ConsentState
+from customers.consents.models import ConsentEvent, ConsentState
 from customers.models import Customer, CustomerChange, Submission
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from consents.services.seed import consents_seed
+from customers.consents.services.seed import consents_seed
 from customers.models import Customer, Submission
 from customers.records.submissions import submissions_process_pending
 

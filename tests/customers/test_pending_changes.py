@@ -9,7 +9,7 @@ from django.core import mail
 from django.test import TestCase
 from django.urls import reverse
 
-from consents.models import ConsentState
+from customers.consents.models import ConsentState
 from customers.models import Customer, PendingChange
 from customers.records.pending import pending_changes_expire
 from tests.customers.test_collection import REGISTRATION, register

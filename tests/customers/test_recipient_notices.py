@@ -9,8 +9,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from consents.models import Purpose
-from consents.services.ledger import consent_grant
+from customers.consents.models import Purpose
+from customers.consents.services.ledger import consent_grant
 from customers.core.roles import Role
 from customers.models import Disclosure, Message, Recipient, RecipientNotice
 from customers.records.services import customer_update

@@ -8,7 +8,7 @@ from django.core import mail
 from django.test import TestCase
 from django.urls import reverse
 
-from consents.tokens import preferences_token, unsubscribe_token
+from customers.consents.tokens import preferences_token, unsubscribe_token
 from customers.models import DataRequest
 from customers.requests import my_data
 from demo.factories import CustomerFactory

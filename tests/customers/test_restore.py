@@ -13,9 +13,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections
 
-from consents.models import ConsentState, Purpose
-from consents.services.ledger import consent_grant, consent_withdraw
-from consents.services.seed import consents_seed
+from customers.consents.models import ConsentState, Purpose
+from customers.consents.services.ledger import consent_grant, consent_withdraw
+from customers.consents.services.seed import consents_seed
 from customers.models import Customer, ErasureCertificate
 from customers.requests.services import request_open
 from customers.retention.erasure import customer_erase

@@ -9,8 +9,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 
-from consents.models import ConsentEvent, Purpose
-from consents.services.ledger import consent_grant
+from customers.consents.models import ConsentEvent, Purpose
+from customers.consents.services.ledger import consent_grant
 from customers.core.selectors import customers_matching
 from customers.models import Customer, ErasureCertificate, RetentionRule, Submission
 from customers.requests.services import request_open

@@ -9,7 +9,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from consents.models import Purpose
+from customers.consents.models import Purpose
 from customers.messaging.services import message_send
 from customers.models import Campaign, Message, Service
 from customers.outreach import services as outreach

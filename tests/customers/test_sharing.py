@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from consents.models import Purpose
-from consents.services.ledger import consent_grant, consent_withdraw
+from customers.consents.models import Purpose
+from customers.consents.services.ledger import consent_grant, consent_withdraw
 from customers.core.roles import Role
 from customers.incidents import services as incidents
 from customers.messaging import limits

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 
-from consents.models import ConsentState
+from customers.consents.models import ConsentState
 from customers.models import Customer
 from tests.customers.test_collection import REGISTRATION, register
 

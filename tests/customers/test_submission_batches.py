@@ -9,8 +9,8 @@ import pytest
 from django.core import mail
 from django.test import TestCase
 
-from consents.models import ConsentEvent, Purpose
-from consents.selectors import policy_current
+from customers.consents.models import ConsentEvent, Purpose
+from customers.consents.selectors import policy_current
 from customers.core import jobs
 from customers.models import Customer, CustomerChange, Message, PendingChange, Submission
 from customers.records.submissions import (

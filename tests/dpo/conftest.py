@@ -13,8 +13,8 @@ def _media(settings, tmp_path):
 def live_data(seeded):
     """A small live system: customers with consents, recipients (one abroad), a request
     answered late, an incident notified after 80 hours."""
-    from consents.models import Purpose
-    from consents.services.ledger import consent_grant
+    from customers.consents.models import Purpose
+    from customers.consents.services.ledger import consent_grant
     from customers.models import DataRequest, Incident, Recipient
     from demo.factories import CustomerFactory
 

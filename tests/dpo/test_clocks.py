@@ -140,7 +140,7 @@ def test_the_small_enterprise_exemption_ends_with_2030(db):
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_the_reminder_runs_on_a_real_worker(transactional_db, staff_user, celery_worker):
-    from consents.services.seed import consents_seed
+    from customers.consents.services.seed import consents_seed
 
     consents_seed()
     user = staff_user(role=Role.DPO, username="dpo-worker")

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from consents.models import Purpose
+from customers.consents.models import Purpose
 from customers.models import AccessLogEntry, Recipient, RetentionRule
 from dpo.diagram import data_flow_svg
 from dpo.models import DossierVersion

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from consents.models import Purpose
 from customers.audit.services import access_log
+from customers.consents.models import Purpose
 from customers.core.spreadsheet import spreadsheet_safe
 
 pytestmark = pytest.mark.django_db

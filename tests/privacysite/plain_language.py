@@ -100,8 +100,8 @@ def demo_data(settings):
     """The demo data, and a little of everything staff meet in a working week."""
     from django.contrib.auth import get_user_model
 
-    from consents.services.cookies import cookie_consent_record
     from customers.audit.services import access_log
+    from customers.consents.services.cookies import cookie_consent_record
     from customers.models import Customer
     from customers.records.services import customer_update
     from customers.requests.services import request_apply_correction, request_open

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, connections
 
-from consents.services.seed import consents_seed
+from customers.consents.services.seed import consents_seed
 from customers.models import Customer, DataRequest
 from customers.requests.services import request_open
 from customers.retention.erasure import customer_erase

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from consents.models import PolicyVersion, Purpose
+from customers.consents.models import PolicyVersion, Purpose
 from customers.models import Submission
 from privacysite.translations import check_translations_compiled
 

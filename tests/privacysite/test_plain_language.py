@@ -51,7 +51,7 @@ def check(client, url, found):
     assert response.status_code == 200, (url, response.status_code)
     if "html" not in response.get("Content-Type", ""):
         return
-    from consents.models import Cookie
+    from customers.consents.models import Cookie
 
     cookies = Cookie.objects.values_list("name", flat=True)
     for problem in problems(visible_text(response.content.decode()), cookies):

@@ -9,7 +9,7 @@ from django.db import OperationalError, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from consents.models import CookieConsent
+from customers.consents.models import CookieConsent
 from customers.models import Submission
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +90,7 @@ def test_an_invalid_form_is_shown_again_in_the_visitors_language(seeded):
 def test_database_down_answers_the_503_page_with_the_security_headers(seeded):
     client, token = csrf_client("/cookies/")
     client.raise_request_exception = False
-    with mock.patch("consents.models.CookieConsent.save", side_effect=OperationalError):
+    with mock.patch("customers.consents.models.CookieConsent.save", side_effect=OperationalError):
         response = client.post("/cookies/", {"csrfmiddlewaretoken": token, "choice": "reject_all"})
     assert response.status_code == 503
     assert response["Retry-After"] == "30"

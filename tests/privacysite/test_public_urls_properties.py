@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from consents.services.seed import consents_seed
-from consents.tokens import preferences_token, unsubscribe_token
+from customers.consents.services.seed import consents_seed
+from customers.consents.tokens import preferences_token, unsubscribe_token
 from customers.models import Customer
 from customers.records.services import confirmation_token
 from customers.requests import my_data

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from consents.models import ConsentState
+from customers.consents.models import ConsentState
 from customers.models import Customer, ErasureCertificate
 from privacysite import journal
 

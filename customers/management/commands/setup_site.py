@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from consents.selectors import consents_cache_clear, policy_current
-from consents.services.seed import consents_seed
+from customers.consents.selectors import consents_cache_clear, policy_current
+from customers.consents.services.seed import consents_seed
 from customers.retention.rules import retention_rules_ensure
 from customers.staff.services import agreement_ensure_exists, roles_setup
 from privacysite.translations import translations_compile

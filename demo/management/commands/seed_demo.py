@@ -6,9 +6,9 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from consents.models import ConsentEvent, Purpose
-from consents.services.ledger import consent_grant
-from consents.services.seed import consents_seed
+from customers.consents.models import ConsentEvent, Purpose
+from customers.consents.services.ledger import consent_grant
+from customers.consents.services.seed import consents_seed
 from customers.core.roles import Role
 from customers.models import Customer, Recipient
 from customers.staff.services import roles_setup

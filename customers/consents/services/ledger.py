@@ -5,8 +5,8 @@ import logging
 from celery import current_app
 from django.db import transaction
 
-from consents.models import ConsentEvent, ConsentState, PolicyVersion, Purpose
-from consents.selectors import policy_current
+from customers.consents.models import ConsentEvent, ConsentState, PolicyVersion, Purpose
+from customers.consents.selectors import policy_current
 from customers.core import jobs
 from customers.core.actors import Actor
 from privacysite.journal import journal_withdrawal

@@ -1,5 +1,5 @@
-from consents.cookies import CONSENT_COOKIE, CookieChoice, catalogue
-from consents.gpc import GPC_REFUSED_CATEGORIES, gpc_signal
+from customers.consents.cookies import CONSENT_COOKIE, CookieChoice, catalogue
+from customers.consents.gpc import GPC_REFUSED_CATEGORIES, gpc_signal
 
 
 def cookie_consent(request):

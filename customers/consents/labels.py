@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from consents.models import CookieCategory, Purpose
+from customers.consents.models import CookieCategory, Purpose
 
 
 def purpose_label(code: str) -> str:

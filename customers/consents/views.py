@@ -9,12 +9,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
-from consents.cookies import CONSENT_COOKIE, CONSENT_MAX_AGE, CookieChoice, catalogue
-from consents.gpc import GPC_REFUSED_CATEGORIES, gpc_signal
-from consents.models import CookieCategory, PolicyVersion
-from consents.retention_text import retention_lines
-from consents.selectors import policy_current
-from consents.services.cookies import cookie_consent_record, declined_cookie_names
+from customers.consents.cookies import CONSENT_COOKIE, CONSENT_MAX_AGE, CookieChoice, catalogue
+from customers.consents.gpc import GPC_REFUSED_CATEGORIES, gpc_signal
+from customers.consents.models import CookieCategory, PolicyVersion
+from customers.consents.retention_text import retention_lines
+from customers.consents.selectors import policy_current
+from customers.consents.services.cookies import cookie_consent_record, declined_cookie_names
 from privacysite.http import client_ip, truncated_ip
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
-from consents.models import CookieCategory, CookiePolicyVersion
+from customers.consents.models import CookieCategory, CookiePolicyVersion
 
 CONSENT_COOKIE = "cookie_consent"
 CONSENT_MAX_AGE = 365 * 24 * 3600  # ask again after 12 months

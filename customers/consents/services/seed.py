@@ -4,8 +4,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from consents.cookies import catalogue_clear
-from consents.models import (
+from customers.consents.cookies import catalogue_clear
+from customers.consents.models import (
     Cookie,
     CookieCategory,
     CookiePolicyVersion,
@@ -13,7 +13,7 @@ from consents.models import (
     PolicyVersion,
     Purpose,
 )
-from consents.selectors import consents_cache_clear
+from customers.consents.selectors import consents_cache_clear
 
 C, K = Purpose.LegalBasis.CONTRACT, Purpose.LegalBasis.CONSENT
 

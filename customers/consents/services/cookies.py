@@ -2,8 +2,8 @@ import uuid
 
 from django.db import transaction
 
-from consents.cookies import CookieChoice, catalogue, catalogue_clear
-from consents.models import CookieConsent, CookiePolicyVersion
+from customers.consents.cookies import CookieChoice, catalogue, catalogue_clear
+from customers.consents.models import CookieConsent, CookiePolicyVersion
 from customers.core.actors import Actor
 
 

@@ -4,7 +4,7 @@ import time
 
 from django.core.cache import cache
 
-from consents.models import ConsentEvent, ConsentState, PolicyVersion, Purpose
+from customers.consents.models import ConsentEvent, ConsentState, PolicyVersion, Purpose
 from customers.core.selectors import UNCONFIRMED_WEB_REGISTRATION
 from customers.models import Customer
 

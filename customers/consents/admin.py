@@ -3,9 +3,10 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from consents.cookies import catalogue_clear
-from consents.labels import cookie_categories_column, cookie_categories_label
-from consents.models import (
+from customers.audit.admin_base import PersonalDataAdmin
+from customers.consents.cookies import catalogue_clear
+from customers.consents.labels import cookie_categories_column, cookie_categories_label
+from customers.consents.models import (
     ConsentEvent,
     Cookie,
     CookieCategory,
@@ -15,14 +16,13 @@ from consents.models import (
     PolicyVersion,
     Purpose,
 )
-from consents.selectors import consents_cache_clear
-from consents.services.cookies import cookie_policy_publish
-from consents.services.policies import (
+from customers.consents.selectors import consents_cache_clear
+from customers.consents.services.cookies import cookie_policy_publish
+from customers.consents.services.policies import (
     PolicyNotPublishable,
     policy_draft_from_current,
     policy_publish,
 )
-from customers.audit.admin_base import PersonalDataAdmin
 from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin
 
 

@@ -3,8 +3,8 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from consents.models import PolicyVersion
-from consents.selectors import consents_cache_clear
+from customers.consents.models import PolicyVersion
+from customers.consents.selectors import consents_cache_clear
 from customers.core.actors import Actor
 
 logger = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consents import preference_views, views
+from customers.consents import preference_views, views
 
 app_name = "consents"
 

@@ -5,11 +5,11 @@ from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from consents.gpc import gpc_signal
-from consents.models import ConsentEvent, Purpose
-from consents.selectors import consent_states_for, purposes_optional
-from consents.services.ledger import consent_record
-from consents.tokens import InvalidLink, preferences_customer_id, unsubscribe_target
+from customers.consents.gpc import gpc_signal
+from customers.consents.models import ConsentEvent, Purpose
+from customers.consents.selectors import consent_states_for, purposes_optional
+from customers.consents.services.ledger import consent_record
+from customers.consents.tokens import InvalidLink, preferences_customer_id, unsubscribe_target
 from customers.models import Customer
 from privacysite.http import client_ip
 
