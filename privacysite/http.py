@@ -138,9 +138,8 @@ class FormGuard:
 
 
 def redirect_to(name: str) -> HttpResponseRedirect:
-    """``redirect(name)`` for a URL without arguments, its path worked out once per language:
-    ``reverse()`` with the language prefix costs about 3 % of an accepted form's work
-    (BENCHMARKS.md, instructions per request)."""
+    """``redirect(name)`` for a URL without arguments, its path worked out once per language
+    rather than by ``reverse()`` with the language prefix on every request."""
     return HttpResponseRedirect(_path(name, get_language(), get_urlconf(), get_script_prefix()))
 
 
@@ -157,7 +156,7 @@ def _forget_paths(*, setting, **kwargs):
 
 def cookie_expires(max_age: int) -> str:
     """The Expires date ``set_cookie(max_age=...)`` writes beside Max-Age (to the second, as
-    there), formatted once per second: formatting it was 3 % of a cookie choice's time.
+    there), formatted once per second rather than once per request.
     Pass it as ``expires`` together with ``max_age``."""
     return _http_date(int(time.time()) + max_age)
 
