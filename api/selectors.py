@@ -101,8 +101,8 @@ def consent_lookup(*, email: str = "", phone: str = "") -> tuple[list[int], list
 
 def jit_off() -> None:
     """PostgreSQL's JIT for the rest of the transaction: off. A page's estimated cost (a
-    LIMIT over a million rows) makes it compile the expressions, 0.17 s per 50,000-row page
-    for a query that runs in 0.3 s, and saves nothing."""
+    LIMIT over a million rows) makes it compile the expressions, which takes a large part of
+    the query's own time and saves nothing (BENCHMARKS.md, the suppression list)."""
     if connection.vendor == "postgresql" and connection.in_atomic_block:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")

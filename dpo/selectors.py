@@ -220,7 +220,7 @@ def security_measures() -> dict:
     }
 
 
-# The nightly dump and its expiry as shipped (README, "Backups").
+# The nightly dump and its expiry as shipped (docs/operations.md, "Backups and restore").
 def backup_keep_days() -> int:
     """How long each backup is kept (scripts/backup.sh prunes by BACKUP_KEEP_DAYS)."""
     return settings.BACKUP_KEEP_DAYS

@@ -6,7 +6,7 @@
 # Environment (the same as the application's, /etc/privacysite/env, plus):
 #   DATABASE_URL        postgres://... of the database to dump (or the libpq PG* variables)
 #   MEDIA_ROOT          uploaded files (attachments, incident records); BACKUP_MEDIA=0 skips
-#                       them (object storage: use the bucket's versioning, see README)
+#                       them (object storage: use the bucket's versioning, see docs/operations.md)
 #   BACKUP_DIR          where backups go (default /var/backups/privacysite)
 #   BACKUP_KEEP_DAYS    age after which a backup is deleted (default 35, the privacy policy's
 #                       promise: an erasure reaches every copy within 35 days)
@@ -19,7 +19,7 @@
 # good ones. A failure exits non-zero with a message on stderr and in syslog, and sets
 # privacysite_backup_last_success 0 in the metrics file (deploy/prometheus-alerts.yml).
 # The erasure journal (ERASURE_JOURNAL) is deliberately NOT included: it must outlive and be
-# independent of these backups (see README, "Backups and restore").
+# independent of these backups (see docs/operations.md, "Backups and restore").
 set -Eeuo pipefail
 umask 077
 

@@ -10,7 +10,7 @@
 # database (a worker on another machine, a psql left open); --force skips these checks.
 #
 # DATABASE_URL's user must own the database (and so its public schema), as the application's
-# user does in the README's setup.
+# user does in docs/operations.md (First install).
 # Environment: the application's (/etc/privacysite/env: DATABASE_URL, MEDIA_ROOT,
 # ERASURE_JOURNAL, the keys), with the working directory the project (or PRIVACYSITE_DIR).
 # Keep the erasure journal in place: it is what after_restore reads.
@@ -19,7 +19,7 @@
 # nothing changes): no "does not exist" errors, into a fresh empty database or over the old
 # one. Media files are put back over MEDIA_ROOT. Then: migrate (a dump of an older release is
 # brought up to the code), after_restore (erasures and withdrawals since the dump applied
-# again, sessions ended, values re-encrypted with the newest key), and start the units.
+# again, sessions ended, values re-encrypted with the newest key). Start the units yourself.
 set -Eeuo pipefail
 umask 077
 

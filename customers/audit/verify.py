@@ -244,7 +244,7 @@ def _walk_postgresql(start, prev, key_, report, chunk):
     base = hmac.new(key_, digestmod=hashlib.sha256)
     connection.ensure_connection()
     with transaction.atomic(), connection.connection.cursor(name="verify_audit_log") as cursor:
-        # Compiling the expressions (JIT) costs seconds here and saves nothing.
+        # Compiling the expressions (JIT) takes longer than it saves here (BENCHMARKS.md).
         connection.connection.execute("SET LOCAL jit = off")
         cursor.itersize = chunk
         cursor.execute(_CANONICAL_SQL, (LATE_SEAL_SECONDS, start))
@@ -320,7 +320,7 @@ FROM wrong w ORDER BY pos NULLS LAST, w.customer_id LIMIT %(limit)s
 
 def _index_postgresql(start, limit):
     with transaction.atomic(), connection.cursor() as cursor:
-        # JIT compilation costs seconds here and saves nothing.
+        # JIT compilation takes longer than it saves here (BENCHMARKS.md).
         cursor.execute("SET LOCAL jit = off")
         cursor.execute(_INDEX_DIGEST_SQL, {"salt": secrets.token_hex(16), "start": start})
         entries, index = cursor.fetchone()

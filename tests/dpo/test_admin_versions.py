@@ -55,6 +55,7 @@ def test_the_dpo_generates_reviews_signs_and_files_a_version(live_data, staff_cl
     )
 
 
+@pytest.mark.slow  # renders the dossier's PDF (in make test, not make test-fast)
 def test_signing_off_cannot_skip_the_review(live_data, staff_client):
     client = staff_client(role=Role.DPO)
     version = generate(client)
@@ -64,6 +65,7 @@ def test_signing_off_cannot_skip_the_review(live_data, staff_client):
     assert "không thể chuyển sang" in page.content.decode()
 
 
+@pytest.mark.slow  # renders the dossier's PDF (in make test, not make test-fast)
 def test_a_future_filing_date_is_refused_in_vietnamese(live_data, staff_client):
     client = staff_client(role=Role.DPO)
     version = generate(client)
@@ -76,6 +78,7 @@ def test_a_future_filing_date_is_refused_in_vietnamese(live_data, staff_client):
     assert version.status == DossierVersion.Status.SIGNED
 
 
+@pytest.mark.slow  # renders the dossier's PDF (in make test, not make test-fast)
 def test_only_the_dpo_signs_off_and_files(live_data, staff_client, client):
     from customers.models import Customer  # noqa: F401  (app registry)
 
@@ -97,6 +100,7 @@ def test_only_the_dpo_signs_off_and_files(live_data, staff_client, client):
     assert sales.get(reverse("admin:dpo_dossier_download", args=[version.pk])).status_code == 403
 
 
+@pytest.mark.slow  # renders the dossier's PDF (in make test, not make test-fast)
 def test_the_next_version_shows_what_changed_since_the_last_filed_one(live_data, staff_client):
     client = staff_client(role=Role.DPO)
     first = generate(client)
@@ -120,6 +124,7 @@ def test_the_next_version_shows_what_changed_since_the_last_filed_one(live_data,
     assert "Bên nhận mới: Zalo OA Partner" in change_page.content.decode()
 
 
+@pytest.mark.slow  # renders the dossier's PDF (in make test, not make test-fast)
 def test_the_dpo_writes_and_signs_the_risk_assessment_and_the_dpia_carries_it(
     live_data, staff_client
 ):

@@ -39,6 +39,7 @@ def dpo(staff_user):
     return user
 
 
+@pytest.mark.slow  # renders the dossier's PDF (in make test, not make test-fast)
 def test_a_new_recipient_starts_the_six_month_clock_and_beat_reminds_the_dpo(live_data, dpo):
     filed = file_dpia(dpo, datetime.date(2026, 1, 10))
     update_clocks_daily.delay()

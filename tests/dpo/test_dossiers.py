@@ -71,6 +71,7 @@ def test_dpia_pdf_has_every_section_and_the_live_values(live_data, tmp_path, set
     assert hashlib.sha256(version.file.read()).hexdigest() == version.sha256
 
 
+@pytest.mark.slow  # renders the dossier's PDF (in make test, not make test-fast)
 def test_the_diagram_names_every_recipient_with_where_it_is_hosted(live_data, tmp_path):
     from dpo import selectors
 
@@ -150,6 +151,7 @@ def test_register_spreadsheet_has_one_row_per_purpose(live_data, tmp_path):
     assert names == ["Hạ tầng Thư Việt", "Mailgun Frankfurt"]
 
 
+@pytest.mark.slow  # renders the dossier's PDF (in make test, not make test-fast)
 def test_inspection_pack_checks_out_and_is_logged(live_data, tmp_path):
     out = build("inspection", tmp_path, "zip")
     with zipfile.ZipFile(out) as zf:

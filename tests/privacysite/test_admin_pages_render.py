@@ -10,6 +10,7 @@ from demo.factories import AccountingDocumentFactory, CustomerFactory, ServiceFa
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.slow  # every admin page (in make test, not make test-fast)
 def test_every_admin_page_renders(staff_client, seeded):
     customer = CustomerFactory(business=True)
     ServiceFactory(customer=customer)

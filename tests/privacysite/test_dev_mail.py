@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.core.mail import EmailMultiAlternatives
 
 from privacysite.dev_mail import RULE, ReadableConsoleBackend
@@ -26,6 +27,7 @@ def test_an_email_is_printed_readable_and_framed():
     assert "Chào chị Hoa,\nMở liên kết: http://127.0.0.1:8017/confirm/abc/" in text  # not encoded
 
 
+@pytest.mark.slow  # a subprocess that loads the project (in make test, not make test-fast)
 def test_a_development_install_prints_mail_this_way():
     """Settings as `make run` loads them (DEBUG, no EMAIL_URL): this backend, not Django's."""
     code = "import django; django.setup(); from django.conf import settings; print(settings.EMAIL_BACKEND)"

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,6 +62,7 @@ def test_production_with_development_key_refuses_to_start():
     assert "FIELD_ENCRYPTION_KEYS must be set" in result.stderr
 
 
+@pytest.mark.slow  # a subprocess that loads the project (in make test, not make test-fast)
 def test_production_settings_pass_deploy_checks():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=real_keys())
     assert result.returncode == 0, result.stdout + result.stderr
