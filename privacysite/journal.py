@@ -35,9 +35,10 @@ def journal_path() -> Path:
     return Path(settings.ERASURE_JOURNAL)
 
 
-def journal_append(kind: str, **fields) -> None:
-    """Append one entry and make it durable before returning."""
-    path = journal_path()
+def journal_append(kind: str, *, path: Path | None = None, **fields) -> None:
+    """Append one entry (to ``ERASURE_JOURNAL``, or ``path``) and make it durable before
+    returning."""
+    path = path or journal_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     entry = {"at": timezone.now().isoformat(), "kind": kind, **fields}
     line = (json.dumps(entry, sort_keys=True, separators=(",", ":")) + "\n").encode("ascii")

@@ -138,6 +138,12 @@ def celery_worker(postgres, redis_url):
 
 
 @pytest.fixture(autouse=True)
+def _own_access_log_anchors(settings, tmp_path):
+    """Each test's database starts empty: so does the file its seals anchor the head in."""
+    settings.ACCESS_LOG_ANCHORS = tmp_path / "access-log-anchors.jsonl"
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """reverse() follows the active language, which a previous request may have left as en."""
     from django.utils import translation

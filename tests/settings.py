@@ -25,6 +25,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 ERASURE_JOURNAL = os.environ.get("ERASURE_JOURNAL") or (
     Path(tempfile.mkdtemp(prefix="privacysite-journal-")) / "erasures.jsonl"  # noqa: F405
 )
+ACCESS_LOG_ANCHORS = Path(ERASURE_JOURNAL).parent / "access-log-anchors.jsonl"  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 

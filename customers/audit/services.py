@@ -7,6 +7,7 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
+from customers.audit.anchors import anchor_write
 from customers.audit.chain import CONTENT, HeadNotSigned, chain_hash, head_ok, key, sign
 from customers.audit.verify import Verification, access_log_verify
 from customers.core import masking
@@ -113,6 +114,8 @@ def access_log_seal(*, batch: int = SEAL_BATCH) -> int:
             ],
             batch_size=5000,
         )
+    # Committed (beat calls this outside any transaction): the new head, outside the database.
+    anchor_write(seq=seq, hash=prev)
     logger.info("access_log.sealed count=%s head=%s", len(rows), seq)
     return len(rows)
 

@@ -20,6 +20,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from customers.audit import chain
+from customers.audit.anchors import anchor_problem
 from customers.models import AccessLogEntry, AccessLogSubject, AuditChainHead, RetentionRule
 
 # A row sealed this long after it was written was not written by the application's normal
@@ -85,6 +86,15 @@ def access_log_verify(*, chunk: int = 10_000, max_problems: int = 20, now=None) 
                 report.add(start + 1, "the chain head is missing: the log was tampered with")
         else:
             _check_head(head, key_, end, report, now or timezone.now())
+        found = anchor_problem(
+            head_seq=head.seq if head else 0,
+            pruned_seq=start,
+            hash_at=lambda seq: (
+                AccessLogEntry.objects.filter(seal_seq=seq).values_list("hash", flat=True).first()
+            ),
+        )
+        if found:
+            report.add(*found)
     if not report.full:
         for position, entry_id, customer_id, what in index.result():
             where = f"position {position}" if position is not None else "not sealed"

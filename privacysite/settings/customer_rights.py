@@ -1,6 +1,8 @@
 """Customer requests, retention and the erasure journal: the clocks the law sets and what
 keeps them (read by ``privacysite.settings``)."""
 
+from pathlib import Path
+
 from privacysite.settings import BASE_DIR, env
 
 # --- Customer requests: legal clocks ------------------------------------------------------
@@ -34,6 +36,11 @@ RETENTION_NOTICE_BATCH_SIZE = env.int("RETENTION_NOTICE_BATCH_SIZE", default=200
 # disk that is not restored with the database and at least as long as the oldest backup.
 ERASURE_JOURNAL = env.path(
     "ERASURE_JOURNAL", default=BASE_DIR / "var" / "journal" / "erasures.jsonl"
+)
+# The access log's head after every seal (customers/audit/anchors.py): append-only, on a disk
+# the database's users cannot write, kept beside the journal.
+ACCESS_LOG_ANCHORS = env.path(
+    "ACCESS_LOG_ANCHORS", default=Path(ERASURE_JOURNAL).parent / "access-log-anchors.jsonl"
 )
 # How long backups are kept (scripts/backup.sh prunes after this): retired keys and the journal
 # must be kept at least as long.
