@@ -134,11 +134,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 else:
-    # A new PostgreSQL connection per request costs several times the work of the request on
-    # the hottest endpoints, so connections are kept. Not health-checked before each request
-    # (a SELECT 1, a third of a cookie POST's database time): a connection lost meanwhile
-    # fails that one request with the 503 page ("not saved, send it again") and is replaced
-    # for the next (Django closes a connection that raised a connection error).
+    # Connections are kept: a new one per request would cost more than the hottest requests
+    # themselves (BENCHMARKS.md). Not health-checked before each request (a SELECT 1 more per
+    # request): a connection lost meanwhile fails that one request with the 503 page ("not
+    # saved, send it again") and is replaced for the next (Django closes a connection that
+    # raised a connection error).
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
     # Server-side parameter binding, which lets psycopg prepare the statements a connection

@@ -26,8 +26,8 @@ FISCAL_YEAR_END = (
     env.int("FISCAL_YEAR_END_DAY", default=31),
 )
 RENEWAL_REMINDER_DAYS = [30, 7, 1]
-# Customers erased per sweep transaction (about 0.5 s each at 2,000 on PostgreSQL; see
-# BENCHMARKS.md). Erasure notices go in batches of RETENTION_NOTICE_BATCH_SIZE: each is an
+# Customers erased per sweep transaction: short transactions, each a batch (BENCHMARKS.md
+# has what one costs). Erasure notices go in batches of RETENTION_NOTICE_BATCH_SIZE: each is an
 # outbox row, so a notice batch is slower per customer.
 RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=2000)
 RETENTION_NOTICE_BATCH_SIZE = env.int("RETENTION_NOTICE_BATCH_SIZE", default=200)
