@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # `make run PORT=8017`: the web server's port, and the links in the demo's emails.
 PORT ?= 8000
 
-.PHONY: run test test-fast install messages extract-messages lint audit clean
+.PHONY: run test test-fast install messages extract-messages lint clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -49,10 +49,6 @@ test: install messages
 # average 2-3); longer on a busier machine. `make test` runs everything, as CI does.
 test-fast: install messages
 	$(VENV)/bin/pytest -q -m "not browser and not postgres and not redis and not slow"
-
-# Known vulnerabilities (needs pypi.org's JSON API) and bandit over the shipped code.
-audit: install
-	$(VENV)/bin/pip-audit --strict --progress-spinner off
 
 # ruff, bandit over the shipped code (each finding answered in the code with the reason), and
 # the import graph: no cycle among the project's modules, no module over 450 lines.
