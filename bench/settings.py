@@ -6,7 +6,7 @@ import os
 os.environ["ENV_FILE"] = ""
 os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production-8c2e91f0a7b3")
 os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "5T7m1a0nRk2uGm4xq2gWc0Zy1mPp4bH3v8dQy6eL9sA=")
-os.environ.setdefault("BLIND_INDEX_KEY", "bench-blind-index-key")
+os.environ.setdefault("BLIND_INDEX_KEY", "bench-blind-index-key-0123456789abcdef")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/privacysite_bench")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("EMAIL_URL", "memorymail://")

@@ -9,7 +9,7 @@ os.environ.setdefault(
     "FIELD_ENCRYPTION_KEYS",
     "5T7m1a0nRk2uGm4xq2gWc0Zy1mPp4bH3v8dQy6eL9sA=,J8pVZ4yzQk9n3yA0b6xRm1cW2dE5fG7hI8jK9lM0nOo=",
 )
-os.environ.setdefault("BLIND_INDEX_KEY", "test-blind-index-key-7d1e")
+os.environ.setdefault("BLIND_INDEX_KEY", "test-blind-index-key-7d1e-0123456789abcdef")
 os.environ.setdefault("EMAIL_URL", "memorymail://")  # replaced below; DEBUG off needs one
 os.environ["DEBUG"] = "False"
 os.environ["SECURE_SSL_REDIRECT"] = "False"

@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from privacysite.key_format import check_keys
 from privacysite.media_settings import media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -306,12 +307,25 @@ BLIND_INDEX_KEY = _require_secret("BLIND_INDEX_KEY", DEV_BLIND_INDEX_KEY)
 # Keys taken out of FIELD_ENCRYPTION_KEYS after a rotation: they decrypt, never encrypt. Keep
 # each one as long as the oldest backup written while it was in use (BACKUP_KEEP_DAYS).
 FIELD_ENCRYPTION_RETIRED_KEYS = env.list("FIELD_ENCRYPTION_RETIRED_KEYS", default=[])
-# Changing BLIND_INDEX_KEY (README, "Keys"): the new key goes here first; indexes are then
-# written with it and searches try both until rotate_blind_index_key has re-indexed every row.
+# Changing BLIND_INDEX_KEY (docs/operations.md, "Keys"): the new key goes here first; indexes
+# are then written with it and searches try both until rotate_blind_index_key has re-indexed
+# every row.
 BLIND_INDEX_KEY_NEXT = env.str("BLIND_INDEX_KEY_NEXT", default="")
 # The access-log chain's key; defaults to BLIND_INDEX_KEY. When that key changes, set this to
 # the old one, so that the chain (sealed under it) still verifies.
 ACCESS_LOG_CHAIN_KEY = env.str("ACCESS_LOG_CHAIN_KEY", default="")
+check_keys(
+    fernet={
+        "FIELD_ENCRYPTION_KEYS": FIELD_ENCRYPTION_KEYS,
+        "FIELD_ENCRYPTION_RETIRED_KEYS": FIELD_ENCRYPTION_RETIRED_KEYS,
+    },
+    hmac={
+        "BLIND_INDEX_KEY": BLIND_INDEX_KEY,
+        "BLIND_INDEX_KEY_NEXT": BLIND_INDEX_KEY_NEXT,
+        "ACCESS_LOG_CHAIN_KEY": ACCESS_LOG_CHAIN_KEY,
+    },
+    production=not DEBUG,
+)
 
 # --- Organisation identity -----------------------------------------------------------------
 # Shown in the footer, on the privacy policy and in every email.

@@ -108,3 +108,19 @@ def test_the_worker_logs_through_the_filter_that_keeps_personal_data_out():
     assert result.returncode == 0, output
     assert "SMTPRecipientsRefused(<email>)" in output
     assert "khachhang5@example.vn" not in output and "khachhang6@example.vn" not in output
+
+
+def test_a_truncated_encryption_key_refuses_to_start_and_names_its_position():
+    """A key cut when copied (issue 32): refused at start, not 500s at every registration."""
+    good = Fernet.generate_key().decode()
+    env = real_keys() | {"FIELD_ENCRYPTION_KEYS": f"{good},{good[:-6]}"}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS: key 2 is not a Fernet key" in result.stderr
+    assert good[:-6] not in result.stderr  # the key itself is never printed
+
+
+def test_a_short_blind_index_key_refuses_to_start():
+    result = run_manage("check", env=real_keys() | {"BLIND_INDEX_KEY": "cut-short"})
+    assert result.returncode != 0
+    assert "BLIND_INDEX_KEY is shorter than 32 characters" in result.stderr
