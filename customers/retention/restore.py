@@ -20,7 +20,7 @@ from customers.audit.anchors import anchor_write
 from customers.consents.models import ConsentState, Purpose
 from customers.consents.services.ledger import consent_withdraw
 from customers.core.files import files_secure
-from customers.core.key_rotation import keys_rotate
+from customers.core.key_rotation import blind_indexes_rebuild, keys_rotate
 from customers.models import AuditChainHead, Customer, DataRequest
 from customers.retention.erasure import customers_erase
 from privacysite import journal
@@ -38,6 +38,7 @@ class RestoreReport:
     entries: int = 0
     orphan_files: int = 0
     lost_requests: list[dict] = field(default_factory=list)
+    reindexed: int = 0
 
 
 def _same_customer(found: dict, pk: int, created: str) -> bool:
@@ -45,9 +46,17 @@ def _same_customer(found: dict, pk: int, created: str) -> bool:
     return pk in found and found[pk] == datetime.datetime.fromisoformat(created)
 
 
-def restore_reapply(*, journal_paths=None, rotate_keys: bool = True) -> RestoreReport:
+def restore_reapply(
+    *, journal_paths=None, rotate_keys: bool = True, index_start_after: int = 0
+) -> RestoreReport:
     """Apply every journalled erasure and withdrawal that the restored database lacks."""
     report = RestoreReport()
+    # A dump made before a change of BLIND_INDEX_KEY holds indexes under the old key: nobody
+    # would be found by email or phone (a returning customer duplicated, a leak matching no
+    # one). They are written again with the current key, in locked batches (resumable).
+    for progress in blind_indexes_rebuild(start_after=index_start_after):
+        report.reindexed = progress.rotated
+        logger.info("restore.reindexed scanned=%s last_id=%s", progress.scanned, progress.last_id)
     erasures: dict[int, tuple[str, str]] = {}  # id -> (created, trigger)
     withdrawals = []
     requests = {}  # reference -> entry

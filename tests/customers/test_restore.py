@@ -145,3 +145,25 @@ def test_backfill_journals_erasures_and_withdrawals_made_before_the_journal(rest
     ]
     assert entries[0]["customers"][0][0] == erased.pk
     assert entries[1]["customer"][0] == kept.pk and entries[1]["purpose"] == "marketing_email"
+
+
+def test_after_a_change_of_index_key_a_restored_backup_finds_its_customers_again(
+    restorable, settings, capsys
+):
+    """Issue 32, finding 3: a dump from before a BLIND_INDEX_KEY change holds indexes under
+    the old key; after_restore writes them again, and search finds everyone."""
+    from customers.core.selectors import customers_matching
+
+    settings.BLIND_INDEX_KEY = "the-key-the-backup-was-indexed-with-0123456789"
+    customers = [
+        CustomerFactory(email=f"khach{i}@example.vn", phone_mobile=f"091234567{i}")
+        for i in range(3)
+    ]
+    settings.BLIND_INDEX_KEY = "the-key-in-force-after-the-rotation-0123456789"
+    assert not customers_matching("khach0@example.vn").exists()  # what the review found
+
+    call_command("after_restore")
+    assert "customers re-indexed with the current BLIND_INDEX_KEY: 3" in capsys.readouterr().out
+    for i, customer in enumerate(customers):
+        assert list(customers_matching(f"khach{i}@example.vn")) == [customer]
+        assert list(customers_matching(f"0912 345 67{i}")) == [customer]

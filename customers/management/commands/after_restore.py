@@ -7,8 +7,9 @@ class Command(BaseCommand):
     help = (
         "Run once after restoring a backup, before web, worker and beat start again: applies "
         "again every erasure and consent withdrawal recorded in ERASURE_JOURNAL that the "
-        "restored database predates, ends every session, and re-encrypts values under a "
-        "retired key. Safe to run again."
+        "restored database predates, ends every session, re-encrypts values under a retired "
+        "key and writes the search indexes again with the current BLIND_INDEX_KEY. Safe to "
+        "run again."
     )
 
     def add_arguments(self, parser):
@@ -22,9 +23,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-rotate", action="store_true", help="Skip re-encrypting with the newest key."
         )
+        parser.add_argument(
+            "--resume-index",
+            type=int,
+            default=0,
+            metavar="ID",
+            help="Continue re-indexing after this customer id (printed in the log lines "
+            "restore.reindexed of an interrupted run).",
+        )
 
-    def handle(self, *args, journal, no_rotate, **options):
-        report = restore_reapply(journal_paths=journal, rotate_keys=not no_rotate)
+    def handle(self, *args, journal, no_rotate, resume_index, **options):
+        report = restore_reapply(
+            journal_paths=journal, rotate_keys=not no_rotate, index_start_after=resume_index
+        )
         self.stdout.write(f"journal entries read: {report.entries}")
         self.stdout.write(f"customers erased again: {len(report.erased)}")
         self.stdout.write(f"consent withdrawals applied again: {report.withdrawn}")
@@ -43,6 +54,9 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"sessions ended: {report.sessions_ended}")
         self.stdout.write(f"values re-encrypted with the newest key: {report.reencrypted}")
+        self.stdout.write(
+            f"customers re-indexed with the current BLIND_INDEX_KEY: {report.reindexed}"
+        )
         self.stdout.write(
             self.style.SUCCESS("The restored database keeps the journalled promises.")
         )
