@@ -126,7 +126,7 @@ def customers_erase(
     except_request_id=None,
     only_if=None,
     durable: bool = True,
-    ignore_blockers: bool = False,
+    reapplied: bool = False,
 ) -> tuple[list[int], dict[int, list[str]]]:
     """Erase these customers, all or nothing per call. Returns (erased ids, blocked reasons).
 
@@ -134,8 +134,9 @@ def customers_erase(
     re-checks, under the row locks, that the customers are still due. ``durable=False`` (the
     sweep) lets PostgreSQL acknowledge the commit before its WAL reaches the disk: a batch
     lost in a crash is whole (one transaction) and the next sweep plans it again.
-    ``ignore_blockers`` is for ``after_restore`` only: the erasure already happened once,
-    in a database newer than the restored one.
+    ``reapplied`` is for ``after_restore`` only: the erasure already happened once, in a
+    database newer than the restored one, so nothing blocks it and nobody is told again (the
+    customer had the last message, recipients the request to delete).
     """
     Actor.of(actor).require("customers.erase_customer")
     with transaction.atomic():
@@ -150,16 +151,17 @@ def customers_erase(
         if only_if is not None:
             candidates = candidates.filter(only_if)
         ids = list(candidates.values_list("pk", flat=True))
-        blocked = {} if ignore_blockers else blockers(ids, except_request_id=except_request_id)
+        blocked = {} if reapplied else blockers(ids, except_request_id=except_request_id)
         eligible = [i for i in ids if i not in blocked]
         if not eligible:
             return [], blocked
         now = timezone.now()
         kept = kept_documents(eligible)
         customers_erased.send(sender=Customer, customer_ids=eligible)
-        # The last message is written now, while the address still exists (item 4, issue 15).
-        farewells_queue(eligible, kept=kept, trigger=trigger, at=now)
-        recipients_notify(customer_ids=eligible, kind=RecipientNotice.Kind.DELETE)
+        if not reapplied:
+            # The last message is written now, while the address still exists (issue 15).
+            farewells_queue(eligible, kept=kept, trigger=trigger, at=now)
+            recipients_notify(customer_ids=eligible, kind=RecipientNotice.Kind.DELETE)
         counts = {
             "submissions": Submission.objects.filter(customer_id__any=eligible).delete()[0],
             "pending_changes": PendingChange.objects.filter(customer_id__any=eligible).delete()[0],

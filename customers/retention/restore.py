@@ -89,7 +89,7 @@ def restore_reapply(
                 actor="after_restore",
                 trigger=trigger,
                 reason="re-applied after a restore",
-                ignore_blockers=True,
+                reapplied=True,
             )
             report.erased += erased
 
@@ -154,7 +154,10 @@ def _withdrawals_reapply(entries) -> int:
             if granted_before:
                 customer = Customer.objects.get(pk=pk)
                 channel = entry.get("channel") or "staff"
-                if consent_withdraw(customer=customer, purpose=purpose, channel=channel):
+                # The customer had the receipt when they withdrew: not a second one.
+                if consent_withdraw(
+                    customer=customer, purpose=purpose, channel=channel, schedule_receipt=False
+                ):
                     done += 1
     return done
 

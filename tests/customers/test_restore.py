@@ -87,9 +87,17 @@ def test_restore_then_after_restore_erases_again_whom_the_dump_predates(restorab
     assert not ErasureCertificate.objects.filter(customer_id=erased_later.pk).exists()
     assert ConsentState.objects.get(customer=kept, purpose=marketing).granted
 
+    from customers.models import Message, RecipientNotice
+
+    messages_before = Message.objects.count()
+    notices_before = RecipientNotice.objects.count()
     call_command("after_restore")
     out = capsys.readouterr().out
     assert "customers erased again: 1" in out
+    # Told once, when it happened: the restore repeats nothing to the customer or recipients
+    # (issue 32, finding 8).
+    assert Message.objects.count() == messages_before
+    assert RecipientNotice.objects.count() == notices_before
     assert f"request {lost.reference} (access" in out and f"customer #{kept.pk}" in out
 
     again = Customer.objects.get(pk=erased_later.pk)
