@@ -10,7 +10,7 @@ PostgreSQL with fsync and synchronous commit, Redis), each loaded by Debian's wr
 
 - **lookup**: ``POST /api/v1/consents/lookup/`` with a random existing email and a key;
 - **bare POST**: a Django view doing one indexed SELECT on the consent states for a random
-  id, POSTed as JSON through the same short middleware chain as the API;
+  id, POSTed as JSON through the site's middleware, as the API is;
 - **bare GET**: the same SELECT as a GET through the site's full middleware chain (the
   baseline of the first measurement, kept for comparison).
 """
