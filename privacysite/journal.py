@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 ERASURE = "erasure"
 WITHDRAWAL = "withdrawal"
 REQUEST = "request"
+OPENED = "opened"
 
 
 def journal_path() -> Path:
@@ -50,6 +51,16 @@ def journal_append(kind: str, *, path: Path | None = None, **fields) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def journal_open() -> bool:
+    """Start the journal where none exists (``setup_site``), so that from the first install on
+    a missing file means a lost journal, which a restore refuses (it cannot prove it applied
+    again every erasure since its dump). Returns whether it was started now."""
+    if journal_path().exists():
+        return False
+    journal_append(OPENED)
+    return True
 
 
 def journal_erasures(customers: list[tuple[int, object]], *, trigger: str) -> None:

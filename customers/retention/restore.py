@@ -8,6 +8,7 @@ restore at all, changes nothing that should stay.
 import datetime
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
@@ -41,6 +42,14 @@ class RestoreReport:
     reindexed: int = 0
 
 
+class JournalMissing(Exception):
+    """The erasure journal a restore must read is not there."""
+
+    def __init__(self, paths):
+        self.paths = paths
+        super().__init__(", ".join(paths))
+
+
 def _same_customer(found: dict, pk: int, created: str) -> bool:
     """The restored row is the journalled customer, not a later one given the same id."""
     return pk in found and found[pk] == datetime.datetime.fromisoformat(created)
@@ -49,7 +58,15 @@ def _same_customer(found: dict, pk: int, created: str) -> bool:
 def restore_reapply(
     *, journal_paths=None, rotate_keys: bool = True, index_start_after: int = 0
 ) -> RestoreReport:
-    """Apply every journalled erasure and withdrawal that the restored database lacks."""
+    """Apply every journalled erasure and withdrawal that the restored database lacks.
+
+    Raises ``JournalMissing`` before changing anything when a journal file is absent: the
+    erasures since the dump could not be applied again, and a restore must not say it kept
+    promises it cannot prove it kept."""
+    paths = [Path(p) for p in (journal_paths or [journal.journal_path()])]
+    missing = [str(path) for path in paths if not path.is_file()]
+    if missing:
+        raise JournalMissing(missing)
     report = RestoreReport()
     # A dump made before a change of BLIND_INDEX_KEY holds indexes under the old key: nobody
     # would be found by email or phone (a returning customer duplicated, a leak matching no

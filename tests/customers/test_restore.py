@@ -62,6 +62,7 @@ def restorable(postgres, transactional_db, settings, tmp_path):
     settings.ERASURE_JOURNAL = tmp_path / "journal" / "erasures.jsonl"
     settings.MEDIA_ROOT = tmp_path / "media"
     consents_seed()
+    journal.journal_open()  # as setup_site does on a new install
     return tmp_path
 
 
@@ -78,7 +79,7 @@ def test_restore_then_after_restore_erases_again_whom_the_dump_predates(restorab
     lines = settings.ERASURE_JOURNAL.read_text().splitlines()
     assert "sap-xoa" not in "".join(lines) and "@" not in "".join(lines)  # ids only
     kinds = [json.loads(line)["kind"] for line in lines]
-    assert kinds == ["erasure", "withdrawal", "request"]
+    assert kinds == ["opened", "erasure", "withdrawal", "request"]
     assert oct(settings.ERASURE_JOURNAL.stat().st_mode & 0o777) == "0o600"
 
     pg_restore_over_live_database(restorable / "nightly.dump")
@@ -125,7 +126,7 @@ def test_a_line_cut_short_by_a_crash_is_skipped_and_the_rest_is_read(restorable)
     journal.journal_append("erasure", trigger="staff", customers=[[1, "2026-01-01T00:00:00+00:00"]])
     with settings.ERASURE_JOURNAL.open("a") as file:
         file.write('{"kind":"erasure","custo')
-    assert len(list(journal.journal_read())) == 1
+    assert [e["kind"] for e in journal.journal_read()] == ["opened", "erasure"]
 
 
 def test_an_erasure_that_cannot_be_journalled_does_not_happen(restorable, settings):
@@ -175,3 +176,18 @@ def test_after_a_change_of_index_key_a_restored_backup_finds_its_customers_again
     for i, customer in enumerate(customers):
         assert list(customers_matching(f"khach{i}@example.vn")) == [customer]
         assert list(customers_matching(f"0912 345 67{i}")) == [customer]
+
+
+def test_a_restore_without_its_journal_fails_and_changes_nothing(restorable, settings):
+    """Issue 32, finding 1: a missing journal used to end in "promises kept", with the
+    erased customers back."""
+    from django.core.management.base import CommandError
+
+    erased = CustomerFactory(email="da-xoa@example.vn")
+    pg_dump(restorable / "nightly.dump")
+    customer_erase(customer=erased, actor="system:test", trigger="request")
+    pg_restore_over_live_database(restorable / "nightly.dump")
+    settings.ERASURE_JOURNAL = restorable / "elsewhere" / "erasures.jsonl"  # not this machine's
+    with pytest.raises(CommandError, match="The erasure journal is missing"):
+        call_command("after_restore")
+    assert Customer.objects.get(pk=erased.pk).email == "da-xoa@example.vn"  # says so, loudly

@@ -1,6 +1,6 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from customers.retention.restore import restore_reapply
+from customers.retention.restore import JournalMissing, restore_reapply
 
 
 class Command(BaseCommand):
@@ -33,9 +33,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, journal, no_rotate, resume_index, **options):
-        report = restore_reapply(
-            journal_paths=journal, rotate_keys=not no_rotate, index_start_after=resume_index
-        )
+        try:
+            report = restore_reapply(
+                journal_paths=journal, rotate_keys=not no_rotate, index_start_after=resume_index
+            )
+        except JournalMissing as missing:
+            raise CommandError(
+                f"The erasure journal is missing ({missing}): the erasures and withdrawals made "
+                "since this backup cannot be applied again, so the restored database may hold "
+                "customers who were erased. Nothing was changed. Put the journal back (it is "
+                "kept outside the database, see docs/operations.md) and run after_restore again."
+            ) from None
         self.stdout.write(f"journal entries read: {report.entries}")
         self.stdout.write(f"customers erased again: {len(report.erased)}")
         self.stdout.write(f"consent withdrawals applied again: {report.withdrawn}")

@@ -5,6 +5,7 @@ from customers.consents.selectors import consents_cache_clear, policy_current
 from customers.consents.services.seed import consents_seed
 from customers.retention.rules import retention_rules_ensure
 from customers.staff.services import agreement_ensure_exists, roles_setup
+from privacysite.journal import journal_open, journal_path
 from privacysite.translations import translations_compile
 
 
@@ -24,6 +25,8 @@ class Command(BaseCommand):
         consents_seed()
         agreement_ensure_exists()
         consents_cache_clear()  # every process's copy: forms open now, not in a minute
+        if journal_open():
+            self.stdout.write(f"Started the erasure journal at {journal_path()}.")
         for po_path, percent in translations_compile():
             self.stdout.write(f"compiled {po_path.name} ({po_path.parent.parent.name}): {percent}%")
         policy = policy_current()
