@@ -1,48 +1,36 @@
-"""A per-client request budget per minute, counted in the shared cache (Redis)."""
+"""A per-client request budget over a sliding minute, counted in the shared cache (Redis).
+
+DRF's own ``SimpleRateThrottle`` keeps, per client, the times of the calls of the last minute
+and refuses a call when the minute before it already holds the client's budget: a sliding
+window, so no client can send twice its rate across a minute boundary (issue 31, finding 12).
+"""
 
 import logging
-import time
 
-from django.core.cache import cache
-from rest_framework.throttling import BaseThrottle
+from rest_framework.throttling import SimpleRateThrottle
 
 logger = logging.getLogger(__name__)
 
 
-def _count(key: str) -> int:
-    """This minute's calls so far, this one included: one Redis round trip (INCR; EXPIRE too
-    on the minute's first call) where the cache is Redis; the cache API elsewhere (tests on
-    local memory)."""
-    redis_client = getattr(getattr(cache, "_cache", None), "get_client", None)
-    if redis_client is None:
-        if cache.add(key, 1, 90):
-            return 1
-        return cache.incr(key)
-    full_key = cache.make_and_validate_key(key)
-    client = redis_client(full_key, write=True)
-    # One command on most calls: the key names its minute, so its expiry only has to be set
-    # by the call that created it (had that call died in between, the key would merely stay).
-    count = client.incr(full_key)
-    if count == 1:
-        client.expire(full_key, 90)
-    return count
+class ClientRateThrottle(SimpleRateThrottle):
+    """``ApiClient.rate_per_minute`` calls in any 60 seconds, per client."""
 
+    rate = "600/min"  # replaced by the calling client's own rate
+    cache_format = "api:rate:%(ident)s"
 
-class ClientRateThrottle(BaseThrottle):
-    """Fixed one-minute windows per client."""
+    def get_cache_key(self, request, view):
+        client = request.auth
+        if client is None:
+            return None  # refused by the authentication anyway
+        return self.cache_format % {"ident": client.pk}
 
     def allow_request(self, request, view):
         client = request.auth
-        if client is None:
-            return True
-        now = time.time()
-        self.wait_seconds = 60 - (now % 60)
+        if client is not None:
+            self.rate = f"{client.rate_per_minute}/min"
+            self.num_requests, self.duration = self.parse_rate(self.rate)
         try:
-            count = _count(f"api:rate:{client.pk}:{int(now // 60)}")
+            return super().allow_request(request, view)
         except Exception as exc:  # Redis down: fail open, as the site's form limits do
             logger.warning("api.rate_unavailable error=%s", type(exc).__name__)
             return True
-        return count <= client.rate_per_minute
-
-    def wait(self):
-        return self.wait_seconds
