@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from api import views
@@ -14,4 +14,6 @@ urlpatterns = [
         SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]),
         name="schema",
     ),
+    # Last: every other path under /api/v1/ is a 404 problem, not the site's HTML page.
+    re_path(r"", views.NotFoundView.as_view(), name="not_found"),
 ]

@@ -2,9 +2,10 @@
 
 from django.db import transaction
 from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
@@ -12,6 +13,7 @@ from rest_framework.views import APIView
 from api import selectors
 from api.authentication import ApiKeyAuthentication, HasScope
 from api.models import Scope
+from api.parsers import JSONBodyParser
 from api.problems import Problem
 from api.serializers import (
     RECORD_SCHEMA,
@@ -37,6 +39,7 @@ class SystemApiView(APIView):
     authentication_classes = [ApiKeyAuthentication]
     permission_classes = [HasScope]
     throttle_classes = [ClientRateThrottle]
+    parser_classes = [JSONBodyParser]
     required_scope = ""
 
     def initial(self, request, *args, **kwargs):
@@ -44,6 +47,28 @@ class SystemApiView(APIView):
         # (Vietnamese unless it asks for English), errors included.
         translation.activate(translation.get_language_from_request(request))
         super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        """The same headers on every answer, success or problem, GET or POST: answers name
+        customers' consents, so no cache keeps them; the language follows the caller's."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_cache_control(response, no_store=True)
+        patch_vary_headers(response, ["Accept-Language", "Authorization"])
+        return response
+
+
+@extend_schema(exclude=True)
+class NotFoundView(SystemApiView):
+    """Any other path under /api/v1/: a 404 problem, whatever the method (not the site's
+    HTML page)."""
+
+    authentication_classes = []
+    permission_classes = []
+    throttle_classes = []
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise exceptions.NotFound()
 
 
 class ConsentLookupView(SystemApiView):
