@@ -19,7 +19,7 @@ from api.serializers import (
     RECORD_SCHEMA,
     AddressSerializer,
     ConsentRecordInSerializer,
-    ConsentRecordSerializer,
+    ConsentWriteAcceptedSerializer,
     LookupAnswerSerializer,
     SuppressionPageSerializer,
 )
@@ -102,10 +102,13 @@ class ConsentRecordView(SystemApiView):
 
     @extend_schema(
         request=ConsentRecordInSerializer,
-        responses={201: ConsentRecordSerializer, 200: ConsentRecordSerializer},
+        responses={202: ConsentWriteAcceptedSerializer},
         summary="Record a consent given or withdrawn on another channel",
-        description="Lands in the same append-only ledger as the site's own consents. A "
-        "repeat (nothing changes) answers 200 with the current record.",
+        description="Lands in the same append-only ledger as the site's own consents. Every "
+        "accepted call answers 202 with the same shape, whether the address names a customer "
+        "or not (so that the API does not tell who is a customer; an unknown address records "
+        "nothing), whether the consent changed or was already so. Read the result with the "
+        "lookup, or wait for the consent.changed webhook. Every call is in the access log.",
     )
     def post(self, request):
         data = ConsentRecordInSerializer(data=request.data)
@@ -116,7 +119,7 @@ class ConsentRecordView(SystemApiView):
                 email=values.get("email", ""), phone=values.get("phone", "")
             )[:2]
         )
-        event = api_consent_record(
+        api_consent_record(
             client=request.auth,
             customers=customers,
             purpose_code=values["purpose"],
@@ -127,12 +130,15 @@ class ConsentRecordView(SystemApiView):
             reference=values["reference"],
             request=request,
         )
-        if event is not None:
-            return Response(ConsentRecordSerializer(event).data, status=status.HTTP_201_CREATED)
-        current = customers[0].consent_events.filter(purpose__code=values["purpose"]).first()
-        if current is None:  # withdrawing what was never given
-            return Response({"changed": False}, status=status.HTTP_200_OK)
-        return Response(ConsentRecordSerializer(current).data, status=status.HTTP_200_OK)
+        return Response(
+            {
+                "status": "accepted",
+                "purpose": values["purpose"],
+                "granted": values["granted"],
+                "reference": values["reference"],
+            },
+            status=status.HTTP_202_ACCEPTED,
+        )
 
 
 class SuppressionQuery(serializers.Serializer):
