@@ -5,7 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from api.models import ApiClient, Scope, WebhookDelivery, WebhookSubscription
 from api.services.clients import api_client_create, api_client_revoke, api_client_rotate_key
 from api.services.suppressions import subject_hashes_follow_scopes
-from api.services.webhooks import webhook_subscription_create, webhook_subscription_resume
+from api.services.webhook_targets import validate_webhook_url
+from api.services.webhooks import (
+    DELIVERY_ERRORS,
+    DELIVERY_FAILED,
+    webhook_subscription_create,
+    webhook_subscription_resume,
+)
 from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin
 
 
@@ -86,6 +92,11 @@ class WebhookSubscriptionForm(forms.ModelForm):
         model = WebhookSubscription
         fields = ["client", "url", "events"]
 
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        validate_webhook_url(url)  # public https only (checked again at every delivery)
+        return url
+
 
 @admin.register(WebhookSubscription)
 class WebhookSubscriptionAdmin(admin.ModelAdmin):
@@ -126,7 +137,7 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
         "status",
         "attempts",
         "last_status_code",
-        "last_error",
+        "error",
         "next_attempt_at",
         "delivered_at",
     ]
@@ -134,3 +145,16 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_select_related = ["event", "subscription__client"]
     paginator = CappedCountPaginator
     show_full_result_count = False
+
+    def get_fields(self, request, obj=None):
+        return [f for f in super().get_fields(request, obj) if f != "last_error"] + ["error"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "error"]
+
+    @admin.display(description=_("last error"))
+    def error(self, obj):
+        """Our words for what went wrong, never the target's (no port scanner here)."""
+        if not obj.last_error:
+            return "-"
+        return DELIVERY_ERRORS.get(obj.last_error, DELIVERY_FAILED)

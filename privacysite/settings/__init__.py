@@ -407,3 +407,12 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 from privacysite.settings.api import *  # noqa: E402,F403
 from privacysite.settings.logging import *  # noqa: E402,F403
 from privacysite.settings.security import *  # noqa: E402,F403
+
+# --- Webhook targets (issue 31, finding 3; api.services.webhook_targets) --------------------
+# Webhooks go to public https addresses only, checked at entry and at every delivery.
+# Development only: http:// URLs (on by default with DEBUG), and private networks a receiver
+# may sit in, e.g. WEBHOOK_ALLOWED_NETWORKS=127.0.0.1/32 for a local listener (or a CRM on
+# the company's own network, named exactly). Loopback, private, link-local, multicast and
+# reserved addresses outside these networks are always refused.
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=DEBUG)
+WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
