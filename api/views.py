@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -15,6 +15,7 @@ from api.authentication import ApiKeyAuthentication, HasScope
 from api.models import Scope
 from api.parsers import JSONBodyParser
 from api.problems import Problem
+from api.schema import HEADERS, problems, scope_note
 from api.serializers import (
     RECORD_SCHEMA,
     AddressSerializer,
@@ -75,11 +76,23 @@ class ConsentLookupView(SystemApiView):
     required_scope = Scope.CONSENT_READ
 
     @extend_schema(
+        operation_id="consents_lookup",
         request=AddressSerializer,
-        responses=LookupAnswerSerializer,
+        parameters=HEADERS,
+        responses={
+            200: OpenApiResponse(
+                LookupAnswerSerializer,
+                "The consents given now that may be acted on now (none for an unknown "
+                "address, a restricted customer, or an email purpose while the customer's "
+                "email is suspended)",
+            ),
+            **problems(),
+        },
         summary="The purposes a customer has consented to now",
-        description="Found by exact email or phone (never by part of one). An unknown "
-        "address answers the same shape with no consents.",
+        description="A read, sent as POST so that the address stays out of URLs and logs. "
+        "Found by exact email or phone (exactly one of them; never by part of one). An "
+        "unknown address answers the same shape with no consents. Every call is in the "
+        "access log." + scope_note(Scope.CONSENT_READ),
     )
     def post(self, request):
         events = consent_lookup_logged(
@@ -101,14 +114,24 @@ class ConsentRecordView(SystemApiView):
     required_scope = Scope.CONSENT_WRITE
 
     @extend_schema(
+        operation_id="consents_record",
         request=ConsentRecordInSerializer,
-        responses={202: ConsentWriteAcceptedSerializer},
+        parameters=HEADERS,
+        responses={
+            202: OpenApiResponse(
+                ConsentWriteAcceptedSerializer,
+                "Accepted: recorded if the address names a customer and it changes anything",
+            ),
+            **problems(409, 422, 503),
+        },
         summary="Record a consent given or withdrawn on another channel",
         description="Lands in the same append-only ledger as the site's own consents. Every "
         "accepted call answers 202 with the same shape, whether the address names a customer "
         "or not (so that the API does not tell who is a customer; an unknown address records "
         "nothing), whether the consent changed or was already so. Read the result with the "
-        "lookup, or wait for the consent.changed webhook. Every call is in the access log.",
+        "lookup, or wait for the consent.changed webhook. Every call is in the access log. "
+        "The wording must be the purpose's current wording in that language (else 422)."
+        + scope_note(Scope.CONSENT_WRITE),
     )
     def post(self, request):
         data = ConsentRecordInSerializer(data=request.data)
@@ -155,11 +178,17 @@ class SuppressionListView(SystemApiView):
         parameters=[
             SuppressionQuery,
             OpenApiParameter("channel", enum=list(selectors.CHANNEL_FIELDS), location="path"),
+            *HEADERS,
         ],
-        responses=SuppressionPageSerializer,
+        responses={
+            200: OpenApiResponse(SuppressionPageSerializer, "One page of the list"),
+            **problems(404),
+        },
         summary="Who must not be contacted for marketing on a channel now",
         description="Salted hashes (HMAC-SHA256 keyed with this client's salt) of the "
-        "normalised address or E.164 number; pages follow 'next'.",
+        "normalised address or E.164 number; pages follow 'next'. Lists everyone the lookup "
+        "would not answer 'given' for the channel's marketing purpose (one rule for both)."
+        + scope_note(Scope.SUPPRESSION_READ),
     )
     def get(self, request, channel):
         if channel not in selectors.CHANNEL_FIELDS:
