@@ -10,6 +10,7 @@ from api.services.webhooks import (
     DELIVERY_ERRORS,
     DELIVERY_FAILED,
     webhook_subscription_create,
+    webhook_subscription_new_secret,
     webhook_subscription_resume,
 )
 from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin
@@ -105,7 +106,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     list_select_related = ["client"]
     readonly_fields = ["status", "consecutive_failures", "paused_at", "created_at"]
-    actions = ["resume"]
+    actions = ["resume", "new_secret"]
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -127,6 +128,19 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
             webhook_subscription_resume(subscription=s, actor=request.user) for s in queryset
         )
         self.message_user(request, _("%(count)s waiting deliveries sent again.") % {"count": count})
+
+    @admin.action(
+        description=_("Make a new signing secret (the old one stops verifying)"),
+        permissions=["change"],
+    )
+    def new_secret(self, request, queryset):
+        for subscription in queryset:
+            secret = webhook_subscription_new_secret(subscription=subscription, actor=request.user)
+            messages.warning(
+                request,
+                _("The new signing secret of %(subscription)s, shown this once: %(secret)s")
+                % {"subscription": subscription, "secret": secret},
+            )
 
 
 @admin.register(WebhookDelivery)

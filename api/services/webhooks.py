@@ -96,6 +96,16 @@ def webhook_subscription_create(*, client: ApiClient, url: str, events) -> Webho
     return subscription
 
 
+def webhook_subscription_new_secret(*, subscription: WebhookSubscription, actor) -> str:
+    """A new signing secret (the old one stops verifying at once); returned to be shown
+    once. For a leaked secret, and for subscriptions made before the Standard Webhooks
+    scheme, whose URL-safe secret its libraries cannot read."""
+    secret = secret_new()
+    WebhookSubscription.objects.filter(pk=subscription.pk).update(secret=secret)
+    logger.info("webhook.secret_replaced subscription_id=%s", subscription.pk)
+    return secret
+
+
 def _subject_hashes(salt: str, customer: Customer) -> dict:
     phones = [customer.phone_mobile, customer.phone_home, customer.phone_office]
     return {

@@ -257,3 +257,28 @@ def test_deliveries_verify_with_the_standard_webhooks_library(
         wh.verify(raw.replace(b"given", b"withdrawn"), headers)
     with pytest.raises(WebhookVerificationError):
         Webhook(SECRET).verify(raw, headers)
+
+
+def test_a_subscription_gets_a_new_secret_shown_once(staff_client, make_client):
+    """Subscriptions made before the Standard Webhooks scheme hold a URL-safe secret that
+    the libraries cannot read: the DPO gives them a new one."""
+    old = WebhookSubscription.objects.create(
+        client=make_client().client,
+        url="https://crm.example.vn/hook",
+        events=["consent.changed"],
+        secret="whsec_abc-def_ghi",
+    )
+    admin = staff_client(role=Role.DPO)
+    page = admin.post(
+        "/admin/api/webhooksubscription/",
+        {"action": "new_secret", "_selected_action": [old.pk]},
+        follow=True,
+    )
+    old.refresh_from_db()
+    assert old.secret != "whsec_abc-def_ghi"
+    assert len(base64.b64decode(old.secret.removeprefix("whsec_"), validate=True)) == 32
+    assert old.secret in page.content.decode()
+    assert (
+        old.secret
+        not in admin.get(f"/admin/api/webhooksubscription/{old.pk}/change/").content.decode()
+    )
