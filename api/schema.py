@@ -43,15 +43,17 @@ ERROR_DESCRIPTIONS = {
     401: "unauthenticated: no key, a malformed or unknown key, or a revoked one",
     403: "forbidden: the key lacks the scope this operation needs",
     404: "not-found: no such path, or an unknown channel",
+    405: "method-not-allowed: this path answers only the methods its Allow header names",
     406: "not-acceptable: the API answers application/json (problem+json for errors) only",
     409: "ambiguous-customer: several customers share this phone number; send the email",
     413: "too-large: the body is over the size the API accepts (2.5 MB)",
     415: "unsupported-media-type: send Content-Type: application/json",
     422: "unknown-purpose or wording-differs: the purpose or its wording is not current",
     429: "rate-limited: this key's requests per minute are used up; retry after Retry-After",
+    500: "server-error: our fault, logged; the answer holds no details",
     503: "no-policy: no privacy policy is published yet",
 }
-COMMON_ERRORS = (400, 401, 403, 406, 413, 415, 429)
+COMMON_ERRORS = (400, 401, 403, 405, 406, 413, 415, 429, 500)
 
 
 def problems(*codes: int) -> dict:

@@ -34,3 +34,12 @@ class ClientRateThrottle(SimpleRateThrottle):
         except Exception as exc:  # Redis down: fail open, as the site's form limits do
             logger.warning("api.rate_unavailable error=%s", type(exc).__name__)
             return True
+
+    def wait(self):
+        """Seconds until a call is allowed again: until the call that keeps the minute full
+        is a minute old (DRF's own estimate gives none when the log holds more calls than
+        the rate, as after the rate was lowered)."""
+        if self.num_requests and len(self.history) >= self.num_requests:
+            blocking = self.history[self.num_requests - 1]  # the log is newest first
+            return max(self.duration - (self.now - blocking), 1)
+        return super().wait()

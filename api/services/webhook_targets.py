@@ -161,9 +161,9 @@ def post(url: str, body: bytes, headers: dict, timeout: float) -> int:
         connection = PinnedHTTPConnection(host, port, address=address, timeout=timeout)
     try:
         connection.request("POST", path, body=body, headers=headers)
-        response = connection.getresponse()
-        response.read(64 * 1024)  # the subscriber's answer is not kept, nor shown
-        return response.status
+        # The status line is all we need: the body is not read (nor kept, nor shown), so a
+        # subscriber cannot hold the worker by trickling one.
+        return connection.getresponse().status
     except http.client.HTTPException as exc:
         raise OSError("bad answer") from exc
     finally:

@@ -97,6 +97,29 @@ def test_rate_limit_answers_429_with_retry_after(make_client, call, seeded):
         assert call(new.key, "post", LOOKUP, {"email": "a@example.vn"}).status_code == 200
 
 
+def test_retry_after_counts_the_calls_still_in_the_minute_when_the_rate_was_lowered(
+    make_client, call, seeded, settings
+):
+    settings.API_KEY_CACHE_SECONDS = 0  # the new rate is read at once
+    new = make_client("consent:read", rate=4)
+    start = datetime(2026, 12, 5, 10, 0, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        for _ in range(4):
+            assert call(new.key, "post", LOOKUP, {"email": "a@example.vn"}).status_code == 200
+            clock.shift(10)  # calls at 0, 10, 20, 30 s
+        ApiClient.objects.filter(pk=new.client.pk).update(rate_per_minute=2)
+        clock.shift(0.5)
+        limited = call(new.key, "post", LOOKUP, {"email": "a@example.vn"})
+        assert limited.status_code == 429
+        # At 40.5 s: fewer than two calls in the minute once the call at 20 s is a minute old
+        # (DRF's own estimate gives no Retry-After at all here).
+        assert limited["Retry-After"] == "40"
+        clock.shift(39)
+        assert call(new.key, "post", LOOKUP, {"email": "a@example.vn"}).status_code == 429
+        clock.shift(0.6)
+        assert call(new.key, "post", LOOKUP, {"email": "a@example.vn"}).status_code == 200
+
+
 def test_every_call_is_in_the_access_log_as_that_system(make_client, call, seeded):
     customer = CustomerFactory(email="lan@example.vn")
     new = make_client("consent:read", name="crm")
