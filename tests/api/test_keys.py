@@ -120,6 +120,19 @@ def test_retry_after_counts_the_calls_still_in_the_minute_when_the_rate_was_lowe
         assert call(new.key, "post", LOOKUP, {"email": "a@example.vn"}).status_code == 200
 
 
+def test_a_cache_outage_lets_calls_through(make_client, call, seeded, monkeypatch):
+    from api.throttling import ClientRateThrottle
+
+    class Down:
+        def get(self, *args, **kwargs):
+            raise ConnectionError("redis down")
+
+    monkeypatch.setattr(ClientRateThrottle, "cache", Down())
+    new = make_client("consent:read", rate=1)
+    codes = [call(new.key, "post", LOOKUP, {"email": "a@example.vn"}).status_code for _ in "ab"]
+    assert codes == [200, 200]
+
+
 def test_every_call_is_in_the_access_log_as_that_system(make_client, call, seeded):
     customer = CustomerFactory(email="lan@example.vn")
     new = make_client("consent:read", name="crm")
