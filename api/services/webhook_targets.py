@@ -98,9 +98,9 @@ def _not_public():
     )
 
 
-def resolve_checked(host: str, port: int) -> str:
-    """The address to connect to: every address the host resolves to must be allowed (a
-    name that also resolves to an internal address is refused whole)."""
+def resolve_checked(host: str, port: int) -> list[str]:
+    """The addresses to connect to, in the resolver's order: every address the host resolves
+    to must be allowed (a name that also resolves to an internal address is refused whole)."""
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
@@ -108,7 +108,7 @@ def resolve_checked(host: str, port: int) -> str:
     addresses = [info[4][0] for info in found]
     if not addresses or not all(address_allowed(a) for a in addresses):
         raise TargetRefused(_not_public())
-    return addresses[0]
+    return list(dict.fromkeys(addresses))
 
 
 def validate_webhook_url(url: str) -> None:
@@ -125,22 +125,29 @@ def validate_webhook_url(url: str) -> None:
 
 
 class PinnedHTTPConnection(http.client.HTTPConnection):
-    """Connects to the address checked, whatever the name resolves to by now; the Host
-    header (and, for https, the certificate check and SNI) still use the name."""
+    """Connects to the addresses checked (the first that answers), whatever the name
+    resolves to by now; the Host header (and, for https, the certificate check and SNI)
+    still use the name."""
 
-    def __init__(self, host, port, *, address, timeout):
+    def __init__(self, host, port, *, addresses, timeout):
         super().__init__(host, port, timeout=timeout)
-        self.address = address
+        self.addresses = addresses
 
     def connect(self):
-        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+        for address in self.addresses:
+            try:
+                self.sock = socket.create_connection((address, self.port), self.timeout)
+                return
+            except OSError as exc:
+                error = exc
+        raise error
 
 
 class PinnedHTTPSConnection(PinnedHTTPConnection):
     default_port = 443
 
-    def __init__(self, host, port, *, address, timeout, context):
-        super().__init__(host, port, address=address, timeout=timeout)
+    def __init__(self, host, port, *, addresses, timeout, context):
+        super().__init__(host, port, addresses=addresses, timeout=timeout)
         self.tls = context
 
     def connect(self):
@@ -152,13 +159,13 @@ def post(url: str, body: bytes, headers: dict, timeout: float) -> int:
     """POST once to a checked address; the answer's status code (a redirect is not
     followed). TargetRefused for an address not allowed; OSError when no answer came."""
     scheme, host, port, path = target_parts(url)
-    address = resolve_checked(host, port)
+    addresses = resolve_checked(host, port)
     if scheme == "https":
         connection = PinnedHTTPSConnection(
-            host, port, address=address, timeout=timeout, context=ssl.create_default_context()
+            host, port, addresses=addresses, timeout=timeout, context=ssl.create_default_context()
         )
     else:
-        connection = PinnedHTTPConnection(host, port, address=address, timeout=timeout)
+        connection = PinnedHTTPConnection(host, port, addresses=addresses, timeout=timeout)
     try:
         connection.request("POST", path, body=body, headers=headers)
         # The status line is all we need: the body is not read (nor kept, nor shown), so a

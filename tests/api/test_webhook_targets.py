@@ -149,8 +149,8 @@ def test_the_delivery_connects_to_the_address_it_checked(monkeypatch):
 
     def getaddrinfo(host, port, *args, **kwargs):
         lookups.append(host)
-        ip = "93.184.216.34" if len(lookups) == 1 else "127.0.0.1"
-        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port))]
+        ips = ["93.184.216.34", "93.184.216.35"] if len(lookups) == 1 else ["127.0.0.1"]
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port)) for ip in ips]
 
     def create_connection(address, *args, **kwargs):
         connected.append(address)
@@ -160,7 +160,8 @@ def test_the_delivery_connects_to_the_address_it_checked(monkeypatch):
     monkeypatch.setattr(socket, "create_connection", create_connection)
     with pytest.raises(OSError):
         webhook_targets.post("https://crm.example.vn/hook", b"{}", {}, 1)
-    assert connected == [("93.184.216.34", 443)] and lookups == ["crm.example.vn"]
+    assert connected == [("93.184.216.34", 443), ("93.184.216.35", 443)]
+    assert lookups == ["crm.example.vn"]
 
 
 def test_a_redirect_is_not_followed(make_client, purposes, hook, local_receivers, settings):
