@@ -3,6 +3,8 @@
 import logging
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
+from django.http import JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,6 +37,18 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "too-large"
 
 
+class Unavailable(exceptions.APIException):
+    """The database cannot be reached: nothing was done; send it again (as the site's own
+    pages say, ``privacysite.errors``)."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = gettext_lazy(
+        "The service is briefly unavailable; nothing was done. Try again."
+    )
+    default_code = "unavailable"
+    retry_after = 30
+
+
 class ServerError(exceptions.APIException):
     """An unexpected error: logged in full, answered without any of its details."""
 
@@ -58,6 +72,7 @@ def _titles():
         422: ("unprocessable", _("The request cannot be carried out")),
         429: ("rate-limited", _("Too many requests")),
         500: ("server-error", _("Server error")),
+        503: ("unavailable", _("Briefly unavailable")),
     }
 
 
@@ -77,14 +92,17 @@ def problem_exception_handler(exc, context):
     if response is None:
         # An unexpected error: logged as Django logs a 500, answered as a problem too.
         request = context["request"]
+        outage = isinstance(exc, (OperationalError, InterfaceError))
         request_logger.error(
             "Internal Server Error: %s",
             request.path,
             exc_info=exc,
-            extra={"status_code": 500, "request": request},
+            extra={"status_code": 503 if outage else 500, "request": request},
         )
-        exc = ServerError()
+        exc = Unavailable() if outage else ServerError()
         response = exception_handler(exc, context)
+        if outage:
+            response["Retry-After"] = str(Unavailable.retry_after)
     code, title = _titles().get(response.status_code, ("error", _("Error")))
     body = {"status": response.status_code, "instance": context["request"].path}
     if isinstance(exc, Problem):
@@ -113,3 +131,28 @@ def problem_exception_handler(exc, context):
     )
     problem["Content-Language"] = translation.get_language()
     return problem
+
+
+def bad_request(request, exception):
+    """The site's 400 handler: a problem on the API's paths (a Host outside ALLOWED_HOSTS is
+    refused before any view), Django's own page elsewhere."""
+    from django.views.defaults import bad_request as page
+
+    if not request.path_info.startswith("/api/"):
+        return page(request, exception)
+    with translation.override(translation.get_language_from_request(request)):
+        code, title = _titles()[400]
+        response = JsonResponse(
+            {
+                "type": PROBLEM_TYPE.format(code),
+                "title": str(title),
+                "status": 400,
+                "detail": _("This request cannot be answered (its Host is not this API's)."),
+                "instance": request.path_info,
+            },
+            status=400,
+            content_type=CONTENT_TYPE,
+            json_dumps_params={"ensure_ascii": False},
+        )
+        response["Content-Language"] = translation.get_language()
+    return response

@@ -51,9 +51,10 @@ ERROR_DESCRIPTIONS = {
     422: "unknown-purpose or wording-differs: the purpose or its wording is not current",
     429: "rate-limited: this key's requests per minute are used up; retry after Retry-After",
     500: "server-error: our fault, logged; the answer holds no details",
-    503: "no-policy: no privacy policy is published yet",
+    503: "unavailable: the database cannot be reached, nothing was done; retry after "
+    "Retry-After (consent writes: also no-policy, no privacy policy is published yet)",
 }
-COMMON_ERRORS = (400, 401, 403, 405, 406, 413, 415, 429, 500)
+COMMON_ERRORS = (400, 401, 403, 405, 406, 413, 415, 429, 500, 503)
 
 
 def problems(*codes: int) -> dict:
@@ -77,8 +78,8 @@ HEADERS = [
         "Retry-After",
         type=OpenApiTypes.INT,
         location=OpenApiParameter.HEADER,
-        response=[429],
-        description="Seconds until this key may call again",
+        response=[429, 503],
+        description="Seconds until this key may call again (429), or to wait (503)",
     ),
     OpenApiParameter(
         "WWW-Authenticate",

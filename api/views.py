@@ -122,7 +122,7 @@ class ConsentRecordView(SystemApiView):
                 ConsentWriteAcceptedSerializer,
                 "Accepted: recorded if the address names a customer and it changes anything",
             ),
-            **problems(409, 422, 503),
+            **problems(409, 422),
         },
         summary="Record a consent given or withdrawn on another channel",
         description="Lands in the same append-only ledger as the site's own consents. Every "

@@ -112,6 +112,27 @@ def test_an_unexpected_error_is_a_500_problem_with_no_details(key, monkeypatch):
     assert body["type"].endswith(":server-error")
 
 
+def test_a_database_outage_is_a_503_problem_with_retry_after(key, monkeypatch):
+    """As the site's own pages say (privacysite.errors): not accepted, send it again."""
+    from django.db import OperationalError
+
+    def down(**kwargs):
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr("api.views.consent_lookup_logged", down)
+    answer = send(key, "post", LOOKUP, '{"email": "a@example.vn"}', lang="en")
+    body = assert_problem(answer, 503)
+    assert body["type"].endswith(":unavailable") and answer["Retry-After"] == "30"
+    assert "connect" not in answer.content.decode()
+
+
+def test_a_host_outside_allowed_hosts_is_a_400_problem_on_the_api_only(key, client):
+    answer = send(key, "post", LOOKUP, '{"email": "a@example.vn"}', HTTP_HOST="evil.example")
+    assert_problem(answer, 400)
+    page = client.get("/", HTTP_HOST="evil.example")
+    assert page.status_code == 400 and "problem" not in page["Content-Type"]
+
+
 def drf_messages():
     """The messages DRF itself may put in an answer of ours: its exceptions' and the error
     messages of every field of our request serializers."""

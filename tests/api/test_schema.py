@@ -7,7 +7,7 @@ from openapi_spec_validator import validate
 pytestmark = pytest.mark.django_db
 
 PROBLEM = "application/problem+json"
-ERRORS = {"400", "401", "403", "405", "406", "413", "415", "429", "500"}
+ERRORS = {"400", "401", "403", "405", "406", "413", "415", "429", "500", "503"}
 
 
 @pytest.fixture
@@ -45,6 +45,7 @@ def test_every_operation_declares_its_errors_as_problems_with_their_headers(sche
                 ref = response["content"][PROBLEM]["schema"]["$ref"]
                 assert ref == "#/components/schemas/Problem", (name, code)
         assert "Retry-After" in responses["429"]["headers"], name
+        assert "Retry-After" in responses["503"]["headers"], name
         assert "WWW-Authenticate" in responses["401"]["headers"], name
 
 
