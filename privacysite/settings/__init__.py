@@ -416,3 +416,8 @@ from privacysite.settings.security import *  # noqa: E402,F403
 # reserved addresses outside these networks are always refused.
 WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=DEBUG)
 WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
+
+# --- API rate limit (issue 31, finding 12; api.throttling) ---------------------------------
+# Where the per-client sliding-window counters live (the ``limits`` library's storage URL):
+# Redis when there is one, so that every process counts together; else this process only.
+API_RATE_LIMIT_STORAGE = env.str("API_RATE_LIMIT_STORAGE", default=REDIS_URL or "memory://")
