@@ -38,7 +38,7 @@ from customers.models import Customer
 
 logger = logging.getLogger(__name__)
 
-SECRET_PREFIX = "whsec_"  # noqa: S105  (the prefix, not a secret)
+SECRET_PREFIX = "whsec_"  # noqa: S105  # nosec B105: the prefix, not a secret
 
 # What the delivery list says of a failed attempt: our words, never the target's.
 DELIVERY_ERRORS = {
