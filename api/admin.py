@@ -5,7 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from api.models import ApiClient, Scope, WebhookDelivery, WebhookSubscription
 from api.services.clients import api_client_create, api_client_revoke, api_client_rotate_key
 from api.services.suppressions import subject_hashes_follow_scopes
-from api.services.webhooks import webhook_subscription_create, webhook_subscription_resume
+from api.services.webhook_targets import validate_webhook_url
+from api.services.webhooks import (
+    DELIVERY_ERRORS,
+    DELIVERY_FAILED,
+    webhook_subscription_create,
+    webhook_subscription_new_secret,
+    webhook_subscription_resume,
+)
 from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin
 
 
@@ -86,6 +93,11 @@ class WebhookSubscriptionForm(forms.ModelForm):
         model = WebhookSubscription
         fields = ["client", "url", "events"]
 
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        validate_webhook_url(url)  # public https only (checked again at every delivery)
+        return url
+
 
 @admin.register(WebhookSubscription)
 class WebhookSubscriptionAdmin(admin.ModelAdmin):
@@ -94,7 +106,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     list_select_related = ["client"]
     readonly_fields = ["status", "consecutive_failures", "paused_at", "created_at"]
-    actions = ["resume"]
+    actions = ["resume", "new_secret"]
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -117,6 +129,19 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
         )
         self.message_user(request, _("%(count)s waiting deliveries sent again.") % {"count": count})
 
+    @admin.action(
+        description=_("Make a new signing secret (the old one stops verifying)"),
+        permissions=["change"],
+    )
+    def new_secret(self, request, queryset):
+        for subscription in queryset:
+            secret = webhook_subscription_new_secret(subscription=subscription, actor=request.user)
+            messages.warning(
+                request,
+                _("The new signing secret of %(subscription)s, shown this once: %(secret)s")
+                % {"subscription": subscription, "secret": secret},
+            )
+
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(ReadOnlyAdmin):
@@ -126,7 +151,7 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
         "status",
         "attempts",
         "last_status_code",
-        "last_error",
+        "error",
         "next_attempt_at",
         "delivered_at",
     ]
@@ -134,3 +159,16 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_select_related = ["event", "subscription__client"]
     paginator = CappedCountPaginator
     show_full_result_count = False
+
+    def get_fields(self, request, obj=None):
+        return [f for f in super().get_fields(request, obj) if f != "last_error"] + ["error"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "error"]
+
+    @admin.display(description=_("last error"))
+    def error(self, obj):
+        """Our words for what went wrong, never the target's (no port scanner here)."""
+        if not obj.last_error:
+            return "-"
+        return DELIVERY_ERRORS.get(obj.last_error, DELIVERY_FAILED)

@@ -66,4 +66,15 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
     name = "bearerKey"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "bearer", "description": "An API client's key"}
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API client's key. Each operation names the scope the key "
+            "needs (consent:read, consent:write, suppression:read) in its security "
+            "requirement and its description.",
+        }
+
+    def get_security_requirement(self, auto_schema):
+        """The scope the operation needs, as OpenAPI 3.1 allows for any scheme."""
+        scope = getattr(auto_schema.view, "required_scope", "")
+        return {self.name: [scope] if scope else []}

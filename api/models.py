@@ -109,6 +109,7 @@ class WebhookDelivery(models.Model):
         PENDING = "pending", _("Waiting")
         DELIVERED = "delivered", _("Delivered")
         FAILED = "failed", _("Gave up")
+        CANCELLED = "cancelled", _("Cancelled (the client's key was revoked)")
 
     subscription = models.ForeignKey(
         WebhookSubscription,
@@ -128,6 +129,7 @@ class WebhookDelivery(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     last_status_code = models.PositiveSmallIntegerField(_("last HTTP status"), null=True)
+    # One of api.services.webhooks.DELIVERY_ERRORS: never the target's own words.
     last_error = models.CharField(_("last error"), max_length=200, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

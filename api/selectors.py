@@ -4,7 +4,15 @@ import hashlib
 import hmac
 
 from django.db import connection
-from django.db.models import Exists, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+)
 
 from api.models import SubjectHash
 from customers.consents.models import ConsentState, Purpose
@@ -32,6 +40,28 @@ def identifier_hash(salt: str, field: str, value: str) -> str:
     """
     normalised = NORMALISE.get(field, normalise_phone)(value) if value else ""
     return hmac.new(bytes.fromhex(salt), normalised.encode(), hashlib.sha256).hexdigest()
+
+
+def contact_blocked(purpose_channel: str) -> Q:
+    """The one rule besides the grant itself of "may we contact this customer for a purpose
+    on this channel" (issue 31, finding 9): not while processing is restricted, not for a
+    web registration not yet confirmed (anyone could have typed the address), and not by
+    email while the email channel is suspended. The lookup and the suppression lists both
+    read it, so they cannot disagree."""
+    blocked = Q(status=Customer.Status.RESTRICTED) | UNCONFIRMED_WEB_REGISTRATION
+    if purpose_channel == Purpose.Channel.EMAIL:
+        blocked |= Q(email_suspended_at__isnull=False)
+    return blocked
+
+
+def blocked_annotations() -> dict:
+    """``contact_blocked`` of every purpose channel, as columns ``blocked_<channel>``."""
+    return {
+        f"blocked_{channel or 'any'}": ExpressionWrapper(
+            contact_blocked(channel), output_field=BooleanField()
+        )
+        for channel in Purpose.Channel.values
+    }
 
 
 def customers_by_address(*, email: str = "", phone: str = ""):
@@ -70,17 +100,20 @@ GRANTED_FIELDS = {
 
 
 def consent_lookup(*, email: str = "", phone: str = "") -> tuple[list[int], list]:
-    """The customers an address names and the ledger events behind their current grants, in
-    one query (a LEFT JOIN from the blind-index match to the granted states and their
-    events). Events come back as light objects with what a consent record shows."""
+    """The customers an address names and the ledger events behind their current grants
+    that may be acted on now (``contact_blocked``), in one query (a LEFT JOIN from the
+    blind-index match to the granted states and their events). Events come back as light
+    objects with what a consent record shows."""
     from types import SimpleNamespace
 
+    blocked = blocked_annotations()
     rows = (
         customers_by_address(email=email, phone=phone)
         .annotate(
-            granted=FilteredRelation("consent_states", condition=Q(consent_states__granted=True))
+            granted=FilteredRelation("consent_states", condition=Q(consent_states__granted=True)),
+            **blocked,
         )
-        .values("pk", "source", "contact_confirmed_at", *GRANTED_FIELDS.values())
+        .values("pk", *blocked, *GRANTED_FIELDS.values())
     )
     ids, events = [], []
     for row in rows:
@@ -88,11 +121,12 @@ def consent_lookup(*, email: str = "", phone: str = "") -> tuple[list[int], list
             ids.append(row["pk"])
         if row[GRANTED_FIELDS["pk"]] is None:
             continue
-        if row["source"] == Customer.Source.WEB_FORM and row["contact_confirmed_at"] is None:
-            continue  # a web registration acts on its consents once its address is confirmed
         values = {name: row[column] for name, column in GRANTED_FIELDS.items()}
+        purpose = purpose_of(values.pop("purpose_id"))
+        if row[f"blocked_{purpose.channel or 'any'}"]:
+            continue  # given, but not to be acted on now: the suppression list names them
         number = values.pop("policy_number")
-        values["purpose"] = purpose_of(values.pop("purpose_id"))
+        values["purpose"] = purpose
         values["policy_version"] = SimpleNamespace(number=number)
         events.append(SimpleNamespace(**values))
     events.sort(key=lambda e: (e.purpose.order, e.purpose.pk, e.pk))
@@ -151,11 +185,8 @@ def suppression_page(*, client_id: int, channel: str, after: int, limit: int) ->
             granted=True,
         )
     )
-    # Not granted, restricted, or a web registration not yet confirmed (its consents were
-    # ticked by whoever typed the address; it leaves the list once confirmed).
-    suppressed = ~granted | Q(status=Customer.Status.RESTRICTED) | UNCONFIRMED_WEB_REGISTRATION
-    if channel == "email":
-        suppressed |= Q(email_suspended_at__isnull=False)
+    # Not granted, or granted but not to be acted on now (the lookup's rule too).
+    suppressed = ~granted | contact_blocked(CHANNEL_PURPOSE_CHANNEL[channel])
     stored = {f"{field}_hash": stored_hash(client_id, field) for field in fields}
     columns = [name for field in fields for name in (f"{field}_index", f"{field}_hash")]
     jit_off()

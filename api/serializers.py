@@ -53,6 +53,16 @@ class ConsentRecordInSerializer(AddressSerializer):
     )
 
 
+class ConsentWriteAcceptedSerializer(serializers.Serializer):
+    """The answer to every accepted consent write, the same whether the address names a
+    customer or not (it names no record)."""
+
+    status = serializers.ChoiceField(choices=["accepted"])
+    purpose = serializers.CharField(help_text="The purpose code sent")
+    granted = serializers.BooleanField(help_text="As sent")
+    reference = serializers.CharField(help_text="Your reference, as sent", allow_blank=True)
+
+
 class ConsentRecordSerializer(serializers.Serializer):
     """One purpose's consent, from the ledger event that set it (``consents.records``)."""
 

@@ -1,48 +1,59 @@
-"""A per-client request budget per minute, counted in the shared cache (Redis)."""
+"""A per-client request budget over a sliding minute, counted in Redis (issue 31, finding 12).
 
+The ``limits`` library's moving window (the library under Flask-Limiter and slowapi): the
+times of a client's last calls, at most its rate of them, and a call is refused while the
+oldest of those is less than a minute old. Exact (no minute boundary lets a client send
+twice its rate, as the fixed window did; no weighting rounds one extra call in, as the
+sliding-window counter's does), and each check and count is one atomic Redis script of
+constant cost: calls sent in parallel cannot slip through between a read and a write, as
+they can with DRF's own throttle, which reads and writes the whole log from the cache on
+every call.
+"""
+
+import functools
 import logging
+import math
 import time
 
-from django.core.cache import cache
+from django.conf import settings
+from limits import RateLimitItemPerMinute
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 from rest_framework.throttling import BaseThrottle
 
 logger = logging.getLogger(__name__)
 
 
-def _count(key: str) -> int:
-    """This minute's calls so far, this one included: one Redis round trip (INCR; EXPIRE too
-    on the minute's first call) where the cache is Redis; the cache API elsewhere (tests on
-    local memory)."""
-    redis_client = getattr(getattr(cache, "_cache", None), "get_client", None)
-    if redis_client is None:
-        if cache.add(key, 1, 90):
-            return 1
-        return cache.incr(key)
-    full_key = cache.make_and_validate_key(key)
-    client = redis_client(full_key, write=True)
-    # One command on most calls: the key names its minute, so its expiry only has to be set
-    # by the call that created it (had that call died in between, the key would merely stay).
-    count = client.incr(full_key)
-    if count == 1:
-        client.expire(full_key, 90)
-    return count
+@functools.cache
+def limiter(storage_url: str) -> MovingWindowRateLimiter:
+    """One limiter (and Redis connection pool) per storage, per process."""
+    return MovingWindowRateLimiter(storage_from_string(storage_url))
 
 
 class ClientRateThrottle(BaseThrottle):
-    """Fixed one-minute windows per client."""
+    """``ApiClient.rate_per_minute`` calls in any minute, per client."""
+
+    wait_seconds = None
 
     def allow_request(self, request, view):
         client = request.auth
         if client is None:
-            return True
-        now = time.time()
-        self.wait_seconds = 60 - (now % 60)
+            return True  # refused by the authentication anyway
+        item = RateLimitItemPerMinute(client.rate_per_minute)
+        # The key's prefix too: ids are reused by test databases, never prefixes.
+        identity = f"{client.pk}-{client.key_prefix}"
         try:
-            count = _count(f"api:rate:{client.pk}:{int(now // 60)}")
+            rate_limiter = limiter(settings.API_RATE_LIMIT_STORAGE)
+            if rate_limiter.hit(item, "api-client", identity):
+                return True
+            reset_at, _remaining = rate_limiter.get_window_stats(item, "api-client", identity)
         except Exception as exc:  # Redis down: fail open, as the site's form limits do
             logger.warning("api.rate_unavailable error=%s", type(exc).__name__)
             return True
-        return count <= client.rate_per_minute
+        # Whole seconds after the oldest counted call is a minute old (at that very moment it
+        # still counts).
+        self.wait_seconds = min(max(math.floor(reset_at - time.time()) + 1, 1), 61)
+        return False
 
     def wait(self):
         return self.wait_seconds

@@ -2,9 +2,10 @@
 
 from django.db import transaction
 from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
@@ -12,12 +13,14 @@ from rest_framework.views import APIView
 from api import selectors
 from api.authentication import ApiKeyAuthentication, HasScope
 from api.models import Scope
+from api.parsers import JSONBodyParser
 from api.problems import Problem
+from api.schema import HEADERS, problems, scope_note
 from api.serializers import (
     RECORD_SCHEMA,
     AddressSerializer,
     ConsentRecordInSerializer,
-    ConsentRecordSerializer,
+    ConsentWriteAcceptedSerializer,
     LookupAnswerSerializer,
     SuppressionPageSerializer,
 )
@@ -37,6 +40,7 @@ class SystemApiView(APIView):
     authentication_classes = [ApiKeyAuthentication]
     permission_classes = [HasScope]
     throttle_classes = [ClientRateThrottle]
+    parser_classes = [JSONBodyParser]
     required_scope = ""
 
     def initial(self, request, *args, **kwargs):
@@ -45,16 +49,50 @@ class SystemApiView(APIView):
         translation.activate(translation.get_language_from_request(request))
         super().initial(request, *args, **kwargs)
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        """The same headers on every answer, success or problem, GET or POST: answers name
+        customers' consents, so no cache keeps them; the language follows the caller's."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_cache_control(response, no_store=True)
+        patch_vary_headers(response, ["Accept-Language", "Authorization"])
+        return response
+
+
+@extend_schema(exclude=True)
+class NotFoundView(SystemApiView):
+    """Any other path under /api/v1/: a 404 problem, whatever the method (not the site's
+    HTML page)."""
+
+    authentication_classes = []
+    permission_classes = []
+    throttle_classes = []
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise exceptions.NotFound()
+
 
 class ConsentLookupView(SystemApiView):
     required_scope = Scope.CONSENT_READ
 
     @extend_schema(
+        operation_id="consents_lookup",
         request=AddressSerializer,
-        responses=LookupAnswerSerializer,
+        parameters=HEADERS,
+        responses={
+            200: OpenApiResponse(
+                LookupAnswerSerializer,
+                "The consents given now that may be acted on now (none for an unknown "
+                "address, a restricted customer, or an email purpose while the customer's "
+                "email is suspended)",
+            ),
+            **problems(),
+        },
         summary="The purposes a customer has consented to now",
-        description="Found by exact email or phone (never by part of one). An unknown "
-        "address answers the same shape with no consents.",
+        description="A read, sent as POST so that the address stays out of URLs and logs. "
+        "Found by exact email or phone (exactly one of them; never by part of one). An "
+        "unknown address answers the same shape with no consents. Every call is in the "
+        "access log." + scope_note(Scope.CONSENT_READ),
     )
     def post(self, request):
         events = consent_lookup_logged(
@@ -76,11 +114,24 @@ class ConsentRecordView(SystemApiView):
     required_scope = Scope.CONSENT_WRITE
 
     @extend_schema(
+        operation_id="consents_record",
         request=ConsentRecordInSerializer,
-        responses={201: ConsentRecordSerializer, 200: ConsentRecordSerializer},
+        parameters=HEADERS,
+        responses={
+            202: OpenApiResponse(
+                ConsentWriteAcceptedSerializer,
+                "Accepted: recorded if the address names a customer and it changes anything",
+            ),
+            **problems(409, 422),
+        },
         summary="Record a consent given or withdrawn on another channel",
-        description="Lands in the same append-only ledger as the site's own consents. A "
-        "repeat (nothing changes) answers 200 with the current record.",
+        description="Lands in the same append-only ledger as the site's own consents. Every "
+        "accepted call answers 202 with the same shape, whether the address names a customer "
+        "or not (so that the API does not tell who is a customer; an unknown address records "
+        "nothing), whether the consent changed or was already so. Read the result with the "
+        "lookup, or wait for the consent.changed webhook. Every call is in the access log. "
+        "The wording must be the purpose's current wording in that language (else 422)."
+        + scope_note(Scope.CONSENT_WRITE),
     )
     def post(self, request):
         data = ConsentRecordInSerializer(data=request.data)
@@ -91,7 +142,7 @@ class ConsentRecordView(SystemApiView):
                 email=values.get("email", ""), phone=values.get("phone", "")
             )[:2]
         )
-        event = api_consent_record(
+        api_consent_record(
             client=request.auth,
             customers=customers,
             purpose_code=values["purpose"],
@@ -102,12 +153,15 @@ class ConsentRecordView(SystemApiView):
             reference=values["reference"],
             request=request,
         )
-        if event is not None:
-            return Response(ConsentRecordSerializer(event).data, status=status.HTTP_201_CREATED)
-        current = customers[0].consent_events.filter(purpose__code=values["purpose"]).first()
-        if current is None:  # withdrawing what was never given
-            return Response({"changed": False}, status=status.HTTP_200_OK)
-        return Response(ConsentRecordSerializer(current).data, status=status.HTTP_200_OK)
+        return Response(
+            {
+                "status": "accepted",
+                "purpose": values["purpose"],
+                "granted": values["granted"],
+                "reference": values["reference"],
+            },
+            status=status.HTTP_202_ACCEPTED,
+        )
 
 
 class SuppressionQuery(serializers.Serializer):
@@ -124,11 +178,17 @@ class SuppressionListView(SystemApiView):
         parameters=[
             SuppressionQuery,
             OpenApiParameter("channel", enum=list(selectors.CHANNEL_FIELDS), location="path"),
+            *HEADERS,
         ],
-        responses=SuppressionPageSerializer,
+        responses={
+            200: OpenApiResponse(SuppressionPageSerializer, "One page of the list"),
+            **problems(404),
+        },
         summary="Who must not be contacted for marketing on a channel now",
         description="Salted hashes (HMAC-SHA256 keyed with this client's salt) of the "
-        "normalised address or E.164 number; pages follow 'next'.",
+        "normalised address or E.164 number; pages follow 'next'. Lists everyone the lookup "
+        "would not answer 'given' for the channel's marketing purpose (one rule for both)."
+        + scope_note(Scope.SUPPRESSION_READ),
     )
     def get(self, request, channel):
         if channel not in selectors.CHANNEL_FIELDS:

@@ -27,3 +27,5 @@ urlpatterns += i18n_patterns(
 )
 
 handler500 = "privacysite.errors.server_error"
+# A problem (application/problem+json) on the API's paths, Django's page elsewhere.
+handler400 = "api.problems.bad_request"

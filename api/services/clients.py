@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from api.models import ApiClient, Scope
 from api.services.suppressions import subject_hashes_client_forget, subject_hashes_warm_soon
+from api.services.webhooks import webhook_deliveries_cancel
 from customers.core.actors import Actor
 
 logger = logging.getLogger(__name__)
@@ -98,6 +99,7 @@ def api_client_revoke(*, client: ApiClient, actor) -> bool:
     )
     _known.clear()
     subject_hashes_client_forget(client=client)
+    webhook_deliveries_cancel(client=client)  # what waits is not sent either
     if updated:
         client.refresh_from_db(fields=["revoked_at", "revoked_by"])
         logger.info("api.client_revoked client_id=%s", client.pk)

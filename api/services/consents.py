@@ -11,6 +11,7 @@ from api.models import ApiClient, ApiConsentRecord
 from api.problems import Problem
 from customers.audit.services import access_log
 from customers.consents.models import ConsentEvent, Purpose
+from customers.consents.selectors import policy_current
 from customers.consents.services.ledger import NoPublishedPolicy, consent_record
 from customers.models import AccessLogEntry
 from privacysite.http import client_ip
@@ -89,15 +90,25 @@ def api_consent_record(
                 "the customer the current wording and send it exactly."
             ),
         )
-    if not customers:
+    if policy_current() is None:  # before the address is looked at: the same for anyone
         raise Problem(
-            code="unknown-customer",
-            title=_("Unknown customer"),
-            detail=_(
-                "No customer has this address. Customers are registered through the web "
-                "forms or by staff on the phone, not through the API."
-            ),
+            code="no-policy",
+            title=_("No published policy"),
+            detail=_("No privacy policy is published yet; consent cannot be recorded."),
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
         )
+    if not customers:
+        # Answered as for a customer (the view's 202), so that the API does not tell who is
+        # one (issue 31, finding 10); nothing to record, but the call is logged all the same.
+        api_call_log(
+            client=client,
+            action=AccessLogEntry.Action.CHANGE,
+            request=request,
+            customers=[],
+            fields=["consents"],
+        )
+        logger.info("api.consent_recorded client_id=%s customer_id=None changed=False", client.pk)
+        return None
     if len(customers) > 1:
         raise Problem(
             code="ambiguous-customer",

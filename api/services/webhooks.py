@@ -1,18 +1,24 @@
 """Webhooks: events written with the change that caused them, delivered signed, at least once.
 
+Signed as the Standard Webhooks specification says (https://www.standardwebhooks.com/):
+``webhook-id``, ``webhook-timestamp`` and ``webhook-signature: v1,<base64 HMAC-SHA256 of
+"id.timestamp.body">`` keyed with the bytes of the ``whsec_<base64>`` secret, so that any
+Standard Webhooks library verifies them. Sent only to public https addresses
+(``api.services.webhook_targets``).
+
 The event and one delivery row per subscriber are written in the transaction of the consent
 or erasure (an outbox): nothing is announced that was rolled back, and nothing is lost when
 the broker is down (``webhooks_resend_due`` hands over what no worker took).
 """
 
+import base64
+import binascii
 import hashlib
 import hmac
 import json
 import logging
 import secrets
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -23,28 +29,59 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from api.models import ApiClient, WebhookDelivery, WebhookEvent, WebhookSubscription
 from api.selectors import identifier_hash
+from api.services import webhook_targets
 from customers.core import jobs
 from customers.core.actors import Actor
 from customers.models import Customer
 
 logger = logging.getLogger(__name__)
 
-SIGNATURE_HEADER = "Privacysite-Signature"
-EVENT_ID_HEADER = "Privacysite-Event-Id"
+SECRET_PREFIX = "whsec_"  # noqa: S105  # nosec B105: the prefix, not a secret
+
+# What the delivery list says of a failed attempt: our words, never the target's.
+DELIVERY_ERRORS = {
+    "refused": _("Refused: not a public https address"),
+    "no-answer": _("No answer"),
+    "status": _("The subscriber did not answer 2xx"),
+    "revoked": _("Cancelled: the client's key was revoked"),
+}
+DELIVERY_FAILED = _("Delivery failed")
 
 
-def signature(secret: str, timestamp: int, body: str) -> str:
-    """Stripe's scheme: HMAC-SHA256 over ``"<timestamp>.<body>"`` with the endpoint secret."""
-    signed = f"{timestamp}.{body}".encode()
-    return hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+def secret_new() -> str:
+    """``whsec_`` and the base64 of 32 random bytes, as Standard Webhooks libraries read it."""
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-def signature_header(secret: str, body: str, timestamp: int | None = None) -> str:
+def secret_key(secret: str) -> bytes:
+    """The signing key: the bytes the secret's base64 stands for (a secret made before the
+    Standard Webhooks scheme is URL-safe base64 without padding)."""
+    encoded = secret.removeprefix(SECRET_PREFIX)
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except binascii.Error:
+        return base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+
+
+def signature(secret: str, message_id: str, timestamp: int, body: str) -> str:
+    """``v1,<base64 HMAC-SHA256 of "id.timestamp.body">``."""
+    signed = f"{message_id}.{timestamp}.{body}".encode()
+    digest = hmac.new(secret_key(secret), signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
+def signed_headers(secret: str, message_id: str, body: str, timestamp: int | None = None):
+    """The Standard Webhooks headers of one attempt (a new timestamp each time)."""
     timestamp = int(time.time()) if timestamp is None else timestamp
-    return f"t={timestamp},v1={signature(secret, timestamp, body)}"
+    return {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": signature(secret, message_id, timestamp, body),
+    }
 
 
 @transaction.atomic
@@ -53,15 +90,27 @@ def webhook_subscription_create(
 ) -> WebhookSubscription:
     """A client's subscription to ``events``; its signing secret is shown once."""
     Actor.of(actor).require("api.add_webhooksubscription")
+    webhook_targets.validate_webhook_url(url)
     subscription = WebhookSubscription(
         client=client,
         url=url,
         events=sorted(set(events)),
-        secret="whsec_" + secrets.token_urlsafe(32),
+        secret=secret_new(),
     )
     subscription.full_clean()
     subscription.save()
     return subscription
+
+
+def webhook_subscription_new_secret(*, subscription: WebhookSubscription, actor) -> str:
+    """A new signing secret (the old one stops verifying at once); returned to be shown
+    once. For a leaked secret, and for subscriptions made before the Standard Webhooks
+    scheme, whose URL-safe secret its libraries cannot read."""
+    Actor.of(actor).require("api.change_webhooksubscription")
+    secret = secret_new()
+    WebhookSubscription.objects.filter(pk=subscription.pk).update(secret=secret)
+    logger.info("webhook.secret_replaced subscription_id=%s", subscription.pk)
+    return secret
 
 
 def _subject_hashes(salt: str, customer: Customer) -> dict:
@@ -141,34 +190,37 @@ class Attempt:
 
 
 def _post(subscription: WebhookSubscription, delivery: WebhookDelivery) -> tuple[int | None, str]:
-    request = urllib.request.Request(  # noqa: S310  # nosec B310: admin-set https/http URL
-        subscription.url,
-        data=delivery.body.encode(),
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "privacysite-webhooks/1",
-            EVENT_ID_HEADER: str(delivery.event_id),
-            SIGNATURE_HEADER: signature_header(subscription.secret, delivery.body),
-        },
-    )
+    """One POST; the status code, and one of ``DELIVERY_ERRORS`` (never the target's own
+    words, nor which network error it was: the delivery list must not be a port scanner)."""
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "privacysite-webhooks/1",
+        **signed_headers(subscription.secret, str(delivery.event_id), delivery.body),
+    }
     try:
-        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT) as response:  # noqa: S310  # nosec B310
-            return response.status, ""
-    except urllib.error.HTTPError as exc:
-        return exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, OSError) as exc:
-        return None, type(getattr(exc, "reason", exc)).__name__[:200]
+        status_code = webhook_targets.post(
+            subscription.url, delivery.body.encode(), headers, settings.WEBHOOK_TIMEOUT
+        )
+    except webhook_targets.TargetRefused:
+        logger.warning("webhook.refused_target subscription_id=%s", subscription.pk)
+        return None, "refused"
+    except (OSError, ValueError) as exc:
+        logger.info("webhook.no_answer delivery_id=%s error=%s", delivery.pk, type(exc).__name__)
+        return None, "no-answer"
+    return status_code, "" if 200 <= status_code < 300 else "status"
 
 
 def webhook_attempt(*, delivery_id: int) -> Attempt | None:
     """Send one delivery once. Returns None when there is nothing to do (gone, done, paused)."""
     delivery = (
-        WebhookDelivery.objects.select_related("subscription")
+        WebhookDelivery.objects.select_related("subscription__client")
         .filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING)
         .first()
     )
     if delivery is None or delivery.subscription.status != WebhookSubscription.Status.ACTIVE:
+        return None
+    if not delivery.subscription.client.is_active:  # revoked since: nothing more is sent
+        webhook_deliveries_cancel(client=delivery.subscription.client)
         return None
     subscription = delivery.subscription
     status_code, error = _post(subscription, delivery)
@@ -258,6 +310,17 @@ def webhook_subscription_resume(*, subscription: WebhookSubscription, actor) -> 
     return len(ids)
 
 
+def webhook_deliveries_cancel(*, client: ApiClient) -> int:
+    """A revoked client's waiting deliveries: cancelled at once, with the reason (issue 31,
+    finding 3). Returns how many."""
+    cancelled = WebhookDelivery.objects.filter(
+        subscription__client=client, status=WebhookDelivery.Status.PENDING
+    ).update(status=WebhookDelivery.Status.CANCELLED, next_attempt_at=None, last_error="revoked")
+    if cancelled:
+        logger.info("webhook.cancelled client_id=%s count=%s", client.pk, cancelled)
+    return cancelled
+
+
 def webhooks_resend_due(*, batch: int = 500) -> int:
     """Deliveries whose time passed a while ago with no worker on them (a lost task, a
     worker killed mid-delivery, a broker outage): handed over again."""
@@ -265,6 +328,7 @@ def webhooks_resend_due(*, batch: int = 500) -> int:
         WebhookDelivery.objects.filter(
             status=WebhookDelivery.Status.PENDING,
             subscription__status=WebhookSubscription.Status.ACTIVE,
+            subscription__client__revoked_at__isnull=True,
             next_attempt_at__lte=timezone.now() - timedelta(seconds=settings.WEBHOOK_LOST_AFTER),
         )
         .order_by("next_attempt_at")

@@ -1,40 +1,46 @@
 """A small real HTTP server on 127.0.0.1 that receives webhooks the way a subscriber would:
-it checks the signature (Stripe's scheme) before it trusts a body."""
+it checks the signature with the Standard Webhooks library (``standardwebhooks``, as a
+subscriber in any language would) before it trusts a body."""
 
-import hashlib
-import hmac
 import http.server
 import json
 import threading
-import time
+
+from standardwebhooks import Webhook, WebhookVerificationError
 
 
 class Receiver:
-    def __init__(self, secret="", answers=(), tolerance=300):
+    def __init__(self, secret="", answers=(), redirect_to=None):
         self.secret = secret
         self.answers = list(answers)  # status codes for the next calls; then 200
-        self.tolerance = tolerance
+        self.redirect_to = redirect_to  # a 302 to this URL on every call
         self.received = []  # (event id, body dict, signature valid)
+        self.headers = []  # each call's headers
         self.hold = None  # a threading.Event: the next request waits for it
         self.holding = threading.Event()
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+                body = self.rfile.read(int(self.headers["Content-Length"]))
                 hold, receiver.hold = receiver.hold, None
                 if hold is not None:
                     receiver.holding.set()
                     hold.wait(30)
+                receiver.headers.append(dict(self.headers))
                 receiver.received.append(
                     (
-                        self.headers["Privacysite-Event-Id"],
+                        self.headers["webhook-id"],
                         json.loads(body),
-                        receiver.verify(self.headers["Privacysite-Signature"], body),
+                        receiver.verify(dict(self.headers), body),
                     )
                 )
                 status = receiver.answers.pop(0) if receiver.answers else 200
+                if receiver.redirect_to:
+                    status = 302
                 self.send_response(status)
+                if receiver.redirect_to:
+                    self.send_header("Location", receiver.redirect_to)
                 self.end_headers()
 
             def log_message(self, *args):
@@ -44,15 +50,15 @@ class Receiver:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def verify(self, header: str, body: str) -> bool:
-        parts = dict(item.split("=", 1) for item in header.split(","))
-        timestamp = int(parts["t"])
-        if abs(time.time() - timestamp) > self.tolerance:
+    def verify(self, headers: dict, body: bytes) -> bool:
+        """The library checks the timestamp (five minutes) and the signature."""
+        if not self.secret:
             return False
-        expected = hmac.new(
-            self.secret.encode(), f"{timestamp}.{body}".encode(), hashlib.sha256
-        ).hexdigest()
-        return hmac.compare_digest(expected, parts["v1"])
+        try:
+            Webhook(self.secret).verify(body, headers)
+        except WebhookVerificationError:
+            return False
+        return True
 
     def close(self):
         self.server.shutdown()

@@ -67,7 +67,7 @@ def test_deliveries_and_failures_are_listed_for_the_dpo(
 ):
     subscription = webhook_subscription_create(
         client=make_client(name="crm").client,
-        url="http://127.0.0.1:9/nothing-listens",
+        url="https://crm.example.vn/nothing-listens",
         events=["consent.changed"],
         actor=None,
     )

@@ -1,6 +1,9 @@
 """Keys: shown once, stored hashed, scoped, revocable, rate-limited; every call logged."""
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 
 from api.models import ApiClient
@@ -73,13 +76,52 @@ def test_english_when_the_caller_asks_for_it(call, seeded):
 def test_rate_limit_answers_429_with_retry_after(make_client, call, seeded):
     new = make_client("consent:read", rate=3)
     other = make_client("consent:read", rate=3)
-    codes = [call(new.key, "post", LOOKUP, {"email": "a@example.vn"}).status_code for _ in range(4)]
-    assert codes == [200, 200, 200, 429]
-    limited = call(new.key, "post", LOOKUP, {"email": "a@example.vn"}, lang="en")
-    assert limited.json()["title"] == "Too many requests"
-    assert 0 < int(limited["Retry-After"]) <= 60
-    # Each system has its own budget.
-    assert call(other.key, "post", LOOKUP, {"email": "a@example.vn"}).status_code == 200
+    # Pinned to the clock, 0.5 s before a minute's end: a fixed per-minute window would let
+    # the fourth call through in the next minute (issue 31, finding 12).
+    start = datetime(2026, 12, 5, 9, 59, 59, 500_000, tzinfo=UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        codes = []
+        for _ in range(4):
+            codes.append(call(new.key, "post", LOOKUP, {"email": "a@example.vn"}).status_code)
+            clock.shift(0.3)
+        assert codes == [200, 200, 200, 429]
+        limited = call(new.key, "post", LOOKUP, {"email": "a@example.vn"}, lang="en")
+        assert limited.json()["title"] == "Too many requests"
+        assert 0 < int(limited["Retry-After"]) <= 60
+        # Each system has its own budget.
+        assert call(other.key, "post", LOOKUP, {"email": "a@example.vn"}).status_code == 200
+        # A sliding minute: the budget comes back as the first calls get a minute old.
+        clock.shift(58)  # 59.2 s after the first call
+        assert call(new.key, "post", LOOKUP, {"email": "a@example.vn"}).status_code == 429
+        clock.shift(0.9)  # 60.1 s: the first call is out of the minute, the others not
+        assert call(new.key, "post", LOOKUP, {"email": "a@example.vn"}).status_code == 200
+        assert call(new.key, "post", LOOKUP, {"email": "a@example.vn"}).status_code == 429
+
+
+def test_a_client_that_waits_retry_after_gets_through(make_client, call, seeded):
+    new = make_client("consent:read", rate=2)
+    with time_machine.travel(datetime(2026, 12, 5, 10, 0, 0, tzinfo=UTC), tick=False) as clock:
+        for _ in range(2):
+            assert call(new.key, "post", LOOKUP, {"email": "a@example.vn"}).status_code == 200
+        waits = []
+        while (answer := call(new.key, "post", LOOKUP, {"email": "a@example.vn"})).status_code:
+            if answer.status_code == 200:
+                break
+            assert answer.status_code == 429 and len(waits) < 5
+            waits.append(int(answer["Retry-After"]))
+            assert 1 <= waits[-1] <= 61
+            clock.shift(waits[-1])
+        assert waits == [61]  # exact: once the first call is over a minute old
+
+
+def test_a_cache_outage_lets_calls_through(make_client, call, seeded, monkeypatch):
+    def down(url):
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr("api.throttling.limiter", down)
+    new = make_client("consent:read", rate=1)
+    codes = [call(new.key, "post", LOOKUP, {"email": "a@example.vn"}).status_code for _ in "ab"]
+    assert codes == [200, 200]
 
 
 def test_every_call_is_in_the_access_log_as_that_system(make_client, call, seeded):

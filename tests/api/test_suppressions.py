@@ -303,3 +303,37 @@ def test_two_clients_store_different_hashes_for_the_same_address(make_client, ca
     assert set(one) == set(two) == {customer.email_index}
     assert one[customer.email_index] != two[customer.email_index]
     assert one[customer.email_index] == mine(first.client.suppression_salt, "same@example.vn")
+
+
+def test_the_lookup_and_the_suppression_lists_agree_on_who_may_be_contacted(
+    make_client, call, purposes
+):
+    """One rule (issue 31, finding 9): a customer the email list names is never "given" for
+    email marketing in the lookup, and the other way round."""
+    people = {
+        "plain": CustomerFactory(email="plain@example.vn", phone_mobile="0912000001"),
+        "suspended": CustomerFactory(
+            email="fraud@example.vn", phone_mobile="0912000002", email_suspended_at=timezone.now()
+        ),
+        "restricted": CustomerFactory(
+            email="restricted@example.vn",
+            phone_mobile="0912000003",
+            status=Customer.Status.RESTRICTED,
+        ),
+    }
+    for customer in people.values():
+        grant(customer, purposes["marketing_email"])
+        grant(customer, purposes["marketing_sms"])
+    new = make_client("suppression:read", "consent:read")
+    salt = new.client.suppression_salt
+    email_list = set(call(new.key, "get", "/api/v1/suppressions/email/").json()["results"])
+    sms_list = set(call(new.key, "get", "/api/v1/suppressions/sms/").json()["results"])
+    for name, customer in people.items():
+        answer = call(new.key, "post", "/api/v1/consents/lookup/", {"email": customer.email})
+        given = {c["purpose_id"] for c in answer.json()["consents"]}
+        listed_email = mine(salt, customer.email) in email_list
+        listed_sms = mine(salt, "+84" + customer.phone_mobile[1:]) in sms_list
+        assert ("marketing_email" in given) is not listed_email, name
+        assert ("marketing_sms" in given) is not listed_sms, name
+    assert mine(salt, "fraud@example.vn") in email_list  # suspended: email only
+    assert mine(salt, "+84912000002") not in sms_list

@@ -31,6 +31,8 @@ def test_worker_killed_mid_delivery_then_a_new_worker_delivers(
     log = open(tmp_path / "worker.log", "w")  # noqa: SIM115
     from privacysite.celery import app
 
+    settings.WEBHOOK_ALLOW_HTTP = True
+    settings.WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.1/32"]
     hook = Receiver()
     subscription = webhook_subscription_create(
         client=make_client().client, url=hook.url, events=["consent.changed"], actor=None
@@ -41,6 +43,9 @@ def test_worker_killed_mid_delivery_then_a_new_worker_delivers(
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "REDIS_URL": redis_url,
+        # The receiver listens on 127.0.0.1 over http: the development settings.
+        "WEBHOOK_ALLOW_HTTP": "True",
+        "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32",
         "DATABASE_URL": f"postgres://{connection.settings_dict['USER']}@"
         f"{connection.settings_dict['HOST']}:{connection.settings_dict['PORT']}/"
         f"{connection.settings_dict['NAME']}",

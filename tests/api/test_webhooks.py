@@ -25,6 +25,13 @@ def wait_for(predicate, timeout=20.0):
     return False
 
 
+@pytest.fixture(autouse=True)
+def local_receivers(settings):
+    """The receivers listen on 127.0.0.1 over http: the development settings."""
+    settings.WEBHOOK_ALLOW_HTTP = True
+    settings.WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+
+
 @pytest.fixture
 def receiver():
     receivers = []
