@@ -51,7 +51,17 @@ EXEMPT = {
     "subject_hashes_follow_scopes, which check",
     "api.services.suppressions.subject_hashes_refresh": SYSTEM,
     "api.services.webhooks.signature": HELPER,
-    "api.services.webhooks.signature_header": HELPER,
+    "api.services.webhooks.signed_headers": HELPER,
+    "api.services.webhooks.secret_key": HELPER,
+    "api.services.webhooks.secret_new": HELPER,
+    "api.services.webhooks.webhook_deliveries_cancel": "part of api_client_revoke, which checks",
+    "api.services.webhook_targets.address_allowed": HELPER,
+    "api.services.webhook_targets.target_parts": HELPER,
+    "api.services.webhook_targets.validate_webhook_url": "a check of a URL, run inside "
+    "webhook_subscription_create (which checks) and by the admin form",
+    "api.services.webhook_targets.resolve_checked": "the worker's own delivery step "
+    "(webhook_attempt): resolves and checks a target's addresses",
+    "api.services.webhook_targets.post": "the worker's own delivery step (webhook_attempt)",
     "api.services.webhooks.backoff_seconds": HELPER,
     "api.services.webhooks.webhook_events_create": "the system tells subscribers of a change "
     "another service made (signals)",
