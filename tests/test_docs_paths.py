@@ -54,6 +54,7 @@ GENERATED = {".venv", "var", ".env"}
 # Written like a path, named as something else.
 NOT_PATHS = {
     "application/problem+json",  # a MIME type
+    "application/json",  # a MIME type
     "sign_/file_dossierversion",  # two permission names, sign_dossierversion and file_…
     "EtonMu/global-ai-data-regulation-map",  # a GitHub repository, cited as a source
     "pyvenv.cfg",  # the file that marks any virtual environment, not one of ours
@@ -72,6 +73,7 @@ def not_a_repository_path(word: str) -> bool:
         or word.startswith(("mailto:", "http:", "https:"))
         or any(mark in word for mark in "<>$…=@")
         or bool(RATE.match(word))
+        or bool(re.fullmatch(r"[\d.:a-f]+/\d+", word))  # a network (127.0.0.1/32)
         or word in NOT_PATHS
         or bool(re.fullmatch(r"\.\w+", word))  # an extension alone (`.po`)
         or word.split("/")[0] in GENERATED

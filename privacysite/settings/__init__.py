@@ -387,17 +387,3 @@ from privacysite.settings.api import *  # noqa: E402,F403
 from privacysite.settings.customer_rights import *  # noqa: E402,F403
 from privacysite.settings.logging import *  # noqa: E402,F403
 from privacysite.settings.security import *  # noqa: E402,F403
-
-# --- Webhook targets (issue 31, finding 3; api.services.webhook_targets) --------------------
-# Webhooks go to public https addresses only, checked at entry and at every delivery.
-# Development only: http:// URLs (on by default with DEBUG), and private networks a receiver
-# may sit in, e.g. WEBHOOK_ALLOWED_NETWORKS=127.0.0.1/32 for a local listener (or a CRM on
-# the company's own network, named exactly). Loopback, private, link-local, multicast and
-# reserved addresses outside these networks are always refused.
-WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=DEBUG)
-WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
-
-# --- API rate limit (issue 31, finding 12; api.throttling) ---------------------------------
-# Where the per-client sliding-window counters live (the ``limits`` library's storage URL):
-# Redis when there is one, so that every process counts together; else this process only.
-API_RATE_LIMIT_STORAGE = env.str("API_RATE_LIMIT_STORAGE", default=REDIS_URL or "memory://")

@@ -1,7 +1,7 @@
 """The API for the company's other systems: Django REST framework and the webhooks (read by
 ``privacysite.settings``)."""
 
-from privacysite.settings import env
+from privacysite.settings import DEBUG, REDIS_URL, env
 
 # --- API for the company's other systems --------------------------------------------------
 # https://www.django-rest-framework.org/api-guide/settings/  https://drf-spectacular.readthedocs.io/
@@ -35,3 +35,17 @@ WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
 WEBHOOK_BACKOFF_SECONDS = env.float("WEBHOOK_BACKOFF_SECONDS", default=10.0)  # ×3 per attempt
 # A delivery due this long ago with no worker on it was lost: the minute sweep sends it again.
 WEBHOOK_LOST_AFTER = env.int("WEBHOOK_LOST_AFTER", default=120)
+
+# --- Webhook targets (api.services.webhook_targets) ------------------------------------
+# Webhooks go to public https addresses only, checked at entry and at every delivery.
+# Development only: http:// URLs (on by default with DEBUG), and private networks a receiver
+# may sit in, e.g. WEBHOOK_ALLOWED_NETWORKS=127.0.0.1/32 for a local listener (or a CRM on
+# the company's own network, named exactly). Loopback, private, link-local, multicast and
+# reserved addresses outside these networks are always refused.
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=DEBUG)
+WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
+
+# --- API rate limit (api.throttling) ------------------------------------------------
+# Where the per-client sliding-window counters live (the ``limits`` library's storage URL):
+# Redis when there is one, so that every process counts together; else this process only.
+API_RATE_LIMIT_STORAGE = env.str("API_RATE_LIMIT_STORAGE", default=REDIS_URL or "memory://")

@@ -101,7 +101,7 @@ def test_a_delivery_to_a_local_listener_is_refused_and_sent_with_the_development
 def test_entry_refuses_internal_addresses_and_other_schemes(make_client, url):
     client = make_client().client
     with pytest.raises(ValidationError):
-        webhook_subscription_create(client=client, url=url, events=["consent.changed"])
+        webhook_subscription_create(client=client, url=url, events=["consent.changed"], actor=None)
     with translation.override("vi"):
         form = WebhookSubscriptionForm(
             data={"client": client.pk, "url": url, "events": ["consent.changed"]}
@@ -125,7 +125,7 @@ def test_the_entry_error_is_in_vietnamese(make_client):
 def test_entry_accepts_public_https_and_names_not_resolvable_yet(make_client):
     client = make_client().client
     for url in ("https://crm.example.vn/hook", "https://93.184.216.34/hook?x=1"):
-        webhook_subscription_create(client=client, url=url, events=["consent.changed"])
+        webhook_subscription_create(client=client, url=url, events=["consent.changed"], actor=None)
     assert WebhookSubscription.objects.count() == 2
 
 
@@ -220,6 +220,7 @@ def test_the_delivery_list_shows_our_words_never_the_targets(staff_client, make_
         client=make_client(name="crm").client,
         url="https://crm.example.vn/hook",
         events=["consent.changed"],
+        actor=None,
     )
     WebhookSubscription.objects.filter(pk=subscription.pk).update(status="paused")
     grant(CustomerFactory(), purposes["marketing_email"])
@@ -240,7 +241,7 @@ def test_deliveries_verify_with_the_standard_webhooks_library(
 ):
     listener = hook()
     subscription = webhook_subscription_create(
-        client=make_client().client, url=listener.url, events=["consent.changed"]
+        client=make_client().client, url=listener.url, events=["consent.changed"], actor=None
     )
     assert subscription.secret.startswith("whsec_")
     assert len(base64.b64decode(subscription.secret.removeprefix("whsec_"))) == 32
