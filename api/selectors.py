@@ -1,21 +1,15 @@
 """Reads for other systems: one customer's consents, the suppression lists."""
 
+import datetime
 import hashlib
 import hmac
 
 from django.db import connection
-from django.db.models import (
-    BooleanField,
-    Exists,
-    ExpressionWrapper,
-    FilteredRelation,
-    OuterRef,
-    Q,
-    Subquery,
-)
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from api.models import SubjectHash
-from customers.consents.models import ConsentState, Purpose
+from customers.consents.models import ConsentEvent, ConsentState, PolicyVersion, Purpose
 from customers.consents.selectors import purposes_optional
 from customers.core.crypto import blind_index_candidates
 from customers.core.personal_data import normalise_email, normalise_phone
@@ -54,14 +48,18 @@ def contact_blocked(purpose_channel: str) -> Q:
     return blocked
 
 
-def blocked_annotations() -> dict:
-    """``contact_blocked`` of every purpose channel, as columns ``blocked_<channel>``."""
-    return {
-        f"blocked_{channel or 'any'}": ExpressionWrapper(
-            contact_blocked(channel), output_field=BooleanField()
-        )
-        for channel in Purpose.Channel.values
-    }
+def contact_blocked_row(
+    *, purpose_channel: str, status: str, source: str, confirmed: bool, email_suspended: bool
+) -> bool:
+    """``contact_blocked`` for one customer row already read (the lookup reads the columns in
+    its one statement): the same rule, written twice only because one runs in the database
+    and one on a row. tests/api/test_contact_rule.py checks that both agree on every case."""
+    blocked = status == Customer.Status.RESTRICTED or (
+        source == Customer.Source.WEB_FORM and not confirmed
+    )
+    if purpose_channel == Purpose.Channel.EMAIL:
+        blocked = blocked or email_suspended
+    return blocked
 
 
 def customers_by_address(*, email: str = "", phone: str = ""):
@@ -87,48 +85,93 @@ def purpose_of(pk: int) -> Purpose:
     return found or Purpose.objects.get(pk=pk)
 
 
-GRANTED_FIELDS = {
-    "pk": "granted__last_event_id",
-    "purpose_id": "granted__purpose_id",
-    "action": "granted__last_event__action",
-    "created_at": "granted__last_event__created_at",
-    "wording": "granted__last_event__wording",
-    "language": "granted__last_event__language",
-    "channel": "granted__last_event__channel",
-    "policy_number": "granted__last_event__policy_version__number",
-}
+def _lookup_sql(match: str) -> str:
+    """The lookup's one statement: the customers an address names (by blind index), their
+    state for the contact rule, and the ledger event behind each current grant. Portable
+    SQL (PostgreSQL and SQLite), with the tables' and columns' names from the models."""
+    q = connection.ops.quote_name
+    customer = {f.name: q(f.column) for f in Customer._meta.concrete_fields}
+    state = {f.name: q(f.column) for f in ConsentState._meta.concrete_fields}
+    event = {f.name: q(f.column) for f in ConsentEvent._meta.concrete_fields}
+    version = {f.name: q(f.column) for f in PolicyVersion._meta.concrete_fields}
+    return (
+        f"SELECT c.{customer['id']}, c.{customer['status']}, c.{customer['source']}, "  # noqa: S608  # nosec B608 (names from the models)
+        f"c.{customer['contact_confirmed_at']} IS NOT NULL, "
+        f"c.{customer['email_suspended_at']} IS NOT NULL, "
+        f"e.{event['id']}, e.{event['purpose']}, e.{event['action']}, e.{event['created_at']}, "
+        f"e.{event['wording']}, e.{event['language']}, e.{event['channel']}, v.{version['number']} "
+        f"FROM {q(Customer._meta.db_table)} c "
+        f"LEFT JOIN {q(ConsentState._meta.db_table)} s ON s.{state['customer']} = c.{customer['id']} "
+        f"AND s.{state['granted']} = %s "
+        f"LEFT JOIN {q(ConsentEvent._meta.db_table)} e ON e.{event['id']} = s.{state['last_event']} "
+        f"LEFT JOIN {q(PolicyVersion._meta.db_table)} v "
+        f"ON v.{version['id']} = e.{event['policy_version']} "
+        f"WHERE c.{customer['status']} <> %s AND ({match})"
+    )
+
+
+def _match(email: str, phone: str) -> tuple[str, list]:
+    """The blind-index condition. The email column's index leaves blanks out, so the
+    statement says the value is not blank (a blank phone index must never be asked for)."""
+    q = connection.ops.quote_name
+    if email:
+        index = blind_index_candidates(normalise_email(email))
+        column = q(Customer._meta.get_field("email_index").column)
+        marks = ", ".join(["%s"] * len(index))
+        return f"c.{column} IN ({marks}) AND c.{column} <> ''", index
+    index = blind_index_candidates(normalise_phone(phone))
+    marks = ", ".join(["%s"] * len(index))
+    columns = [
+        q(Customer._meta.get_field(name).column)
+        for name in ("phone_mobile_index", "phone_home_index", "phone_office_index")
+    ]
+    return " OR ".join(f"c.{column} IN ({marks})" for column in columns), index * len(columns)
 
 
 def consent_lookup(*, email: str = "", phone: str = "") -> tuple[list[int], list]:
     """The customers an address names and the ledger events behind their current grants
-    that may be acted on now (``contact_blocked``), in one query (a LEFT JOIN from the
-    blind-index match to the granted states and their events). Events come back as light
-    objects with what a consent record shows."""
+    that may be acted on now (``contact_blocked``), in one statement. Events come back as
+    light objects with what a consent record shows."""
     from types import SimpleNamespace
 
-    blocked = blocked_annotations()
-    rows = (
-        customers_by_address(email=email, phone=phone)
-        .annotate(
-            granted=FilteredRelation("consent_states", condition=Q(consent_states__granted=True)),
-            **blocked,
-        )
-        .values("pk", *blocked, *GRANTED_FIELDS.values())
-    )
+    if not email and not phone:
+        return [], []
+    match, params = _match(email, phone)
+    with connection.cursor() as cursor:
+        cursor.execute(_lookup_sql(match), [True, Customer.Status.ERASED, *params])
+        rows = cursor.fetchall()
+    created_at = ConsentEvent._meta.get_field("created_at")
     ids, events = [], []
-    for row in rows:
-        if row["pk"] not in ids:
-            ids.append(row["pk"])
-        if row[GRANTED_FIELDS["pk"]] is None:
+    for pk, status, source, confirmed, suspended, event_id, purpose_id, *event in rows:
+        if pk not in ids:
+            ids.append(pk)
+        if event_id is None:
             continue
-        values = {name: row[column] for name, column in GRANTED_FIELDS.items()}
-        purpose = purpose_of(values.pop("purpose_id"))
-        if row[f"blocked_{purpose.channel or 'any'}"]:
+        purpose = purpose_of(purpose_id)
+        if contact_blocked_row(
+            purpose_channel=purpose.channel,
+            status=status,
+            source=source,
+            confirmed=bool(confirmed),
+            email_suspended=bool(suspended),
+        ):
             continue  # given, but not to be acted on now: the suppression list names them
-        number = values.pop("policy_number")
-        values["purpose"] = purpose
-        values["policy_version"] = SimpleNamespace(number=number)
-        events.append(SimpleNamespace(**values))
+        action, created, wording, language, channel, number = event
+        created = created_at.to_python(created)  # SQLite answers text
+        if timezone.is_naive(created):
+            created = timezone.make_aware(created, datetime.UTC)
+        events.append(
+            SimpleNamespace(
+                pk=event_id,
+                purpose=purpose,
+                action=action,
+                created_at=created,
+                wording=wording,
+                language=language,
+                channel=channel,
+                policy_version=SimpleNamespace(number=number),
+            )
+        )
     events.sort(key=lambda e: (e.purpose.order, e.purpose.pk, e.pk))
     return ids, events
 
