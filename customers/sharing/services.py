@@ -22,6 +22,7 @@ from customers.models import (
     Recipient,
     Service,
 )
+from customers.sharing.selectors import recipients_for_sharing
 
 logger = logging.getLogger(__name__)
 L = LegalDisclosureRequest.Status
@@ -29,6 +30,24 @@ L = LegalDisclosureRequest.Status
 
 class DisclosureRefused(Exception):
     pass
+
+
+def _refuse_closed_recipient(recipient: Recipient) -> None:
+    """Whatever screen calls: an authority only through the legal-disclosure flow (the customer
+    told where allowed, an objection window), nothing to a recipient whose relationship ended."""
+    if recipient.kind == Recipient.Kind.AUTHORITY:
+        raise DisclosureRefused(
+            _(
+                "%(name)s is an authority: data is given to an authority only through a legal "
+                "disclosure request, decided by the data-protection role."
+            )
+            % {"name": recipient.name}
+        )
+    if not recipients_for_sharing().filter(pk=recipient.pk).exists():
+        raise DisclosureRefused(
+            _("The relationship with %(name)s has ended: nothing may be shared with it.")
+            % {"name": recipient.name}
+        )
 
 
 @transaction.atomic
@@ -39,6 +58,7 @@ def disclosure_record(
     record; to a partner unless every customer's consent to partner sharing is current."""
     actor = Actor.of(actor).require("customers.add_disclosure")
     customer_ids = sorted(set(customer_ids))
+    _refuse_closed_recipient(recipient)
     if recipient.kind == Recipient.Kind.PROCESSOR and not recipient.confidentiality_commitment:
         raise DisclosureRefused(
             _(
