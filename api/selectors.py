@@ -12,7 +12,7 @@ from customers.consents.selectors import purposes_optional
 from customers.core.crypto import blind_index_candidates
 from customers.core.personal_data import normalise_email, normalise_phone
 from customers.core.selectors import UNCONFIRMED_WEB_REGISTRATION
-from customers.models import Customer
+from customers.models import Customer, ProcessingRestriction
 
 # Which stored contact columns a channel reaches, and the purpose that allows marketing on it.
 CHANNEL_FIELDS = {
@@ -75,12 +75,21 @@ def consent_lookup(*, email: str = "", phone: str = "") -> tuple[list[int], list
     events). Events come back as light objects with what a consent record shows."""
     from types import SimpleNamespace
 
+    # A grant under a restriction of processing (whole or of its purpose) is not usable: it is
+    # answered as not given (issue 28 §3), in the same query.
+    restricted = ProcessingRestriction.objects.in_force().filter(
+        Q(purpose__isnull=True) | Q(purpose_id=OuterRef("granted__purpose_id")),
+        customer_id=OuterRef("pk"),
+    )
     rows = (
         customers_by_address(email=email, phone=phone)
         .annotate(
             granted=FilteredRelation("consent_states", condition=Q(consent_states__granted=True))
         )
-        .values("pk", "source", "contact_confirmed_at", *GRANTED_FIELDS.values())
+        .annotate(restricted=Exists(restricted))
+        .values(
+            "pk", "source", "contact_confirmed_at", "status", "restricted", *GRANTED_FIELDS.values()
+        )
     )
     ids, events = [], []
     for row in rows:
@@ -90,6 +99,8 @@ def consent_lookup(*, email: str = "", phone: str = "") -> tuple[list[int], list
             continue
         if row["source"] == Customer.Source.WEB_FORM and row["contact_confirmed_at"] is None:
             continue  # a web registration acts on its consents once its address is confirmed
+        if row["restricted"] or row["status"] == Customer.Status.RESTRICTED:
+            continue
         values = {name: row[column] for name, column in GRANTED_FIELDS.items()}
         number = values.pop("policy_number")
         values["purpose"] = purpose_of(values.pop("purpose_id"))

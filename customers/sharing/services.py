@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from customers.audit.services import access_log
 from customers.consents.models import ConsentState
-from customers.consents.selectors import customer_ids_consenting
+from customers.consents.selectors import customer_ids_consenting, restricted
 from customers.core.actors import Actor
 from customers.core.selectors import UNCONFIRMED_WEB_REGISTRATION
 from customers.messaging.services import message_queue
@@ -71,10 +71,25 @@ def disclosure_record(
             ConsentState.objects.filter(
                 customer_id__in=customer_ids, purpose__code="partner_sharing", granted=True
             )
-            # Given on the public form by whoever typed the address, until it is confirmed.
-            .exclude(customer__in=Customer.objects.filter(UNCONFIRMED_WEB_REGISTRATION))
+            # Given on the public form by whoever typed the address, until it is confirmed;
+            # not acted on while processing is restricted.
+            .exclude(
+                customer__in=Customer.objects.filter(
+                    UNCONFIRMED_WEB_REGISTRATION | restricted("partner_sharing")
+                )
+            )
             .values_list("customer_id", flat=True)
         )
+        held = set(
+            Customer.objects.filter(pk__in=customer_ids)
+            .filter(restricted("partner_sharing"))
+            .values_list("pk", flat=True)
+        )
+        if held:
+            raise DisclosureRefused(
+                _("Processing is restricted for customers %(ids)s: nothing may be shared.")
+                % {"ids": ", ".join(f"#{i}" for i in sorted(held))}
+            )
         missing = [i for i in customer_ids if i not in consenting]
         if missing or legal_basis != Disclosure.Basis.CONSENT:
             raise DisclosureRefused(
@@ -195,6 +210,7 @@ def references_public():
         )
         .exclude(business_name="")
         .exclude(UNCONFIRMED_WEB_REGISTRATION)  # anyone could have typed the business in
+        .exclude(restricted("reference"))
         .order_by("business_name")
     )
     products = {}

@@ -1,0 +1,154 @@
+"""Issue 28 §3: a restriction takes effect. A customer restricted wholly, or for one purpose,
+is left out of campaigns, partner sharing and the references page until it is lifted, and
+lifting it restores them. Storage and legal retention go on."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from customers.consents.models import Purpose
+from customers.consents.services.ledger import consent_grant
+from customers.core.roles import Role
+from customers.models import Campaign, Customer, CustomerChange, ProcessingRestriction, Recipient
+from customers.outreach import services as communications
+from customers.records.restriction import (
+    RestrictionReasonMissing,
+    customer_restrict,
+    customer_restriction_lift,
+)
+from customers.sharing import services as disclosures
+from demo.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def grant(customer, code):
+    consent_grant(customer=customer, purpose=Purpose.objects.get(code=code), channel="web_form")
+
+
+def purpose(code):
+    return Purpose.objects.get(code=code)
+
+
+@pytest.fixture
+def dpo(staff_user):
+    return staff_user(role=Role.DPO.value)
+
+
+def campaign(author, code="marketing_email"):
+    return Campaign.objects.create(
+        purpose=purpose(code),
+        subject_vi="Ưu đãi",
+        subject_en="Offer",
+        body_vi="Giảm giá",
+        body_en="Discount",
+        created_by=author,
+    )
+
+
+def audience(author, code="marketing_email"):
+    return set(communications.campaign_audience(campaign(author, code)))
+
+
+def share_with_partner(customer, actor):
+    partner, _ = Recipient.objects.get_or_create(
+        name="Đối tác A", kind="partner", purpose="Giới thiệu", data_categories="họ tên"
+    )
+    return disclosures.disclosure_record(
+        recipient=partner,
+        customer_ids=[customer.pk],
+        fields=["full_name"],
+        legal_basis="consent",
+        actor=actor,
+    )
+
+
+def references(client):
+    return client.get(reverse("customers:references")).content.decode()
+
+
+def test_a_restricted_customer_is_skipped_everywhere_and_lifting_restores_them(
+    seeded, dpo, staff_user, client
+):
+    customer = CustomerFactory(business=True, business_name="Công ty Hạn Chế")
+    for code in ("marketing_email", "partner_sharing", "reference"):
+        grant(customer, code)
+    assert customer in audience(dpo)
+    assert "Công ty Hạn Chế" in references(client)
+
+    customer_restrict(customer=customer, actor=dpo, reason="Khách yêu cầu hạn chế xử lý")
+    customer.refresh_from_db()
+    assert customer.status == Customer.Status.RESTRICTED
+    assert customer not in audience(dpo)
+    with pytest.raises(disclosures.DisclosureRefused):
+        share_with_partner(customer, dpo)
+    assert "Công ty Hạn Chế" not in references(client)
+
+    customer_restriction_lift(customer=customer, actor=dpo, reason="Khách rút yêu cầu")
+    customer.refresh_from_db()
+    assert customer.status == Customer.Status.ACTIVE
+    assert customer in audience(dpo)
+    assert share_with_partner(customer, dpo).customer_ids == [customer.pk]
+    assert "Công ty Hạn Chế" in references(client)
+
+
+def test_a_purpose_restriction_leaves_the_other_purposes_alone(seeded, dpo, staff_user, client):
+    customer = CustomerFactory(business=True, business_name="Công ty Một Phần")
+    for code in ("marketing_email", "partner_sharing", "reference"):
+        grant(customer, code)
+    for code in ("marketing_email", "partner_sharing", "reference"):
+        customer_restrict(customer=customer, actor=dpo, reason="Phản đối", purpose=purpose(code))
+    customer.refresh_from_db()
+    assert customer.status == Customer.Status.ACTIVE  # only those purposes
+    assert customer not in audience(dpo)
+    with pytest.raises(disclosures.DisclosureRefused):
+        share_with_partner(customer, dpo)
+    assert "Công ty Một Phần" not in references(client)
+
+    customer_restriction_lift(
+        customer=customer, actor=dpo, reason="Khách đồng ý lại", purpose=purpose("marketing_email")
+    )
+    assert customer in audience(dpo)
+    assert "Công ty Một Phần" not in references(client)  # still restricted for references
+
+
+def test_a_restricted_customer_gets_no_service_notice_campaign(seeded, dpo, staff_user):
+    from demo.factories import ServiceFactory
+
+    customer = CustomerFactory()
+    ServiceFactory(customer=customer, product="Hosting", status="active")
+    notice = campaign(dpo, "service_notices")
+    notice.product = "Hosting"
+    notice.save()
+    assert customer in set(communications.campaign_audience(notice))
+    customer_restrict(customer=customer, actor=dpo, reason="Hạn chế toàn bộ")
+    assert customer not in set(communications.campaign_audience(notice))
+
+
+def test_who_when_and_why_are_kept_and_a_repeat_changes_nothing(seeded, dpo):
+    customer = CustomerFactory()
+    first = customer_restrict(customer=customer, actor=dpo, reason="Yêu cầu YC-1")
+    again = customer_restrict(customer=customer, actor=dpo, reason="Yêu cầu YC-1")
+    assert again == first and ProcessingRestriction.objects.count() == 1
+    assert (first.started_by, first.reason) == (dpo, "Yêu cầu YC-1") and first.in_force
+    lifted = customer_restriction_lift(customer=customer, actor=dpo, reason="Quyết định DPO")
+    assert lifted.lifted_by == dpo and lifted.lift_reason == "Quyết định DPO"
+    assert customer_restriction_lift(customer=customer, actor=dpo, reason="lần nữa") is None
+    history = list(
+        CustomerChange.objects.filter(customer=customer).values_list("reason", flat=True)
+    )
+    assert "Yêu cầu YC-1" in history and "Quyết định DPO" in history
+
+
+def test_a_reason_is_required_and_a_role_without_the_permission_is_refused(seeded, dpo, staff_user):
+    customer, sales = CustomerFactory(), staff_user(role=Role.SALES.value)
+    with pytest.raises(RestrictionReasonMissing):
+        customer_restrict(customer=customer, actor=dpo, reason="  ")
+    with pytest.raises(PermissionDenied):
+        customer_restrict(customer=customer, actor=sales, reason="x")
+    customer_restrict(customer=customer, actor=dpo, reason="Phản đối")
+    with pytest.raises(RestrictionReasonMissing):
+        customer_restriction_lift(customer=customer, actor=dpo, reason="")
+    with pytest.raises(PermissionDenied):
+        customer_restriction_lift(customer=customer, actor=sales, reason="x")
+    assert ProcessingRestriction.objects.in_force().count() == 1
