@@ -68,6 +68,24 @@ def renewal_reminders(*, today=None) -> tuple[int, int]:
     return emails, calls
 
 
+@transaction.atomic
+def call_task_done(*, task: CallTask, actor) -> bool:
+    """Staff made the call. For an erasure notice the customer has now been told: the notice
+    period starts (the erasure waits for it). A repeat changes nothing (False)."""
+    Actor.of(actor).require("customers.change_calltask")
+    task = CallTask.objects.select_for_update().get(pk=task.pk)
+    if task.done_at is not None:
+        return False
+    task.done_at = timezone.now()
+    task.save(update_fields=["done_at"])
+    if task.purpose == CallTask.ERASURE_NOTICE:
+        Customer.objects.filter(pk=task.customer_id, erasure_notice_sent_at__isnull=True).exclude(
+            status=Customer.Status.ERASED
+        ).update(erasure_notice_sent_at=task.done_at)
+    logger.info("call_task.done call_task_id=%s purpose=%s", task.pk, task.purpose)
+    return True
+
+
 def campaign_save(*, campaign: Campaign, actor) -> Campaign:
     """Save a campaign drafted by staff; who drafted it is recorded once, on creation."""
     actor = Actor.of(actor).require(
