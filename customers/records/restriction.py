@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.core.actors import Actor
-from customers.models import Customer, ProcessingRestriction
+from customers.models import Customer, ProcessingRestriction, RecipientNotice
 from customers.records.services import _record_change
+from customers.sharing.notices import recipients_notify
 from customers.signals import restriction_lifted
 
 logger = logging.getLogger(__name__)
@@ -64,6 +65,8 @@ def customer_restrict(
         if purpose is None:
             customer.status = Customer.Status.RESTRICTED
             customer.save(update_fields=["status", "updated_at"])
+            # Those we gave the data to restrict it too (Law 91 Art 10(3)).
+            recipients_notify(customer_ids=[customer.pk], kind=RecipientNotice.Kind.RESTRICT)
         _record_change(
             customer=customer,
             actor=actor,
@@ -96,6 +99,7 @@ def customer_restriction_lift(
         if purpose is None and customer.status == Customer.Status.RESTRICTED:
             customer.status = Customer.Status.ACTIVE
             customer.save(update_fields=["status", "updated_at"])
+            recipients_notify(customer_ids=[customer.pk], kind=RecipientNotice.Kind.RESUME)
         _record_change(
             customer=customer,
             actor=actor,

@@ -152,3 +152,45 @@ def test_a_reason_is_required_and_a_role_without_the_permission_is_refused(seede
     with pytest.raises(PermissionDenied):
         customer_restriction_lift(customer=customer, actor=sales, reason="x")
     assert ProcessingRestriction.objects.in_force().count() == 1
+
+
+def test_those_we_shared_with_are_told_to_only_store_and_then_that_it_is_lifted(
+    seeded, dpo, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from customers.models import RecipientNotice
+
+    customer = CustomerFactory(full_name="Trần Văn Nam", email="nam.tran@example.vn")
+    mailer = Recipient.objects.create(
+        name="Công ty Gửi Thư",
+        kind="processor",
+        purpose="Gửi email",
+        data_categories="họ tên, email",
+        confidentiality_commitment=True,
+        notice_email="privacy@guithu.example.vn",
+    )
+    disclosures.disclosure_record(
+        recipient=mailer,
+        customer_ids=[customer.pk],
+        fields=["email"],
+        legal_basis="contract",
+        actor=dpo,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        customer_restrict(customer=customer, actor=dpo, reason="Khách yêu cầu")
+        customer_restrict(  # a purpose restriction stays with us: nobody else is told
+            customer=customer, actor=dpo, reason="Phản đối", purpose=purpose("marketing_email")
+        )
+    [notice] = RecipientNotice.objects.all()
+    assert (notice.recipient, notice.kind, notice.fields) == (mailer, "restrict", ["email"])
+    [told] = mail.outbox
+    assert "chỉ lưu trữ" in told.subject and "nam.tran@example.vn" in told.body
+    assert "chỉ lưu trữ" in told.body
+    with django_capture_on_commit_callbacks(execute=True):
+        customer_restriction_lift(customer=customer, actor=dpo, reason="Khách rút yêu cầu")
+    assert list(RecipientNotice.objects.order_by("pk").values_list("kind", flat=True)) == [
+        "restrict",
+        "resume",
+    ]
+    assert "dỡ bỏ" in mail.outbox[-1].subject
