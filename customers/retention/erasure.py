@@ -41,6 +41,7 @@ from customers.models import (
     Warranty,
 )
 from customers.retention.farewell import farewells_queue
+from customers.retention.notices import undelivered_notices
 from customers.sharing.notices import recipients_notify
 from customers.signals import customers_erased
 from privacysite.journal import journal_erasures
@@ -334,7 +335,7 @@ def due_for_erasure_q(rule: RetentionRule, now=None) -> Q:
         # Told (by email, SMS or a call made) at least the notice period ago: a customer
         # never told is never erased under a rule that promises notice (issue 28 §5).
         notice_cutoff = now - datetime.timedelta(days=rule.notice_days)
-        due &= Q(erasure_notice_sent_at__lte=notice_cutoff)
+        due &= Q(erasure_notice_sent_at__lte=notice_cutoff) & ~Exists(undelivered_notices())
     return due
 
 
@@ -358,6 +359,7 @@ def due_for_notice(rule: RetentionRule, now=None):
     return (
         Customer.objects.exclude(status=Customer.Status.ERASED)
         .filter(_due(rule, cutoff))
-        .filter(erasure_notice_sent_at__isnull=True)
+        # Not told yet, or told by a message that never arrived.
+        .filter(Q(erasure_notice_sent_at__isnull=True) | Exists(undelivered_notices()))
         .exclude(Exists(call_waiting))
     )

@@ -6,6 +6,7 @@ call is recorded as made (``customers.outreach.services.call_task_done``)."""
 import datetime
 
 from django.conf import settings
+from django.db.models import OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -16,20 +17,49 @@ from customers.retention.farewell import kept_for_customer
 EMAIL, SMS, CALL = "email", "sms", "call"
 
 
+TEMPLATES = {"erasure_notice": EMAIL, "erasure_notice_sms": SMS}
+UNDELIVERED = (Message.Status.FAILED, Message.Status.HELD)
+
+
+def undelivered_notices():
+    """For a query on Customer: the current notice (queued when it was recorded, or later)
+    did not reach the customer. They are not erased, and are told another way."""
+    return Message.objects.filter(
+        customer=OuterRef("pk"),
+        template__in=TEMPLATES,
+        status__in=UNDELIVERED,
+        created_at__gte=OuterRef("erasure_notice_sent_at"),
+    )
+
+
+def _failed_channels(customer: Customer) -> set[str]:
+    if customer.erasure_notice_sent_at is None:
+        return set()  # the first notice of this period: nothing failed yet
+    failed = Message.objects.filter(
+        customer=customer,
+        template__in=TEMPLATES,
+        status__in=UNDELIVERED,
+        created_at__gte=customer.last_activity_at,
+    )
+    return {TEMPLATES[t] for t in failed.values_list("template", flat=True)}
+
+
 def erasure_notice_send(*, customer: Customer, days: int, erase_on, kept, now) -> str:
-    """Queue the notice (or the call); returns the channel used. The caller records the
-    notice as sent for email and SMS only: a call counts once it is made."""
+    """Queue the notice (or the call) by the first channel the customer has that has not
+    already failed them; returns it. The caller records the notice as sent for email and SMS
+    only: a call counts once it is made."""
+    failed = _failed_channels(customer)
     context = {
         "days": days,
         "date": erase_on.strftime("%d/%m/%Y"),
         "kept": kept_for_customer(kept, customer.preferred_language),
     }
-    if customer.email and not customer.email_suspended:
+    if customer.email and not customer.email_suspended and EMAIL not in failed:
         message_queue(
             customer=customer, purpose="service", template="erasure_notice", context=context
         )
         return EMAIL
-    if customer.phone_mobile:
+    if customer.phone_mobile and SMS not in failed:
         message_queue(
             customer=customer,
             purpose="service",

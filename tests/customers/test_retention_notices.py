@@ -113,3 +113,31 @@ def test_a_suspended_email_is_no_way_to_tell_them():
     Customer.objects.filter(pk=customer.pk).update(email_suspended_at=T0)
     sweep(T0 + 400 * DAY)
     assert Message.objects.get(customer=customer).channel == "sms"
+
+
+def test_a_notice_that_never_arrived_is_sent_another_way_and_the_period_starts_again():
+    customer = make_customer(email="tin.luong@example.vn", phone_mobile="0903 456 789")
+    sweep(T0 + 340 * DAY)
+    email = Message.objects.get(customer=customer)
+    assert email.template == "erasure_notice"
+    Message.objects.filter(pk=email.pk).update(status=Message.Status.FAILED)
+    sweep(T0 + 371 * DAY)  # 31 days after the email, which failed: told by SMS instead
+    assert status(customer) == "active"
+    sms = Message.objects.get(customer=customer, channel="sms")
+    assert sms.template == "erasure_notice_sms"
+    sweep(T0 + 372 * DAY)
+    assert Message.objects.filter(customer=customer).count() == 2  # no third notice
+    sweep(T0 + 400 * DAY)
+    assert status(customer) == "active"
+    sweep(T0 + 402 * DAY)  # 31 days after the SMS
+    assert status(customer) == "erased"
+
+
+def test_when_every_message_fails_staff_are_asked_to_call():
+    customer = make_customer(phone_mobile="0903 456 789")
+    sweep(T0 + 340 * DAY)
+    Message.objects.filter(customer=customer).update(status=Message.Status.HELD)
+    sweep(T0 + 371 * DAY)
+    assert CallTask.objects.get(customer=customer).purpose == CallTask.ERASURE_NOTICE
+    sweep(T0 + 420 * DAY)
+    assert status(customer) == "active"
