@@ -14,7 +14,9 @@ from customers.core.roles import Role
 from customers.messaging.services import render_email
 from customers.models import CallTask, Customer, ErasureCertificate, Message, RetentionRule
 from customers.outreach.services import call_task_done
+from customers.retention.report import retention_report
 from customers.retention.rules import retention_rules_ensure
+from customers.retention.services import retention_plan
 from demo.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +89,9 @@ def test_without_email_or_mobile_staff_get_a_call_task_and_erasure_waits_for_the
     assert CallTask.objects.filter(customer=customer).count() == 1  # one task, not one a day
     sweep(T0 + 500 * DAY)
     assert status(customer) == "active"  # never told: never erased
+    with time_machine.travel(T0 + 500 * DAY, tick=False):
+        report = "\n".join(retention_report(retention_plan()))
+    assert "cuộc gọi báo khách hàng trước khi xóa dữ liệu, chưa thực hiện: 1 (quá hạn: 1)" in report
 
     with pytest.raises(PermissionDenied):
         call_task_done(task=task, actor=staff_user(role=Role.TECH_SUPPORT.value))
