@@ -56,3 +56,26 @@ def test_an_erased_customer_cannot_be_restricted_from_the_form(seeded, staff_cli
     client = staff_client(role=Role.DPO.value)
     client.post(reverse(ADD), {"customer": customer.pk, "purpose": "", "reason": "x"})
     assert not ProcessingRestriction.objects.exists()
+
+
+def test_the_register_costs_the_same_queries_for_two_rows_or_six(seeded, staff_client, staff_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from customers.records.restriction import customer_restrict
+
+    dpo = staff_user(role=Role.DPO.value, username="dpo-2")
+    client = staff_client(role=Role.DPO.value)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(LIST)).status_code == 200
+        return len(captured)
+
+    for _ in range(2):
+        customer_restrict(customer=CustomerFactory(), actor=dpo, reason="Phản đối")
+    queries()  # the first page of a session reads what later pages take from it
+    two = queries()
+    for _ in range(4):
+        customer_restrict(customer=CustomerFactory(), actor=dpo, reason="Phản đối")
+    assert queries() == two
