@@ -194,3 +194,26 @@ def test_those_we_shared_with_are_told_to_only_store_and_then_that_it_is_lifted(
         "resume",
     ]
     assert "dỡ bỏ" in mail.outbox[-1].subject
+
+
+def test_a_restriction_after_the_campaign_started_still_keeps_them_out(seeded, dpo):
+    from customers.messaging.services import message_queue, message_send
+    from customers.models import Message
+
+    customer, other = CustomerFactory(), CustomerFactory()
+    for someone in (customer, other):
+        grant(someone, "marketing_email")
+    sale = campaign(dpo)
+    assert communications.campaign_start(campaign=sale, actor=None) == 2
+    queued = message_queue(
+        customer=customer, purpose="marketing_email", template="campaign", context={}
+    )
+    customer_restrict(customer=customer, actor=dpo, reason="Phản đối tiếp thị")
+    communications.campaign_batch(campaign_id=sale.pk, customer_ids=[customer.pk, other.pk])
+    assert list(Message.objects.filter(campaign=sale).values_list("customer", flat=True)) == [
+        other.pk
+    ]
+    # A message queued before the restriction is held when its turn comes.
+    assert message_send(message_id=queued.pk) is False
+    queued.refresh_from_db()
+    assert (queued.status, queued.status_reason) == ("held", "processing restricted")
