@@ -14,7 +14,7 @@ from customers.consents.selectors import purposes_optional
 from customers.core.crypto import blind_index_candidates
 from customers.core.personal_data import normalise_email, normalise_phone
 from customers.core.selectors import UNCONFIRMED_WEB_REGISTRATION
-from customers.models import Customer
+from customers.models import Customer, ProcessingRestriction
 
 # Which stored contact columns a channel reaches, and the purpose that allows marketing on it.
 CHANNEL_FIELDS = {
@@ -93,11 +93,16 @@ def _lookup_sql(match: str) -> str:
     customer = {f.name: q(f.column) for f in Customer._meta.concrete_fields}
     state = {f.name: q(f.column) for f in ConsentState._meta.concrete_fields}
     event = {f.name: q(f.column) for f in ConsentEvent._meta.concrete_fields}
+    limit = {f.name: q(f.column) for f in ProcessingRestriction._meta.concrete_fields}
     version = {f.name: q(f.column) for f in PolicyVersion._meta.concrete_fields}
     return (
         f"SELECT c.{customer['id']}, c.{customer['status']}, c.{customer['source']}, "  # noqa: S608  # nosec B608 (names from the models)
         f"c.{customer['contact_confirmed_at']} IS NOT NULL, "
         f"c.{customer['email_suspended_at']} IS NOT NULL, "
+        # A restriction in force of the whole processing, or of the grant's purpose.
+        f"EXISTS (SELECT 1 FROM {q(ProcessingRestriction._meta.db_table)} r "
+        f"WHERE r.{limit['customer']} = c.{customer['id']} AND r.{limit['lifted_at']} IS NULL "
+        f"AND (r.{limit['purpose']} IS NULL OR r.{limit['purpose']} = s.{state['purpose']})), "
         f"e.{event['id']}, e.{event['purpose']}, e.{event['action']}, e.{event['created_at']}, "
         f"e.{event['wording']}, e.{event['language']}, e.{event['channel']}, v.{version['number']} "
         f"FROM {q(Customer._meta.db_table)} c "
@@ -142,11 +147,11 @@ def consent_lookup(*, email: str = "", phone: str = "") -> tuple[list[int], list
         rows = cursor.fetchall()
     created_at = ConsentEvent._meta.get_field("created_at")
     ids, events = [], []
-    for pk, status, source, confirmed, suspended, event_id, purpose_id, *event in rows:
+    for pk, status, source, confirmed, suspended, restricted, event_id, purpose_id, *event in rows:
         if pk not in ids:
             ids.append(pk)
-        if event_id is None:
-            continue
+        if event_id is None or restricted:
+            continue  # none given, or given under a restriction of processing (issue 28 §3)
         purpose = purpose_of(purpose_id)
         if contact_blocked_row(
             purpose_channel=purpose.channel,

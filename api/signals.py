@@ -8,8 +8,9 @@ from api.services.suppressions import subject_hashes_forget
 from api.services.webhooks import webhook_events_create
 from customers.consents.models import ConsentEvent, ConsentState
 from customers.consents.records import consent_record_fields
+from customers.consents.selectors import is_restricted
 from customers.models import Customer
-from customers.signals import contact_confirmed, customers_erased
+from customers.signals import contact_confirmed, customers_erased, restriction_lifted
 
 
 @receiver(post_save, sender=ConsentEvent, dispatch_uid="api.consent_changed")
@@ -18,6 +19,10 @@ def consent_changed(sender, instance: ConsentEvent, created: bool, **kwargs):
         return
     if instance.action == ConsentEvent.Action.GRANTED and instance.customer.awaits_confirmation:
         return  # told when the address is confirmed (anyone could have typed it in)
+    if instance.action == ConsentEvent.Action.GRANTED and is_restricted(
+        instance.customer, instance.purpose.code
+    ):
+        return  # not usable while processing is restricted: told when it is lifted
 
     def data(customer):
         record = consent_record_fields(instance)
@@ -32,15 +37,21 @@ def consent_changed(sender, instance: ConsentEvent, created: bool, **kwargs):
 
 
 @receiver(contact_confirmed, dispatch_uid="api.contact_confirmed")
-def confirmed(sender, customer, **kwargs):
-    """A web registration confirmed: the consents it holds now are told, as if given now."""
+def confirmed(sender, customer, purpose_code=None, **kwargs):
+    """A web registration confirmed, or a restriction lifted (of ``purpose_code``, or whole):
+    the consents it holds now are told, as if given now."""
     granted = ConsentState.objects.filter(customer=customer, granted=True)
+    if purpose_code is not None:
+        granted = granted.filter(purpose__code=purpose_code)
     events = ConsentEvent.objects.filter(pk__in=granted.values("last_event_id")).select_related(
         "purpose", "policy_version"
     )
     for event in events.order_by("pk"):
         event.customer = customer  # confirmed, as the receiver checks
         consent_changed(sender=ConsentEvent, instance=event, created=True)
+
+
+restriction_lifted.connect(confirmed, dispatch_uid="api.restriction_lifted")
 
 
 @receiver(customers_erased, dispatch_uid="api.customers_erased")

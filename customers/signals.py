@@ -10,3 +10,7 @@ customers_erased = Signal()
 # to the address was opened), with ``customer``: its consents may now be acted on. Not sent
 # for customers from other sources, whose consents were never held.
 contact_confirmed = Signal()
+
+# Sent inside the transaction that lifts a restriction of processing, with ``customer`` and
+# ``purpose_code`` (None: the whole processing): the consents it covered may be acted on again.
+restriction_lifted = Signal()

@@ -204,6 +204,7 @@ def world(seeded, settings, tmp_path, staff_user):
     from customers.consents.models import PolicyVersion, Purpose
     from customers.core.roles import Role
     from customers.models import (
+        CallTask,
         Campaign,
         Customer,
         DataRequest,
@@ -269,6 +270,12 @@ def world(seeded, settings, tmp_path, staff_user):
             body_vi="…",
             body_en="…",
             created_by=dpo,
+        ),
+        "task": CallTask.objects.create(
+            customer=customer,
+            purpose=CallTask.ERASURE_NOTICE,
+            note="…",
+            due_on=timezone.localdate(),
         ),
         "recipient": Recipient.objects.create(
             name="Hạ tầng Thư Việt",

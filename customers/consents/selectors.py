@@ -3,10 +3,11 @@
 import time
 
 from django.core.cache import cache
+from django.db.models import Q
 
 from customers.consents.models import ConsentEvent, ConsentState, PolicyVersion, Purpose
 from customers.core.selectors import UNCONFIRMED_WEB_REGISTRATION
-from customers.models import Customer
+from customers.models import Customer, ProcessingRestriction
 
 # The current policy and the purposes are read by every form and every message: they come
 # from the cache, cleared whenever they change (``consents_cache_clear``).
@@ -76,14 +77,34 @@ def customer_ids_consenting(purpose_code: str):
     )
 
 
+def restricted(purpose_code: str) -> Q:
+    """A condition on Customer: processing for this purpose is restricted now, wholly (the
+    status) or for the purpose (docs/legal.md §3): the consents it covers are not acted on."""
+    by_purpose = ProcessingRestriction.objects.in_force().filter(purpose__code=purpose_code)
+    return Q(status=Customer.Status.RESTRICTED) | Q(pk__in=by_purpose.values("customer_id"))
+
+
+def is_restricted(customer, purpose_code: str) -> bool:
+    if customer.status == Customer.Status.RESTRICTED:
+        return True
+    return (
+        ProcessingRestriction.objects.in_force()
+        .covering(purpose_code)
+        .filter(customer_id=customer.pk)
+        .exists()
+    )
+
+
 def customers_consenting(purpose_code: str):
-    """The customers themselves (for sending), excluding erased ones and web registrations
-    whose contact was never confirmed: anyone can type an address into a public form, and
-    the confirmation email promises that nothing more is sent if its link is not opened."""
+    """The customers themselves (for sending), excluding erased ones, restricted ones and web
+    registrations whose contact was never confirmed: anyone can type an address into a public
+    form, and the confirmation email promises that nothing more is sent if its link is not
+    opened."""
     return (
         Customer.objects.filter(pk__in=customer_ids_consenting(purpose_code))
         .exclude(status=Customer.Status.ERASED)
         .exclude(UNCONFIRMED_WEB_REGISTRATION)
+        .exclude(restricted(purpose_code))
         .order_by()
     )
 

@@ -57,7 +57,9 @@ PERMISSIONS = {
         + _crud("warranty", *VIEW)
         + _crud("customerchange", *VIEW)
         + _crud("message", *VIEW)
-        + _crud("datarequest", "view", "change"),
+        + _crud("datarequest", "view", "change")
+        # Puts a requested restriction in force; lifting it is the customer's or the DPO's.
+        + _crud("processingrestriction", "view", "add"),
         "consents": _crud("purpose", *VIEW) + _crud("consentevent", "view", "add"),
     },
     Role.TECH_SUPPORT: {
@@ -75,6 +77,7 @@ PERMISSIONS = {
         + _crud("confidentialityagreement", "view", "add")
         + _crud("agreementacceptance", *VIEW)
         + _crud("datarequest", "view", "change")
+        + _crud("processingrestriction", *EDIT)
         + ["erase_customer"]
         + _crud("retentionrule", "view", "change")
         + _crud("legalhold", *EDIT)

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from customers.consents.models import ConsentState, Purpose
-from customers.consents.selectors import purposes_needing_consent
+from customers.consents.selectors import is_restricted, purposes_needing_consent
 from customers.consents.tokens import preferences_token, unsubscribe_token
 from customers.core import jobs
 from customers.messaging.limits import next_allowed_time
@@ -225,6 +225,8 @@ def _consent_hold_reason(message: Message) -> str:
         return "consent withdrawn"
     if message.customer.awaits_confirmation:
         return "contact not confirmed"  # anyone could have typed the address in
+    if is_restricted(message.customer, message.purpose):
+        return "processing restricted"  # queued before the restriction: held with the rest
     return ""
 
 

@@ -9,6 +9,7 @@ from .my_data import MyDataLinkRequest, MyDataSession
 from .pending import PendingChange
 from .recipient_notices import RecipientNotice
 from .requests import DataRequest, DataRequestEvent
+from .restrictions import ProcessingRestriction
 from .retention import (
     DestructionList,
     ErasureCertificate,
@@ -45,6 +46,7 @@ __all__ = [
     "RetentionRun",
     "Message",
     "PendingChange",
+    "ProcessingRestriction",
     "RecipientNotice",
     "MyDataLinkRequest",
     "MyDataSession",

@@ -57,7 +57,11 @@ class Campaign(models.Model):
 
 
 class CallTask(models.Model):
-    """A call for sales to make (a customer who prefers the phone)."""
+    """A call for sales to make (a customer who prefers the phone, or one with neither email
+    nor mobile who must be told of the retention erasure)."""
+
+    # The call that tells the customer of the erasure: done, it starts the notice period.
+    ERASURE_NOTICE = "erasure_notice"
 
     customer = models.ForeignKey(
         "customers.Customer",

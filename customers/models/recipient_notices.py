@@ -6,11 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 class RecipientNotice(models.Model):
     """A recipient in the disclosure register told to delete or correct what it received
-    about a customer (Law 91 Art 10(3), Art 14(4)): when, by when, and its answer."""
+    about a customer, or to only store it while processing is restricted (Law 91 Art 10(3), Art 14(4)): when, by when, and its answer."""
 
     class Kind(models.TextChoices):
         DELETE = "delete", _("Delete the customer's data")
         CORRECT = "correct", _("Correct the customer's data")
+        RESTRICT = "restrict", _("Only store the customer's data (processing restricted)")
+        RESUME = "resume", _("Restriction lifted: the customer's data may be used again")
 
     recipient = models.ForeignKey(
         "customers.Recipient",

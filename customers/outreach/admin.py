@@ -33,3 +33,14 @@ class CallTaskAdmin(PersonalDataAdmin):
     list_display = ["customer", "purpose", "note", "due_on", "done_at"]
     list_filter = [("done_at", admin.EmptyFieldListFilter)]
     raw_id_fields = ["customer"]
+    # Set only by the action: a call that tells of an erasure starts its notice period.
+    readonly_fields = ["done_at"]
+    actions = ["mark_done"]
+
+    @admin.action(description=_("Mark the call made"), permissions=["change"])
+    def mark_done(self, request, queryset):
+        done = sum(
+            communications.call_task_done(task=task, actor=request.user)
+            for task in queryset.filter(done_at__isnull=True)
+        )
+        self.message_user(request, _("%(count)s calls marked made.") % {"count": done})

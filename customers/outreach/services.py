@@ -11,7 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.consents.models import Purpose
-from customers.consents.selectors import customers_consenting, purposes_needing_consent
+from customers.consents.selectors import (
+    customers_consenting,
+    is_restricted,
+    purposes_needing_consent,
+    restricted,
+)
 from customers.core import jobs
 from customers.core.actors import Actor
 from customers.messaging.limits import over_daily_cap
@@ -33,6 +38,8 @@ def renewal_reminders(*, today=None) -> tuple[int, int]:
         for service in due.select_related("customer"):
             if days in service.reminders_sent or service.customer.is_erased:
                 continue
+            if is_restricted(service.customer, "service_notices"):
+                continue  # processing restricted: not even reminders until it is lifted
             with transaction.atomic():
                 customer = service.customer
                 if customer.preferred_channel == Customer.Channel.PHONE:
@@ -61,6 +68,24 @@ def renewal_reminders(*, today=None) -> tuple[int, int]:
     return emails, calls
 
 
+@transaction.atomic
+def call_task_done(*, task: CallTask, actor) -> bool:
+    """Staff made the call. For an erasure notice the customer has now been told: the notice
+    period starts (the erasure waits for it). A repeat changes nothing (False)."""
+    Actor.of(actor).require("customers.change_calltask")
+    task = CallTask.objects.select_for_update().get(pk=task.pk)
+    if task.done_at is not None:
+        return False
+    task.done_at = timezone.now()
+    task.save(update_fields=["done_at"])
+    if task.purpose == CallTask.ERASURE_NOTICE:
+        Customer.objects.filter(pk=task.customer_id, erasure_notice_sent_at__isnull=True).exclude(
+            status=Customer.Status.ERASED
+        ).update(erasure_notice_sent_at=task.done_at)
+    logger.info("call_task.done call_task_id=%s purpose=%s", task.pk, task.purpose)
+    return True
+
+
 def campaign_save(*, campaign: Campaign, actor) -> Campaign:
     """Save a campaign drafted by staff; who drafted it is recorded once, on creation."""
     actor = Actor.of(actor).require(
@@ -85,11 +110,13 @@ def is_service_notice(campaign: Campaign) -> bool:
 
 def campaign_audience(campaign: Campaign):
     """Computed at send time: current consent (or, for a service notice, an active service
-    of the product), not erased, the channel usable."""
+    of the product), not erased, processing not restricted, the channel usable."""
     if is_service_notice(campaign):
         using = Service.objects.filter(status=Service.Status.ACTIVE, product=campaign.product)
-        audience = Customer.objects.exclude(status=Customer.Status.ERASED).filter(
-            pk__in=using.values("customer_id")
+        audience = (
+            Customer.objects.exclude(status=Customer.Status.ERASED)
+            .exclude(restricted(campaign.purpose.code))
+            .filter(pk__in=using.values("customer_id"))
         )
     else:
         audience = customers_consenting(campaign.purpose.code)

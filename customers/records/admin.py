@@ -10,6 +10,7 @@ from customers.outreach.support import (
     SupportSummaryMissing,
     support_exchange_notify,
 )
+from customers.records import restriction_admin  # noqa: F401  (registers its screen)
 from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin, action_page
 from privacysite.display import money
 

@@ -25,6 +25,7 @@ from customers.core.personal_data import CUSTOMER_FIELDS
 from customers.models import (
     AccessLogEntry,
     AccountingDocument,
+    CallTask,
     Customer,
     CustomerChange,
     DataRequest,
@@ -40,6 +41,7 @@ from customers.models import (
     Warranty,
 )
 from customers.retention.farewell import farewells_queue
+from customers.retention.notices import undelivered_notices
 from customers.sharing.notices import recipients_notify
 from customers.signals import customers_erased
 from privacysite.journal import journal_erasures
@@ -332,8 +334,10 @@ def due_for_erasure_q(rule: RetentionRule, now=None) -> Q:
     now = now or timezone.now()
     due = _due(rule, now - relativedelta(months=rule.period_months))
     if rule.notice_days:
+        # Told (by email, SMS or a call made) at least the notice period ago: a customer
+        # never told is never erased under a rule that promises notice (issue 28 §5).
         notice_cutoff = now - datetime.timedelta(days=rule.notice_days)
-        due &= Q(erasure_notice_sent_at__lte=notice_cutoff) | Q(email_index="")
+        due &= Q(erasure_notice_sent_at__lte=notice_cutoff) & ~Exists(undelivered_notices())
     return due
 
 
@@ -344,13 +348,20 @@ def due_for_erasure(rule: RetentionRule, now=None):
 
 
 def due_for_notice(rule: RetentionRule, now=None):
+    if not rule.notice_days:
+        return Customer.objects.none()  # the rule promises no notice
     now = now or timezone.now()
     cutoff = (
         now - relativedelta(months=rule.period_months) + datetime.timedelta(days=rule.notice_days)
     )
+    # Whoever has a call to tell them waiting is not planned again each day.
+    call_waiting = CallTask.objects.filter(
+        customer=OuterRef("pk"), purpose=CallTask.ERASURE_NOTICE, done_at__isnull=True
+    )
     return (
         Customer.objects.exclude(status=Customer.Status.ERASED)
         .filter(_due(rule, cutoff))
-        .filter(erasure_notice_sent_at__isnull=True)
-        .exclude(email_index="")
+        # Not told yet, or told by a message that never arrived.
+        .filter(Q(erasure_notice_sent_at__isnull=True) | Exists(undelivered_notices()))
+        .exclude(Exists(call_waiting))
     )

@@ -1,10 +1,11 @@
 """The retention plan in words: each rule with its period, what it is counted from and what
 happens, then how many records it reaches now (counts only, never personal data)."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from customers.models import AccountingDocument, RetentionRule
+from customers.models import AccountingDocument, CallTask, RetentionRule
 from customers.retention import erasure
 
 C = RetentionRule.Category
@@ -54,10 +55,22 @@ def retention_report(plan: dict) -> list[str]:
             lines.append(f"    {label}: {count}")
             if key == "customer_erase" and value:
                 lines += _blocked_lines(value)
+        if rule.category == C.CUSTOMER:
+            lines.append(_calls_line())
         if rule.category in AccountingDocument.RetentionClass.values:
             count = documents.filter(retention_class=rule.category).count()
             lines.append(f"    {_('documents to propose for destruction')}: {count}")
     return lines
+
+
+def _calls_line() -> str:
+    """Customers with neither email nor mobile wait for a call before they can be erased."""
+    waiting = CallTask.objects.filter(purpose=CallTask.ERASURE_NOTICE, done_at__isnull=True)
+    late = waiting.filter(due_on__lt=timezone.localdate()).count()
+    return "    " + _(
+        "calls to tell customers of their erasure, not made yet: %(count)s (past their "
+        "deadline: %(late)s)"
+    ) % {"count": waiting.count(), "late": late}
 
 
 def _blocked_lines(customer_ids) -> list[str]:

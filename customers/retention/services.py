@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from customers.core import jobs
 from customers.core.actors import Actor
-from customers.messaging.services import message_queue
 from customers.models import (
     AccountingDocument,
     Customer,
@@ -22,7 +21,7 @@ from customers.models import (
     RetentionRun,
 )
 from customers.retention import erasure
-from customers.retention.farewell import kept_for_customer
+from customers.retention.notices import CALL, erasure_notice_send
 from customers.retention.records import records_delete, records_due
 from customers.retention.rules import customer_rules
 from customers.retention.rules import rules as retention_rules
@@ -160,11 +159,12 @@ def _run_record(run_id, batch, counts: dict) -> None:
 
 def retention_notice_batch(*, customer_ids, run_id=None, batch=None, now=None) -> int:
     """Tell customers, once, that their data will be erased, on which day, and what the law
-    makes us keep (and until when). Only those who will actually be erased that day are
+    makes us keep (and until when): by email, SMS, or a call task for staff (see
+    ``retention.notices``). Only those who will actually be erased that day are
     told: one whose erasure is blocked (a legal hold, an open request, a warranty running
     past that day) is told nothing yet, and is told once it is not."""
     now = now or timezone.now()
-    sent = withheld = 0
+    sent = withheld = calls = 0
     with transaction.atomic():
         for rule in customer_rules():
             erase_on = timezone.localdate(now + datetime.timedelta(days=rule.notice_days))
@@ -175,22 +175,26 @@ def retention_notice_batch(*, customer_ids, run_id=None, batch=None, now=None) -
             due = [c for c in due if c.pk not in blocked]
             withheld += len(blocked)
             kept = erasure.kept_documents([c.pk for c in due])
+            told = []
             for customer in due:
-                message_queue(
+                channel = erasure_notice_send(
                     customer=customer,
-                    purpose="service",
-                    template="erasure_notice",
-                    context={
-                        "days": rule.notice_days,
-                        "date": erase_on.strftime("%d/%m/%Y"),
-                        "kept": kept_for_customer(
-                            kept.get(customer.pk, []), customer.preferred_language
-                        ),
-                    },
+                    days=rule.notice_days,
+                    erase_on=erase_on,
+                    kept=kept.get(customer.pk, []),
+                    now=now,
                 )
-                sent += 1
-            Customer.objects.filter(pk__in=[c.pk for c in due]).update(erasure_notice_sent_at=now)
-    _run_record(run_id, batch, {"notified": sent, "notice_withheld_blocked": withheld})
+                if channel == CALL:
+                    calls += 1  # told once the call is made (call_task_done)
+                else:
+                    told.append(customer.pk)
+            sent += len(told)
+            Customer.objects.filter(pk__in=told).update(erasure_notice_sent_at=now)
+    _run_record(
+        run_id,
+        batch,
+        {"notified": sent, "notice_calls": calls, "notice_withheld_blocked": withheld},
+    )
     return sent
 
 

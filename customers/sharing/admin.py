@@ -14,6 +14,7 @@ from customers.models import (
 )
 from customers.sharing import services as disclosures
 from customers.sharing.notices import NoticeAnswerMissing, recipient_notice_confirm
+from customers.sharing.selectors import recipients_for_sharing
 from privacysite.admin_utils import ReadOnlyAdmin, action_page
 
 
@@ -203,9 +204,8 @@ class LegalDisclosureRequestAdmin(admin.ModelAdmin):
 
 
 class ShareForm(forms.Form):
-    recipient = forms.ModelChoiceField(
-        label=_("Recipient"), queryset=Recipient.objects.filter(ended_on__isnull=True)
-    )
+    # Authorities and ended recipients are not offered (the service refuses them too).
+    recipient = forms.ModelChoiceField(label=_("Recipient"), queryset=Recipient.objects.none())
     legal_basis = forms.ChoiceField(label=_("Legal basis"), choices=Disclosure.Basis.choices)
     fields = forms.MultipleChoiceField(
         label=_("Fields shared"),
@@ -215,6 +215,10 @@ class ShareForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = recipients_for_sharing()
 
 
 @admin.action(

@@ -27,6 +27,8 @@ NOTIFIED_KINDS = (Recipient.Kind.PROCESSOR, Recipient.Kind.PARTNER)
 DAYS = {
     RecipientNotice.Kind.DELETE: "deletion",
     RecipientNotice.Kind.CORRECT: "correction",
+    RecipientNotice.Kind.RESTRICT: "objection",
+    RecipientNotice.Kind.RESUME: "objection",
 }
 
 

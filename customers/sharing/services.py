@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from customers.audit.services import access_log
 from customers.consents.models import ConsentState
-from customers.consents.selectors import customer_ids_consenting
+from customers.consents.selectors import customer_ids_consenting, restricted
 from customers.core.actors import Actor
 from customers.core.selectors import UNCONFIRMED_WEB_REGISTRATION
 from customers.messaging.services import message_queue
@@ -22,6 +22,7 @@ from customers.models import (
     Recipient,
     Service,
 )
+from customers.sharing.selectors import recipients_for_sharing
 
 logger = logging.getLogger(__name__)
 L = LegalDisclosureRequest.Status
@@ -29,6 +30,24 @@ L = LegalDisclosureRequest.Status
 
 class DisclosureRefused(Exception):
     pass
+
+
+def _refuse_closed_recipient(recipient: Recipient) -> None:
+    """Whatever screen calls: an authority only through the legal-disclosure flow (the customer
+    told where allowed, an objection window), nothing to a recipient whose relationship ended."""
+    if recipient.kind == Recipient.Kind.AUTHORITY:
+        raise DisclosureRefused(
+            _(
+                "%(name)s is an authority: data is given to an authority only through a legal "
+                "disclosure request, decided by the data-protection role."
+            )
+            % {"name": recipient.name}
+        )
+    if not recipients_for_sharing().filter(pk=recipient.pk).exists():
+        raise DisclosureRefused(
+            _("The relationship with %(name)s has ended: nothing may be shared with it.")
+            % {"name": recipient.name}
+        )
 
 
 @transaction.atomic
@@ -39,6 +58,7 @@ def disclosure_record(
     record; to a partner unless every customer's consent to partner sharing is current."""
     actor = Actor.of(actor).require("customers.add_disclosure")
     customer_ids = sorted(set(customer_ids))
+    _refuse_closed_recipient(recipient)
     if recipient.kind == Recipient.Kind.PROCESSOR and not recipient.confidentiality_commitment:
         raise DisclosureRefused(
             _(
@@ -51,10 +71,25 @@ def disclosure_record(
             ConsentState.objects.filter(
                 customer_id__in=customer_ids, purpose__code="partner_sharing", granted=True
             )
-            # Given on the public form by whoever typed the address, until it is confirmed.
-            .exclude(customer__in=Customer.objects.filter(UNCONFIRMED_WEB_REGISTRATION))
+            # Given on the public form by whoever typed the address, until it is confirmed;
+            # not acted on while processing is restricted.
+            .exclude(
+                customer__in=Customer.objects.filter(
+                    UNCONFIRMED_WEB_REGISTRATION | restricted("partner_sharing")
+                )
+            )
             .values_list("customer_id", flat=True)
         )
+        held = set(
+            Customer.objects.filter(pk__in=customer_ids)
+            .filter(restricted("partner_sharing"))
+            .values_list("pk", flat=True)
+        )
+        if held:
+            raise DisclosureRefused(
+                _("Processing is restricted for customers %(ids)s: nothing may be shared.")
+                % {"ids": ", ".join(f"#{i}" for i in sorted(held))}
+            )
         missing = [i for i in customer_ids if i not in consenting]
         if missing or legal_basis != Disclosure.Basis.CONSENT:
             raise DisclosureRefused(
@@ -175,6 +210,7 @@ def references_public():
         )
         .exclude(business_name="")
         .exclude(UNCONFIRMED_WEB_REGISTRATION)  # anyone could have typed the business in
+        .exclude(restricted("reference"))
         .order_by("business_name")
     )
     products = {}

@@ -31,6 +31,9 @@ RENEWAL_REMINDER_DAYS = [30, 7, 1]
 # outbox row, so a notice batch is slower per customer.
 RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=2000)
 RETENTION_NOTICE_BATCH_SIZE = env.int("RETENTION_NOTICE_BATCH_SIZE", default=200)
+# A customer with neither email nor mobile is told of the erasure by a call: staff have this
+# many days to make it (the call task's deadline); the notice period starts with the call.
+RETENTION_CALL_NOTICE_DAYS = env.int("RETENTION_CALL_NOTICE_DAYS", default=7)
 # Erasures and consent withdrawals are also appended here (ids only), outside the database,
 # so that `manage.py after_restore` applies them again to a restored backup. Keep it on a
 # disk that is not restored with the database and at least as long as the oldest backup.
