@@ -226,12 +226,16 @@ def suppression_page(*, client_id: int, channel: str, after: int, limit: int) ->
     has_address = Q()
     for field in fields:
         has_address |= ~Q(**{f"{field}_index": ""})
+    # A grant of the channel's marketing purpose, not under a restriction of that purpose.
+    purpose_restricted = ProcessingRestriction.objects.in_force().filter(
+        customer_id=OuterRef("customer_id"), purpose_id=OuterRef("purpose_id")
+    )
     granted = Exists(
         ConsentState.objects.filter(
             customer_id=OuterRef("pk"),
             purpose_id__in=suppression_purpose_ids(channel),
             granted=True,
-        )
+        ).exclude(Exists(purpose_restricted))
     )
     # Not granted, or granted but not to be acted on now (the lookup's rule too).
     suppressed = ~granted | contact_blocked(CHANNEL_PURPOSE_CHANNEL[channel])

@@ -87,3 +87,27 @@ def test_no_consent_is_announced_as_given_while_restricted(make_client, purposes
         customer=customer, actor=dpo, reason="Quyết định", purpose=purposes["marketing_sms"]
     )
     assert events(customer)[4:] == [("marketing_sms", "given")]
+
+
+def test_a_restricted_purpose_is_on_the_suppression_list_as_the_lookup_says(
+    make_client, call, purposes, staff_user
+):
+    """The lookup and the suppression list agree on a restriction of one purpose too."""
+    import hashlib
+    import hmac
+
+    dpo = staff_user(role=Role.DPO.value)
+    customer = CustomerFactory(email="han.che@example.vn")
+    grant(customer, purposes["marketing_email"])
+    client = make_client("consent:read", "suppression:read", name="mailer")
+
+    def listed():
+        salt = client.client.suppression_salt
+        mine = hmac.new(bytes.fromhex(salt), b"han.che@example.vn", hashlib.sha256).hexdigest()
+        return mine in call(client.key, "get", "/api/v1/suppressions/email/").json()["results"]
+
+    assert granted(call, client.key) == ["marketing_email"] and not listed()
+    customer_restrict(
+        customer=customer, actor=dpo, reason="Phản đối", purpose=purposes["marketing_email"]
+    )
+    assert granted(call, client.key) == [] and listed()
