@@ -150,7 +150,14 @@ def test_the_sample_nginx_and_gunicorn_serve_health_and_keep_queries_out_of_logs
     assert "privacysite_database_up 1.0" in metrics
     assert curl(https, "/media/requests/2026/11/abc")[0] == 404
 
+    # The links in customers' messages are logged without their token (issue 32, finding 7).
+    token = "AbCdEf0123456789-the-token-of-a-live-link"
+    for link in ("/confirm/", "/preferences/", "/en/preferences/", "/my-data/open/"):
+        curl(https, f"{link}{token}/")
+
     access = (logs / "privacysite.log").read_text()
+    assert token not in access
+    assert '"GET /preferences/TOKEN/"' in access and '"GET /my-data/open/TOKEN/"' in access
     assert "/admin/customers/customer/" in access and "rid=" in access
     everything = "".join(p.read_text() for p in logs.glob("*.log"))
     assert "example.vn" not in everything.replace(HOST, "")
