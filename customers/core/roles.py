@@ -57,7 +57,7 @@ PERMISSIONS = {
         + _crud("warranty", *VIEW)
         + _crud("customerchange", *VIEW)
         + _crud("message", *VIEW)
-        + _crud("datarequest", "view", "change"),
+        + _crud("datarequest", *EDIT),
         "consents": _crud("purpose", *VIEW) + _crud("consentevent", "view", "add"),
     },
     Role.TECH_SUPPORT: {
@@ -74,7 +74,7 @@ PERMISSIONS = {
         + _crud("accesslogentry", *VIEW)
         + _crud("confidentialityagreement", "view", "add")
         + _crud("agreementacceptance", *VIEW)
-        + _crud("datarequest", "view", "change")
+        + _crud("datarequest", *EDIT)
         + ["erase_customer"]
         + _crud("retentionrule", "view", "change")
         + _crud("legalhold", *EDIT)
