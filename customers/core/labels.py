@@ -20,6 +20,7 @@ from customers.core.selectors import model
 TEMPLATES = {
     "campaign": _("Campaign message"),
     "confirm_contact": _("Confirm your contact details"),
+    "deletion_confirm": _("Confirm that deleting ends the service"),
     "email_changed": _("Your email address was changed"),
     "erasure_notice": _("Notice before erasure"),
     "incident_notice": _("Notice of a data incident"),

@@ -19,9 +19,9 @@ from customers.consents.models import ConsentEvent, ConsentState
 from customers.consents.services.ledger import consent_withdraw
 from customers.core.labels import field_labels
 from customers.messaging.services import absolute_url, message_queue
-from customers.models import DataRequest, ErasureCertificate
+from customers.models import Customer, DataRequest, ErasureCertificate, Message
 from customers.records.services import customer_restriction_set, customer_update
-from customers.requests import my_data
+from customers.requests import confirmation, my_data
 from customers.requests.workflow import RequestError
 from customers.retention.erasure import ErasureBlocked, customer_erase
 from customers.retention.farewell import certificate_reference
@@ -50,6 +50,17 @@ DELIVERY = {
     "post": _("By post"),
     "in_person": _("Handed over in person"),
 }
+
+
+def customer_channel(customer: Customer) -> str:
+    """The channel the customer has: email, or SMS for a customer known by phone only."""
+    if not customer.email and customer.phone_mobile:
+        return Message.Channel.SMS
+    return Message.Channel.EMAIL
+
+
+def ask_confirmation(request: DataRequest, actor, inputs: dict) -> list[str]:
+    return confirmation.ask(request, actor, inputs, channel=customer_channel(request.customer))
 
 
 def erase(request: DataRequest, actor, inputs: dict) -> list[str]:
@@ -190,6 +201,8 @@ def refused_words(request: DataRequest) -> str:
 
 
 EFFECTS = {
+    "ask_confirmation": ask_confirmation,
+    "confirmed": confirmation.end_services,
     "erase": erase,
     "apply_correction": apply_correction,
     "send_copy": send_copy,

@@ -18,7 +18,7 @@ from customers.consents.tokens import preferences_token
 from customers.core.crypto import blind_index
 from customers.core.personal_data import CUSTOMER_FIELDS, normalise_email
 from customers.models import AccessLogEntry, Customer, DataRequest, ErasureCertificate
-from customers.requests import my_data
+from customers.requests import confirmation, my_data
 from customers.requests.data_copy import customer_copy
 from customers.requests.my_data_forms import (
     ComplaintForm,
@@ -27,7 +27,7 @@ from customers.requests.my_data_forms import (
     MyDataEmailForm,
     ObjectionForm,
 )
-from customers.requests.services import RequestError, request_open
+from customers.requests.services import RequestError, request_move, request_open
 from customers.retention.farewell import certificate_reference, kept_for_customer
 from privacysite.http import client_ip, form_guard, too_many_requests
 
@@ -262,6 +262,29 @@ def complain(request, customer):
         request,
         "customers/my_data/form.html",
         {"form": form, "kind": DataRequest.Kind.COMPLAINT, "multipart": True, **_once(request)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_deletion(request, token):
+    """The customer confirms that deleting their data ends their service (issue 28 §2)."""
+    data_request = confirmation.request_for_token(token)
+    if data_request is None:
+        return render(request, "consents/link_invalid.html", {"reason": "invalid"}, status=400)
+    waiting = data_request.status == DataRequest.Status.CONFIRMING
+    if request.method == "POST" and waiting:
+        request_move(request=data_request, actor="customer", action="confirmed")
+        return redirect(request.path + "?done=1")
+    if not waiting and request.GET.get("done") != "1":
+        return render(request, "consents/link_invalid.html", {"reason": "used"}, status=400)
+    return render(
+        request,
+        "customers/my_data/confirm_deletion.html",
+        {
+            "data_request": data_request,
+            "waiting": waiting,
+            "services": confirmation.active_services(data_request.customer),
+        },
     )
 
 

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from customers.core.actors import Actor
 from customers.incidents.services import incident_open_from_complaint
 from customers.messaging.services import message_queue
-from customers.models import Customer, DataRequest, DataRequestEvent, Message
+from customers.models import Customer, DataRequest, DataRequestEvent
 from customers.records.services import customer_email_restore, customer_touch
 from customers.requests import workflow
 from customers.requests.deadlines import request_deadlines
-from customers.requests.effects import EFFECTS
+from customers.requests.effects import EFFECTS, customer_channel
 from customers.requests.workflow import RequestError
 from privacysite.journal import journal_request_opened
 
@@ -48,18 +48,11 @@ def _event(request, actor, from_status, to_status, note="", internal=False):
     )
 
 
-def _channel(customer: Customer) -> str:
-    """The channel the customer has: email, or SMS for a customer known by phone only."""
-    if not customer.email and customer.phone_mobile:
-        return Message.Channel.SMS
-    return Message.Channel.EMAIL
-
-
 def _notify(request, template, **context):
     message_queue(
         customer=request.customer,
         purpose="service",
-        channel=_channel(request.customer),
+        channel=customer_channel(request.customer),
         template=template,
         context={
             "reference": request.reference,
@@ -237,6 +230,8 @@ def request_move(
             % {"kind": request.get_kind_display(), "status": request.get_status_display()}
         )
     actor.require(*step.permissions)
+    if step.by_customer and actor.is_staff:
+        raise RequestError(_("Only the customer can take this step, through their link."))
     if action == "extend":
         return request_extend(request=request, actor=actor, reason=reason)
     inputs = {"reason": reason.strip(), "remedy": remedy.strip(), "ground": ground}

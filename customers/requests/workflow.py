@@ -43,12 +43,13 @@ class Transition:
     # lawful ground, chosen), "delivery" (how a copy went to a customer without email).
     needs: frozenset = frozenset()
     bulk: bool = False  # also offered on the list, for several requests at once
+    by_customer: bool = False  # the customer's own step (a signed link), never staff's
 
     def applies(self, request: DataRequest) -> bool:
         return request.kind in self.kinds and request.status in self.sources
 
     def allowed(self, user) -> bool:
-        return all(user.has_perm(p) for p in self.permissions)
+        return not self.by_customer and all(user.has_perm(p) for p in self.permissions)
 
 
 TRANSITIONS = (
@@ -76,6 +77,24 @@ TRANSITIONS = (
         S.ERASED,
         kinds=frozenset({K.DELETION}),
         permissions=(CHANGE, ERASE),
+    ),
+    # Deleting ends an active service: the customer is told and asked to confirm by the link;
+    # what the contract does not need goes at once (customers.requests.confirmation).
+    Transition(
+        "ask_confirmation",
+        _("Ask the customer to confirm that deleting ends their service"),
+        WORKING,
+        S.CONFIRMING,
+        kinds=frozenset({K.DELETION}),
+    ),
+    Transition(
+        "confirmed",
+        _("The customer confirmed the deletion"),
+        frozenset({S.CONFIRMING}),
+        S.IN_PROGRESS,
+        kinds=frozenset({K.DELETION}),
+        permissions=(),
+        by_customer=True,
     ),
     Transition(
         "apply_correction",
