@@ -18,6 +18,7 @@ from customers.models import DataRequest, DataRequestEvent
 from customers.requests import services
 from customers.requests.actions import request_actions, what_happened
 from customers.requests.effects import DELIVERY
+from customers.requests.my_data_forms import CorrectionForm
 from customers.requests.workflow import bulk_transitions
 from customers.retention.erasure import BLOCKER_TEXT, blockers
 from privacysite.admin_utils import CappedCountPaginator, ReadOnlyInline
@@ -67,17 +68,48 @@ class IntakeForm(forms.ModelForm):
         choices=[c for c in DataRequest.IdentityCheck.choices if c[0] != "link"],
     )
 
+    # A correction asked for by phone or letter: the field and its new value, checked as the
+    # customer's own correction form checks it.
+    correct_field = forms.ChoiceField(
+        label=_("Field to correct"),
+        required=False,
+        choices=[("", "—"), *((n, f.label) for n, f in CorrectionForm.base_fields.items())],
+    )
+    correct_value = forms.CharField(label=_("Correct value"), required=False)
+
     class Meta:
         model = DataRequest
-        fields = ["customer", "kind", "channel", "identity_check", "complaint_category", "details"]
+        fields = [
+            "customer",
+            "kind",
+            "channel",
+            "identity_check",
+            "complaint_category",
+            "details",
+            "correct_field",
+            "correct_value",
+        ]
 
     def clean(self):
         data = super().clean()
         customer = data.get("customer")
         if customer is not None and customer.is_erased:
             self.add_error("customer", _("The customer's data has been erased."))
-        if data.get("kind") == DataRequest.Kind.OBJECTION and not data.get("details", "").strip():
+        kind = data.get("kind")
+        if kind == DataRequest.Kind.OBJECTION and not data.get("details", "").strip():
             self.add_error("details", _("Write down what the customer objects to."))
+        data["proposed_changes"] = None
+        if kind == DataRequest.Kind.CORRECTION:
+            name = data.get("correct_field")
+            if not name:
+                self.add_error("correct_field", _("Choose the field the customer wants corrected."))
+                return data
+            try:
+                value = CorrectionForm.base_fields[name].clean(data.get("correct_value", ""))
+            except forms.ValidationError as error:
+                self.add_error("correct_value", error)
+                return data
+            data["proposed_changes"] = {name: value}
         return data
 
 
@@ -148,7 +180,14 @@ class DataRequestAdmin(PersonalDataAdmin):
         "deadline_shown",
         "assignee",
     ]
-    list_filter = ["status", "kind", OverdueFilter, "complaint_category", "incident_needed"]
+    list_filter = [
+        "status",
+        "kind",
+        "channel",
+        OverdueFilter,
+        "complaint_category",
+        "incident_needed",
+    ]
     list_select_related = ["customer", "assignee"]
     search_fields = ["=reference"]
     paginator = CappedCountPaginator
@@ -216,6 +255,7 @@ class DataRequestAdmin(PersonalDataAdmin):
             identity_check=data["identity_check"],
             details=data.get("details", ""),
             complaint_category=data.get("complaint_category", ""),
+            proposed_changes=data.get("proposed_changes"),
         )
         obj.pk, obj.reference = filed.pk, filed.reference
 

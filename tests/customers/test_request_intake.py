@@ -164,3 +164,30 @@ def test_after_erasure_the_open_page_shows_the_last_message(seeded, client, staf
     assert certificate_reference(customer.pk, certificate.erased_at) in body
     assert "hết hạn" not in body
     assert customer.full_name not in body
+
+
+def test_a_correction_by_phone_is_applied_and_keeps_the_old_value(seeded, staff_user):
+    """The issue's own example: "0912 345 678 → 0912 345 678" once applied."""
+    from customers.core.labels import correction_pairs
+    from customers.requests.services import request_move
+
+    customer = phone_only_customer()
+    care = login_staff(Client(), staff_user(Role.CUSTOMER_CARE, username="cskh"))
+    form = {
+        "customer": customer.pk,
+        "kind": DataRequest.Kind.CORRECTION,
+        "channel": DataRequest.Channel.PHONE,
+        "identity_check": DataRequest.IdentityCheck.CALL_BACK,
+        "correct_field": "phone_mobile",
+    }
+    bad = care.post(reverse("admin:customers_datarequest_add"), {**form, "correct_value": "12"})
+    assert bad.status_code == 200 and not DataRequest.objects.exists()
+    care.post(reverse("admin:customers_datarequest_add"), {**form, "correct_value": "0988000111"})
+    request = DataRequest.objects.get()
+    request = request_move(
+        request=request, actor=staff_user(Role.CUSTOMER_CARE), action="apply_correction"
+    )
+    customer.refresh_from_db()
+    assert request.status == DataRequest.Status.APPLIED
+    ((_label, old, new),) = correction_pairs(request)
+    assert (old, new) == ("0912 345 678", customer.phone_mobile) and old != new
