@@ -90,6 +90,15 @@ class IntakeForm(forms.ModelForm):
             "correct_value",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The customer's number only: a widget that printed the customer's name next to it
+        # would show personal data the access log never records.
+        self.fields["customer"].widget = forms.NumberInput()
+        self.fields["customer"].help_text = _(
+            "The customer's number (#…), as on the customer's page, after finding them there."
+        )
+
     def clean(self):
         data = super().clean()
         customer = data.get("customer")

@@ -191,3 +191,15 @@ def test_a_correction_by_phone_is_applied_and_keeps_the_old_value(seeded, staff_
     assert request.status == DataRequest.Status.APPLIED
     ((_label, old, new),) = correction_pairs(request)
     assert (old, new) == ("0912 345 678", customer.phone_mobile) and old != new
+
+
+def test_the_customer_page_leads_to_the_intake_form_without_showing_the_name(
+    seeded, client, staff_user
+):
+    customer = phone_only_customer()
+    login_staff(client, staff_user(Role.CUSTOMER_CARE))
+    page = client.get(reverse("admin:customers_customer_change", args=[customer.pk]))
+    add = reverse("admin:customers_datarequest_add")
+    assert f"{add}?customer={customer.pk}" in page.content.decode()
+    form = client.get(add, {"customer": customer.pk}).content.decode()
+    assert f'value="{customer.pk}"' in form and customer.full_name not in form
