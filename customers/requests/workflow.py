@@ -66,7 +66,8 @@ TRANSITIONS = (
     Transition(
         "extend",
         _("Extend once (reason required)"),
-        WORKING | {S.CONFIRMING},
+        # Not while the customer is asked to confirm: their link waits for that state.
+        WORKING,
         S.EXTENDED,
         needs=frozenset({"reason"}),
     ),

@@ -243,3 +243,26 @@ def test_a_deletion_cannot_be_refused_without_a_legal_ground(seeded, staff_user)
         request_move(request=request, actor=None, action="rejected", **INPUTS)
     request.refresh_from_db()
     assert request.status == S.VERIFIED
+
+
+def test_the_table_lets_each_kind_end_only_in_its_effect_or_a_refusal():
+    from customers.requests.workflow import FINAL, TRANSITIONS
+
+    ends = {
+        kind: {t.target for t in TRANSITIONS if kind in t.kinds and t.target in FINAL}
+        for kind in K.values
+    }
+    assert ends == {
+        K.DELETION: {S.ERASED, S.REJECTED},
+        K.CORRECTION: {S.APPLIED, S.REJECTED},
+        K.ACCESS: {S.COPY_SENT, S.REJECTED},
+        K.OBJECTION: {S.RESTRICTED, S.REJECTED},
+        K.WITHDRAWAL: {S.WITHDRAWN, S.REJECTED},
+        K.COMPLAINT: {S.ANSWERED, S.REJECTED},
+        K.OTHER: {S.ANSWERED, S.REJECTED},
+    }
+    # No move starts from an end state: a closed request stays closed.
+    assert not any(t.sources & FINAL for t in TRANSITIONS)
+    # Refusing a deletion is the data-protection role's decision, on a lawful ground.
+    (refuse,) = [t for t in TRANSITIONS if t.target == S.REJECTED and K.DELETION in t.kinds]
+    assert "customers.erase_customer" in refuse.permissions and "ground" in refuse.needs
