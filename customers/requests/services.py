@@ -150,7 +150,8 @@ def _open(
     if kind == DataRequest.Kind.OBJECTION and not fields.get("details", "").strip():
         raise RequestError(
             _(
-                "Say what you object to, or which processing to restrict: we cannot act on an empty objection."
+                "Say what you object to, or which processing to restrict: we cannot act on "
+                "an empty objection."
             )
         )
     received = timezone.now()
