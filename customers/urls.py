@@ -44,4 +44,9 @@ urlpatterns = [
     path("my-data/object/", my_data_views.object_, name="my_data_object"),
     path("my-data/complain/", my_data_views.complain, name="my_data_complain"),
     path("my-data/sign-out/", my_data_views.sign_out, name="my_data_sign_out"),
+    path(
+        "my-data/confirm-deletion/<str:token>/",
+        my_data_views.confirm_deletion,
+        name="my_data_confirm_deletion",
+    ),
 ]

@@ -116,7 +116,6 @@ EXEMPT = {
     "customers.records.services.customer_confirm_contact": "the customer, through the signed link",
     # customers.requests
     "customers.requests.services.request_open": "the customer, through the my-data pages",
-    "customers.requests.services.requests_send_reminders": SYSTEM,
     # customers.retention
     "customers.retention.services.retention_plan": SYSTEM + " (run_retention --dry-run)",
     "customers.retention.services.documents_past_period": SYSTEM + " (part of the plan)",
@@ -340,6 +339,11 @@ BY_MODULE = {
 }
 BY_FUNCTION = {
     "customers.requests.services.request_carry_out_deletion": {"request": "deletion_request"},
+    "customers.requests.services.request_move": {"action": given("in_progress")},
+    "customers.requests.services.request_file": {
+        "kind": given("deletion"),
+        "identity_check": given("call_back"),
+    },
     "dpo.services.dossiers.dossier_generate": {"kind": given("ropa")},
     "dpo.services.dossiers.dossier_review": {"version": lambda w: w["dossier"]("generated")},
     "dpo.services.dossiers.dossier_sign": {"version": lambda w: w["dossier"]("reviewed")},

@@ -20,6 +20,7 @@ from customers.core.selectors import model
 TEMPLATES = {
     "campaign": _("Campaign message"),
     "confirm_contact": _("Confirm your contact details"),
+    "deletion_confirm": _("Confirm that deleting ends the service"),
     "email_changed": _("Your email address was changed"),
     "erasure_notice": _("Notice before erasure"),
     "incident_notice": _("Notice of a data incident"),
@@ -86,14 +87,18 @@ def changes_html(pairs):
 
 
 def correction_pairs(data_request) -> list[tuple[str, str, str]]:
-    """A correction request: each field with its value now and the value asked for."""
+    """A correction request: each field with its old value and the value asked for. Once
+    applied, the old value is the one kept in the request (the customer's is the new one)."""
     try:
         proposed = json.loads(data_request.proposed_changes or "{}")
+        previous = json.loads(data_request.previous_values or "null")
     except ValueError:
         return []
-    customer = data_request.customer
+    if previous is None:
+        customer = data_request.customer
+        previous = {name: getattr(customer, name, "") for name in proposed}
     return [
-        (field_label(name), getattr(customer, name, "") or "", new or "")
+        (field_label(name), previous.get(name, "") or "", new or "")
         for name, new in proposed.items()
     ]
 

@@ -128,6 +128,7 @@ REGISTRY = {
     "customers.DataRequest": (
         PersonalField("details", _("what the customer wrote"), mask="all"),
         PersonalField("proposed_changes", _("proposed changes"), mask="all"),
+        PersonalField("previous_values", _("values before the correction"), mask="all"),
     ),
     "customers.DataRequestEvent": (PersonalField("note", _("note"), mask="all"),),
     "customers.Incident": (PersonalField("description", _("what happened"), mask="all"),),

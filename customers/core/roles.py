@@ -57,7 +57,7 @@ PERMISSIONS = {
         + _crud("warranty", *VIEW)
         + _crud("customerchange", *VIEW)
         + _crud("message", *VIEW)
-        + _crud("datarequest", "view", "change")
+        + _crud("datarequest", *EDIT)
         # Puts a requested restriction in force; lifting it is the customer's or the DPO's.
         + _crud("processingrestriction", "view", "add"),
         "consents": _crud("purpose", *VIEW) + _crud("consentevent", "view", "add"),
@@ -76,7 +76,7 @@ PERMISSIONS = {
         + _crud("accesslogentry", *VIEW)
         + _crud("confidentialityagreement", "view", "add")
         + _crud("agreementacceptance", *VIEW)
-        + _crud("datarequest", "view", "change")
+        + _crud("datarequest", *EDIT)
         + _crud("processingrestriction", *EDIT)
         + ["erase_customer"]
         + _crud("retentionrule", "view", "change")

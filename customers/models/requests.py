@@ -25,10 +25,48 @@ class DataRequest(models.Model):
         IN_PROGRESS = "in_progress", _("In progress")
         EXTENDED = "extended", _("Extended")
         HELD = "held", _("Held: identity to re-verify")
+        CONFIRMING = "confirming", _("Waiting for the customer's confirmation")
         ANSWERED = "answered", _("Answered")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", _("Refused")
+        # The end states that are the effect asked for (customers.requests.workflow).
+        ERASED = "erased", _("Data erased")
+        APPLIED = "applied", _("Correction applied")
+        COPY_SENT = "copy_sent", _("Copy sent")
+        RESTRICTED = "restricted", _("Processing restricted")
+        WITHDRAWN = "withdrawn", _("Consent withdrawn")
 
-    OPEN = (Status.RECEIVED, Status.VERIFIED, Status.IN_PROGRESS, Status.EXTENDED, Status.HELD)
+    OPEN = (
+        Status.RECEIVED,
+        Status.VERIFIED,
+        Status.IN_PROGRESS,
+        Status.EXTENDED,
+        Status.HELD,
+        Status.CONFIRMING,
+    )
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("My-data page")
+        PHONE = "phone", _("Phone")
+        EMAIL = "email", _("Email")
+        LETTER = "letter", _("Letter")
+        IN_PERSON = "in_person", _("In person")
+
+    class IdentityCheck(models.TextChoices):
+        LINK = "link", _("Opened the link sent to the email address on file")
+        CALL_BACK = "call_back", _("Called back on the phone number on file")
+        EMAIL_REPLY = "email_reply", _("Replied from the email address on file")
+        ID_SEEN = "id_seen", _("Identity document seen in person")
+        LETTER_SIGNED = "letter_signed", _("Signed letter with a copy of an identity document")
+
+    class RefusalGround(models.TextChoices):
+        """Lawful grounds for not deleting (Law 91/2025 Art 4; Decree 356/2025 Art 5)."""
+
+        LEGAL_HOLD = "legal_hold", _("A legal hold (an authority's request) is in force")
+        RETENTION_DUTY = "retention_duty", _("A law requires us to keep the data")
+        LEGAL_PROCEEDINGS = "proceedings", _("Open legal proceedings need the data")
+        CONTRACT = "contract", _("The customer kept the contract that needs the data")
+        IDENTITY = "identity", _("The requester's identity could not be verified")
+        UNFOUNDED = "unfounded", _("The request is manifestly unfounded or repeated")
 
     class ComplaintCategory(models.TextChoices):
         MISUSE = "misuse", _("Misuse of my data")
@@ -55,6 +93,34 @@ class DataRequest(models.Model):
     proposed_changes = EncryptedTextField(_("proposed changes"), blank=True)
     attachment = models.FileField(_("attachment"), upload_to="requests/%Y/%m/", blank=True)
     language = models.CharField(_("language"), max_length=8, default="vi")
+    channel = models.CharField(
+        _("received through"), max_length=10, choices=Channel.choices, default=Channel.WEB
+    )
+    identity_check = models.CharField(
+        _("identity verified by"), max_length=14, choices=IdentityCheck.choices, blank=True
+    )
+    refusal_ground = models.CharField(
+        _("legal ground of the refusal"), max_length=14, choices=RefusalGround.choices, blank=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    certificate = models.ForeignKey(
+        "customers.ErasureCertificate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("erasure certificate"),
+    )
+    # The values before a correction, kept for good next to ``proposed_changes`` (the new ones).
+    previous_values = EncryptedTextField(_("values before the correction"), blank=True)
+    copy_sent_via = models.CharField(_("copy sent by"), max_length=10, blank=True)
     processor_involved = models.BooleanField(
         _("a processor or third party must act"), default=False
     )
@@ -91,7 +157,16 @@ class DataRequest(models.Model):
             models.Index(
                 fields=["due_on"],
                 name="request_open_due_idx",
-                condition=Q(status__in=["received", "verified", "in_progress", "extended", "held"]),
+                condition=Q(
+                    status__in=[
+                        "received",
+                        "verified",
+                        "in_progress",
+                        "extended",
+                        "held",
+                        "confirming",
+                    ]
+                ),
             )
         ]
         constraints = [

@@ -1,23 +1,30 @@
-"""Which actions a request's screen offers: only those its type and status allow, and that
-the staff member may carry out (erasure needs the data-protection permission)."""
+"""What a request's screen offers and what it says afterwards: what the workflow table allows
+for this request's kind and status and this staff member's role, plus an internal note
+(always); and, after a move, what happened, in words."""
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from customers.models import DataRequest
-from customers.requests.services import ALLOWED
+from customers.requests.effects import erased_words, refused_words
+from customers.requests.workflow import transitions_for
 
-S = DataRequest.Status
+NOTE_LABEL = _("Add an internal note")
 
 
-def request_actions(data_request: DataRequest, user, choices) -> list[tuple[str, str]]:
-    """The subset of ``choices`` (code, label) that applies now, in their order."""
-    allowed = {"note"}
-    if data_request.is_open:
-        allowed |= {str(s) for s in ALLOWED.get(data_request.status, ())}
-        if data_request.extended_until is None:
-            allowed.add("extend")
-        if data_request.kind == DataRequest.Kind.CORRECTION and data_request.proposed_changes:
-            allowed.add("apply_correction")
-        if data_request.kind == DataRequest.Kind.DELETION and user.has_perm(
-            "customers.erase_customer"
-        ):
-            allowed.add("erase")
-    return [(code, label) for code, label in choices if code in allowed]
+def request_actions(data_request: DataRequest, user) -> list[tuple[str, str]]:
+    """(code, label) of each action offered now, in the table's order."""
+    offered = [(t.action, str(t.label)) for t in transitions_for(data_request, user)]
+    return [*offered, ("note", str(NOTE_LABEL))]
+
+
+def what_happened(data_request: DataRequest) -> str:
+    """The banner after a move: an erasure, a refusal and the rest each in their own words."""
+    if data_request.status == DataRequest.Status.ERASED:
+        return erased_words(data_request)
+    if data_request.status == DataRequest.Status.REJECTED:
+        return refused_words(data_request)
+    return gettext("Request %(reference)s is now: %(status)s.") % {
+        "reference": data_request.reference,
+        "status": data_request.get_status_display(),
+    }

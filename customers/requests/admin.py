@@ -16,22 +16,21 @@ from customers.core.labels import (
 )
 from customers.models import DataRequest, DataRequestEvent
 from customers.requests import services
-from customers.requests.actions import request_actions
+from customers.requests.actions import request_actions, what_happened
+from customers.requests.effects import DELIVERY
+from customers.requests.my_data_forms import CorrectionForm
+from customers.requests.workflow import bulk_transitions
+from customers.retention.erasure import BLOCKER_TEXT, blockers
 from privacysite.admin_utils import CappedCountPaginator, ReadOnlyInline
 
 
 class HandleForm(forms.Form):
-    ACTIONS = [
-        ("verified", _("Mark identity verified")),
-        ("in_progress", _("Start work")),
-        ("answered", _("Answer and close")),
-        ("rejected", _("Reject (reason and remedy required)")),
-        ("extend", _("Extend once (reason required)")),
-        ("apply_correction", _("Apply the proposed correction")),
-        ("erase", _("Carry out the deletion (erasure; data-protection role)")),
-        ("note", _("Add an internal note")),
-    ]
-    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    action = forms.ChoiceField(label=_("Action"))
+    ground = forms.ChoiceField(
+        label=_("Legal ground (refusing a deletion)"),
+        required=False,
+        choices=[("", "—"), *DataRequest.RefusalGround.choices],
+    )
     reason = forms.CharField(
         label=_("Reason (sent to the customer)"),
         required=False,
@@ -42,15 +41,85 @@ class HandleForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    delivery = forms.ChoiceField(
+        label=_("How the copy went (customer without email)"),
+        required=False,
+        choices=[("", "—"), *DELIVERY.items()],
+    )
     note = forms.CharField(
         label=_("Internal note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, data_request=None, user=None, **kwargs):
+    def __init__(self, *args, data_request, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if data_request is not None:
-            # Only what applies to this request's type and status, for this staff member.
-            self.fields["action"].choices = request_actions(data_request, user, self.ACTIONS)
+        # Only what the workflow table allows for this request, for this staff member.
+        self.fields["action"].choices = request_actions(data_request, user)
+
+
+class IntakeForm(forms.ModelForm):
+    """A request the customer made by phone, email, letter or in person."""
+
+    channel = forms.ChoiceField(
+        label=_("Received through"),
+        choices=[c for c in DataRequest.Channel.choices if c[0] != DataRequest.Channel.WEB],
+    )
+    identity_check = forms.ChoiceField(
+        label=_("Identity verified by"),
+        choices=[c for c in DataRequest.IdentityCheck.choices if c[0] != "link"],
+    )
+
+    # A correction asked for by phone or letter: the field and its new value, checked as the
+    # customer's own correction form checks it.
+    correct_field = forms.ChoiceField(
+        label=_("Field to correct"),
+        required=False,
+        choices=[("", "—"), *((n, f.label) for n, f in CorrectionForm.base_fields.items())],
+    )
+    correct_value = forms.CharField(label=_("Correct value"), required=False)
+
+    class Meta:
+        model = DataRequest
+        fields = [
+            "customer",
+            "kind",
+            "channel",
+            "identity_check",
+            "complaint_category",
+            "details",
+            "correct_field",
+            "correct_value",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The customer's number only: a widget that printed the customer's name next to it
+        # would show personal data the access log never records.
+        self.fields["customer"].widget = forms.NumberInput()
+        self.fields["customer"].help_text = _(
+            "The customer's number (#…), as on the customer's page, after finding them there."
+        )
+
+    def clean(self):
+        data = super().clean()
+        customer = data.get("customer")
+        if customer is not None and customer.is_erased:
+            self.add_error("customer", _("The customer's data has been erased."))
+        kind = data.get("kind")
+        if kind == DataRequest.Kind.OBJECTION and not data.get("details", "").strip():
+            self.add_error("details", _("Write down what the customer objects to."))
+        data["proposed_changes"] = None
+        if kind == DataRequest.Kind.CORRECTION:
+            name = data.get("correct_field")
+            if not name:
+                self.add_error("correct_field", _("Choose the field the customer wants corrected."))
+                return data
+            try:
+                value = CorrectionForm.base_fields[name].clean(data.get("correct_value", ""))
+            except forms.ValidationError as error:
+                self.add_error("correct_value", error)
+                return data
+            data["proposed_changes"] = {name: value}
+        return data
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -81,6 +150,34 @@ class EventInline(ReadOnlyInline):
     to_shown = staticmethod(to_status_column)
 
 
+def _bulk_action(step):
+    """A list action for one transition of the table, through the same service."""
+
+    @admin.action(description=step.label, permissions=["change"])
+    def action(modeladmin, request, queryset):
+        moved = skipped = 0
+        for data_request in queryset:
+            try:
+                services.request_move(request=data_request, actor=request.user, action=step.action)
+                moved += 1
+            except (services.RequestError, PermissionDenied):
+                skipped += 1
+        modeladmin.message_user(
+            request,
+            _(
+                "%(moved)s request(s) moved; %(skipped)s left as they were (the step does not apply)."
+            )
+            % {"moved": moved, "skipped": skipped},
+            messages.SUCCESS if not skipped else messages.WARNING,
+        )
+
+    action.__name__ = f"move_{step.action}"
+    return action
+
+
+BULK_ACTIONS = [_bulk_action(step) for step in bulk_transitions()]
+
+
 @admin.register(DataRequest)
 class DataRequestAdmin(PersonalDataAdmin):
     list_display = [
@@ -92,7 +189,14 @@ class DataRequestAdmin(PersonalDataAdmin):
         "deadline_shown",
         "assignee",
     ]
-    list_filter = ["status", "kind", OverdueFilter, "complaint_category", "incident_needed"]
+    list_filter = [
+        "status",
+        "kind",
+        "channel",
+        OverdueFilter,
+        "complaint_category",
+        "incident_needed",
+    ]
     list_select_related = ["customer", "assignee"]
     search_fields = ["=reference"]
     paginator = CappedCountPaginator
@@ -113,19 +217,72 @@ class DataRequestAdmin(PersonalDataAdmin):
         "extension_reason",
         "assignee",
         "processor_involved",
+        "channel",
+        "identity_check",
+        "blockers_shown",
         "answer_reason",
         "answer_remedy",
+        "refusal_ground",
+        "decided_by",
+        "certificate",
+        "copy_sent_via",
         "incident_needed",
     ]
     readonly_fields = [f for f in fields if f not in ("assignee", "processor_involved")]
     inlines = [EventInline]
+    raw_id_fields = ["customer"]
+    actions = BULK_ACTIONS
     proposed_changes_shown = staticmethod(proposed_changes_column)
 
     def has_add_permission(self, request):
-        return False  # requests come from customers (my-data) or staff on their behalf later
+        # Staff record requests made by phone, email, letter or in person (issue 28 §4).
+        return request.user.has_perm("customers.add_datarequest")
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = IntakeForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return list(IntakeForm.Meta.fields) if obj is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else super().get_readonly_fields(request, obj)
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        filed = services.request_file(
+            actor=request.user,
+            customer=data["customer"],
+            kind=data["kind"],
+            channel=data["channel"],
+            identity_check=data["identity_check"],
+            details=data.get("details", ""),
+            complaint_category=data.get("complaint_category", ""),
+            proposed_changes=data.get("proposed_changes"),
+        )
+        obj.pk, obj.reference = filed.pk, filed.reference
+
+    @admin.display(description=_("what blocks an erasure now"))
+    def blockers_shown(self, obj):
+        """Told to staff, because the customer cannot see most of them."""
+        if obj.kind != DataRequest.Kind.DELETION or not obj.is_open:
+            return "–"
+        found = blockers([obj.customer_id], except_request_id=obj.pk).get(obj.customer_id, [])
+        return ", ".join(str(BLOCKER_TEXT[r]) for r in found) or _("nothing")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        for step in bulk_transitions():
+            name = f"move_{step.action}"
+            if name in actions and not all(request.user.has_perm(p) for p in step.permissions):
+                del actions[name]
+        return actions
 
     @admin.display(description=_("deadline"), ordering="due_on")
     def deadline_shown(self, obj):
@@ -164,32 +321,24 @@ class DataRequestAdmin(PersonalDataAdmin):
             return back
         data = form.cleaned_data
         try:
-            action = data["action"]
-            if action == "extend":
-                services.request_extend(
-                    request=data_request, actor=request.user, reason=data["reason"]
-                )
-            elif action == "erase":
-                if not request.user.has_perm("customers.erase_customer"):
-                    raise PermissionDenied
-                services.request_carry_out_deletion(request=data_request, actor=request.user)
-            elif action == "apply_correction":
-                services.request_apply_correction(request=data_request, actor=request.user)
-            elif action == "note":
+            if data["action"] == "note":
                 services.request_add_note(
                     request=data_request, actor=request.user, note=data["note"]
                 )
-            else:
-                services.request_transition(
-                    request=data_request,
-                    actor=request.user,
-                    to_status=action,
-                    reason=data["reason"],
-                    remedy=data["remedy"],
-                    note=data["note"],
-                )
+                self.message_user(request, _("Note added."), messages.SUCCESS)
+                return back
+            moved = services.request_move(
+                request=data_request,
+                actor=request.user,
+                action=data["action"],
+                reason=data["reason"],
+                remedy=data["remedy"],
+                ground=data["ground"],
+                delivery=data["delivery"],
+                note=data["note"],
+            )
         except services.RequestError as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return back
-        self.message_user(request, _("Done."), messages.SUCCESS)
+        self.message_user(request, what_happened(moved), messages.SUCCESS)
         return back

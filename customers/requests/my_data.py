@@ -54,6 +54,11 @@ def link_token(customer) -> str:
     )
 
 
+def open_path(customer) -> str:
+    """A fresh one-time link to the customer's data page (in the active language)."""
+    return reverse("customers:my_data_open", args=[link_token(customer)])
+
+
 def link_request(*, email_index: str, language: str) -> None:
     """The request's whole work: one row, one job after commit (ids only)."""
     pending = MyDataLinkRequest.objects.create(email_index=email_index, language=language)
@@ -68,7 +73,7 @@ def link_send(request_id: int) -> None:
     customer = Customer.objects.filter(email_index=pending.email_index).first()
     if customer and not customer.is_erased and not customer.email_suspended:
         with translation.override(pending.language):
-            path = reverse("customers:my_data_open", args=[link_token(customer)])
+            path = open_path(customer)
         message_queue(
             customer=customer,
             purpose="service",

@@ -56,6 +56,23 @@ class FreeTextForm(forms.Form):
     )
 
 
+class ObjectionForm(forms.Form):
+    """An objection says what it objects to: an empty one could not be acted on (issue 28)."""
+
+    details = forms.CharField(
+        label=_("What do you object to, or which processing should we restrict?"),
+        max_length=NOTES_MAX,
+        validators=[validate_multiline],
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": _(
+                "Say what you object to, or which processing to restrict: we cannot act on "
+                "an empty objection."
+            )
+        },
+    )
+
+
 class ComplaintForm(forms.Form):
     category = forms.ChoiceField(
         label=_("What is your complaint about?"),

@@ -17,16 +17,18 @@ from customers.audit.services import access_log
 from customers.consents.tokens import preferences_token
 from customers.core.crypto import blind_index
 from customers.core.personal_data import CUSTOMER_FIELDS, normalise_email
-from customers.models import AccessLogEntry, Customer, DataRequest
-from customers.requests import my_data
+from customers.models import AccessLogEntry, Customer, DataRequest, ErasureCertificate
+from customers.requests import confirmation, my_data
 from customers.requests.data_copy import customer_copy
 from customers.requests.my_data_forms import (
     ComplaintForm,
     CorrectionForm,
     FreeTextForm,
     MyDataEmailForm,
+    ObjectionForm,
 )
-from customers.requests.services import request_open
+from customers.requests.services import RequestError, request_move, request_open
+from customers.retention.farewell import certificate_reference, kept_for_customer
 from privacysite.http import client_ip, form_guard, too_many_requests
 
 logger = logging.getLogger(__name__)
@@ -86,10 +88,31 @@ def _customer(request):
     )
 
 
+def _erased_page(request):
+    """After an erasure, the page the customer still has open shows the last message, not
+    "link expired" (issue 28 §7): the certificate's reference, what is kept, whom to ask."""
+    session = getattr(request, "my_data_session", None)
+    certificate = (
+        session and ErasureCertificate.objects.filter(customer_id=session.customer_id).first()
+    )
+    if certificate is None:
+        return None
+    context = {
+        "reference": certificate_reference(certificate.customer_id, certificate.erased_at),
+        "kept": kept_for_customer(certificate.kept, get_language()),
+        "dpo": settings.DPO,
+        "trigger": certificate.trigger,
+    }
+    return render(request, "customers/my_data/erased.html", context)
+
+
 def customer_required(view):
     def wrapped(request, *args, **kwargs):
         customer = _customer(request)
         if customer is None:
+            erased = _erased_page(request)
+            if erased is not None:
+                return erased
             return render(request, "consents/link_invalid.html", {"reason": "expired"}, status=403)
         return view(request, customer, *args, **kwargs)
 
@@ -200,13 +223,16 @@ def _no_change():
     return gettext("You have not changed anything.")
 
 
-def _simple_request(kind):
+def _simple_request(kind, form_class=FreeTextForm):
     @customer_required
     @require_http_methods(["GET", "POST"])
     def view(request, customer):
-        form = FreeTextForm(request.POST or None)
+        form = form_class(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            return _opened(request, customer, kind, details=form.cleaned_data["details"])
+            try:
+                return _opened(request, customer, kind, details=form.cleaned_data["details"])
+            except RequestError as exc:
+                form.add_error("details", str(exc))
         return render(
             request, "customers/my_data/form.html", {"form": form, "kind": kind, **_once(request)}
         )
@@ -216,7 +242,7 @@ def _simple_request(kind):
 
 
 delete = _simple_request(DataRequest.Kind.DELETION)
-object_ = _simple_request(DataRequest.Kind.OBJECTION)
+object_ = _simple_request(DataRequest.Kind.OBJECTION, ObjectionForm)
 
 
 @customer_required
@@ -236,6 +262,29 @@ def complain(request, customer):
         request,
         "customers/my_data/form.html",
         {"form": form, "kind": DataRequest.Kind.COMPLAINT, "multipart": True, **_once(request)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_deletion(request, token):
+    """The customer confirms that deleting their data ends their service (issue 28 §2)."""
+    data_request = confirmation.request_for_token(token)
+    if data_request is None:
+        return render(request, "consents/link_invalid.html", {"reason": "invalid"}, status=400)
+    waiting = data_request.status == DataRequest.Status.CONFIRMING
+    if request.method == "POST" and waiting:
+        request_move(request=data_request, actor="customer", action="confirmed")
+        return redirect(request.path + "?done=1")
+    if not waiting and request.GET.get("done") != "1":
+        return render(request, "consents/link_invalid.html", {"reason": "used"}, status=400)
+    return render(
+        request,
+        "customers/my_data/confirm_deletion.html",
+        {
+            "data_request": data_request,
+            "waiting": waiting,
+            "services": confirmation.active_services(data_request.customer),
+        },
     )
 
 

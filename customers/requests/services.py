@@ -6,41 +6,24 @@ import logging
 import secrets
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.core.actors import Actor
-from customers.core.labels import field_labels_in
-from customers.core.roles import Role
 from customers.incidents.services import incident_open_from_complaint
 from customers.messaging.services import message_queue
-from customers.models import Customer, DataRequest, DataRequestEvent, ErasureCertificate
-from customers.records.services import (
-    customer_email_restore,
-    customer_touch,
-    customer_update,
-)
+from customers.models import Customer, DataRequest, DataRequestEvent
+from customers.records.services import customer_email_restore, customer_touch
+from customers.requests import workflow
 from customers.requests.deadlines import request_deadlines
-from customers.retention.erasure import ErasureBlocked, customer_erase
-from customers.staff.services import staff_emails
+from customers.requests.effects import EFFECTS, customer_channel
+from customers.requests.workflow import RequestError
 from privacysite.journal import journal_request_opened
 
 logger = logging.getLogger(__name__)
 S = DataRequest.Status
-
-ALLOWED = {
-    S.RECEIVED: {S.VERIFIED, S.IN_PROGRESS, S.ANSWERED, S.REJECTED},
-    S.VERIFIED: {S.IN_PROGRESS, S.ANSWERED, S.REJECTED},
-    S.IN_PROGRESS: {S.ANSWERED, S.REJECTED},
-    S.EXTENDED: {S.IN_PROGRESS, S.ANSWERED, S.REJECTED},
-    S.HELD: {S.RECEIVED, S.REJECTED},
-}
-
-
-class RequestError(Exception):
-    """A transition that the request's state or the rules do not allow; the text says why."""
+__all__ = ["RequestError"]  # raised here, defined with the table (customers.requests.workflow)
 
 
 def _new_reference() -> str:
@@ -69,6 +52,7 @@ def _notify(request, template, **context):
     message_queue(
         customer=request.customer,
         purpose="service",
+        channel=customer_channel(request.customer),
         template=template,
         context={
             "reference": request.reference,
@@ -93,13 +77,11 @@ def request_open(
     processor_involved: bool = False,
     submission_key: str = "",
 ) -> DataRequest:
-    """Record a request, start its clock and acknowledge it by email.
+    """Record a customer's own request (the my-data pages), start its clock and acknowledge it.
 
     A request from a suspended email channel is held until the customer is re-verified.
     The same rendered form sent again (``submission_key``) returns the request it opened.
     """
-    if customer.is_erased:
-        raise RequestError("The customer's data has been erased.")
     if submission_key:
         # Waits on the customer's row, so a second copy sent at the same moment finds the
         # first one's request instead of opening another.
@@ -109,34 +91,103 @@ def request_open(
         ).first()
         if existing is not None:
             return existing
-    received = timezone.now()
-    ack, due = request_deadlines(
-        kind, timezone.localdate(received), processor_involved=processor_involved
-    )
-    held = customer.email_suspended
-    request = DataRequest(
-        reference=_new_reference(),
-        submission_key=submission_key[:32],
+    return _open(
         customer=customer,
         kind=kind,
-        status=S.HELD if held else S.RECEIVED,
-        complaint_category=complaint_category,
-        details=details,
-        proposed_changes=json.dumps(proposed_changes, ensure_ascii=False)
-        if proposed_changes
-        else "",
+        actor="customer",
         language=language,
+        details=details,
+        proposed_changes=proposed_changes,
+        complaint_category=complaint_category,
+        attachment=attachment,
         processor_involved=processor_involved,
+        submission_key=submission_key,
+        held=customer.email_suspended,
+    )
+
+
+@transaction.atomic
+def request_file(
+    *,
+    actor,
+    customer: Customer,
+    kind: str,
+    channel: str,
+    identity_check: str,
+    details: str = "",
+    complaint_category: str = "",
+    proposed_changes: dict | None = None,
+) -> DataRequest:
+    """Staff record a request the customer made by phone, email, letter or in person, with
+    how they verified who asked. Same reference, clocks and answers as a web request; the
+    answers go through the channel the customer has (SMS for a customer known by phone)."""
+    actor = Actor.of(actor).require("customers.add_datarequest")
+    if channel not in DataRequest.Channel.values or channel == DataRequest.Channel.WEB:
+        raise RequestError(_("Say how the request reached us: phone, email, letter or in person."))
+    if identity_check not in DataRequest.IdentityCheck.values:
+        raise RequestError(_("Say how you verified that the customer is who they say."))
+    # A reply from a suspended address proves nothing until the customer is re-verified.
+    held = customer.email_suspended and channel == DataRequest.Channel.EMAIL
+    return _open(
+        customer=customer,
+        kind=kind,
+        actor=actor,
+        language=customer.preferred_language or "vi",
+        details=details,
+        proposed_changes=proposed_changes,
+        complaint_category=complaint_category,
+        channel=channel,
+        identity_check=identity_check,
+        held=held,
+    )
+
+
+def _open(
+    *, customer, kind, actor, held, channel=DataRequest.Channel.WEB, identity_check="", **fields
+):
+    if customer.is_erased:
+        raise RequestError(_("The customer's data has been erased."))
+    if kind == DataRequest.Kind.OBJECTION and not fields.get("details", "").strip():
+        raise RequestError(
+            _(
+                "Say what you object to, or which processing to restrict: we cannot act on "
+                "an empty objection."
+            )
+        )
+    received = timezone.now()
+    ack, due = request_deadlines(
+        kind,
+        timezone.localdate(received),
+        processor_involved=fields.get("processor_involved", False),
+    )
+    proposed = fields.pop("proposed_changes", None)
+    attachment = fields.pop("attachment", None)
+    category = fields.get("complaint_category", "")
+    # Identity checked by staff at intake counts as verified; a web request proves its
+    # address by the link.
+    status = S.HELD if held else (S.VERIFIED if identity_check else S.RECEIVED)
+    request = DataRequest(
+        reference=_new_reference(),
+        customer=customer,
+        kind=kind,
+        status=status,
+        proposed_changes=json.dumps(proposed, ensure_ascii=False) if proposed else "",
+        channel=channel,
+        identity_check=identity_check,
         received_at=received,
         acknowledge_by=ack,
         due_on=due,
-        incident_needed=complaint_category == DataRequest.ComplaintCategory.LEAK,
+        incident_needed=category == DataRequest.ComplaintCategory.LEAK,
+        **{k: (v[:32] if k == "submission_key" else v) for k, v in fields.items()},
     )
     if attachment is not None:
         request.attachment = attachment
     request.full_clean(exclude=["attachment"], validate_constraints=False)
     request.save()
-    _event(request, "customer", "", request.status)
+    note = ""
+    if identity_check:
+        note = f"{request.get_channel_display()}: {request.get_identity_check_display()}"
+    _event(request, actor, "", request.status, note=note)
     customer_touch(customer=customer)
     if request.incident_needed:
         incident_open_from_complaint(request=request)
@@ -152,49 +203,82 @@ def request_open(
 
 
 @transaction.atomic
-def request_transition(
+def request_move(
     *,
     request: DataRequest,
     actor,
-    to_status: str,
+    action: str,
     reason: str = "",
     remedy: str = "",
+    ground: str = "",
+    delivery: str = "",
     note: str = "",
 ) -> DataRequest:
-    Actor.of(actor).require("customers.change_datarequest")
+    """Move a request by one transition of its kind's table (``customers.requests.workflow``).
+
+    A closing move carries out its effect first (erase, apply, send, restrict, withdraw) and
+    commits only if the end state then holds; otherwise nothing changes and RequestError
+    says why. A repeat of a move already made changes nothing.
+    """
+    actor = Actor.of(actor).require("customers.change_datarequest")
     request = DataRequest.objects.select_for_update().select_related("customer").get(pk=request.pk)
-    if request.status == to_status:
-        return request
-    if to_status not in ALLOWED.get(request.status, set()):
+    step = workflow.transition(request, action)
+    if step is None:
+        if request.status in {t.target for t in workflow.TRANSITIONS if t.action == action}:
+            return request
         raise RequestError(
-            _("A request that is %(status)s cannot become %(to)s.")
-            % {"status": request.get_status_display(), "to": S(to_status).label}
+            _("This action does not apply to a %(kind)s request that is %(status)s.")
+            % {"kind": request.get_kind_display(), "status": request.get_status_display()}
         )
-    closing = to_status in (S.ANSWERED, S.REJECTED)
-    needs_reasons = to_status == S.REJECTED or (
-        closing and request.kind == DataRequest.Kind.COMPLAINT
-    )
-    if needs_reasons and not (reason.strip() and remedy.strip()):
+    actor.require(*step.permissions)
+    if step.by_customer and actor.is_staff:
+        raise RequestError(_("Only the customer can take this step, through their link."))
+    if action == "extend":
+        return request_extend(request=request, actor=actor, reason=reason)
+    inputs = {"reason": reason.strip(), "remedy": remedy.strip(), "ground": ground}
+    inputs["delivery"] = delivery
+    if {"reason", "remedy"} <= step.needs and not (inputs["reason"] and inputs["remedy"]):
         raise RequestError(_("Give the reason and the remedy: the customer receives both."))
+    if "ground" in step.needs and ground not in DataRequest.RefusalGround.values:
+        raise RequestError(_("Choose the legal ground on which the deletion is refused."))
     from_status = request.status
-    request.status = to_status
-    fields = ["status"]
+    fields = EFFECTS[action](request, actor, inputs) if action in EFFECTS else []
+    request.status = step.target
+    fields.append("status")
+    closing = step.target in workflow.FINAL
     if closing:
         request.closed_at = timezone.now()
-        request.answer_reason, request.answer_remedy = reason.strip(), remedy.strip()
-        fields += ["closed_at", "answer_reason", "answer_remedy"]
+        fields.append("closed_at")
+        if not workflow.ARRIVAL[step.target](request):
+            raise RequestError(_("The request cannot close: what it asks for is not done."))
     request.save(update_fields=fields)
-    _event(request, actor, from_status, to_status, note=note)
-    if closing:
+    _event(request, actor, from_status, step.target, note=note)
+    if closing and step.target != S.ERASED:  # after an erasure, the last message says it
         _notify(
             request,
             "request_answered",
-            status=to_status,
+            status=step.target,
             reason=request.answer_reason,
             remedy=request.answer_remedy,
         )
-    logger.info("request.transition request_id=%s %s->%s", request.pk, from_status, to_status)
+    logger.info("request.moved request_id=%s %s->%s", request.pk, from_status, step.target)
     return request
+
+
+def request_transition(
+    *, request: DataRequest, actor, to_status: str, reason: str = "", remedy: str = "", note=""
+) -> DataRequest:
+    """``request_move`` named by the state to reach (the older callers' way)."""
+    Actor.of(actor).require("customers.change_datarequest")
+    actions = [t.action for t in workflow.TRANSITIONS if t.target == to_status]
+    return request_move(
+        request=request,
+        actor=actor,
+        action=actions[0] if actions else to_status,
+        reason=reason,
+        remedy=remedy,
+        note=note,
+    )
 
 
 @transaction.atomic
@@ -219,23 +303,10 @@ def request_extend(*, request: DataRequest, actor, reason: str) -> DataRequest:
     return request
 
 
-@transaction.atomic
 def request_apply_correction(*, request: DataRequest, actor) -> DataRequest:
-    """Apply the proposed changes through the customers' service (with history), then answer."""
+    """Apply the proposed changes (with history, old values kept in the request), then answer."""
     Actor.of(actor).require("customers.change_datarequest", "customers.change_customer")
-    if request.kind != DataRequest.Kind.CORRECTION or not request.is_open:
-        raise RequestError(_("Only an open correction request can be applied."))
-    changes = json.loads(request.proposed_changes or "{}")
-    changed = customer_update(
-        customer=request.customer, actor=actor, data=changes, reason=request.reference
-    )
-    return request_transition(
-        request=request,
-        actor=actor,
-        to_status=S.ANSWERED,
-        reason=_("Your data was corrected as you asked."),
-        remedy=field_labels_in(changed, request.language),
-    )
+    return request_move(request=request, actor=actor, action="apply_correction")
 
 
 def request_add_note(*, request: DataRequest, actor, note: str) -> None:
@@ -262,72 +333,11 @@ def request_release_held(*, customer: Customer, actor) -> int:
     return released
 
 
-def requests_send_reminders(*, today=None) -> tuple[int, int]:
-    """Daily: remind the assignee (or customer care) of requests due within two days, and
-    tell the data-protection role about overdue ones. Returns (reminded, escalated)."""
-    today = today or timezone.localdate()
-    soon = today + timezone.timedelta(days=2)
-    open_requests = DataRequest.objects.filter(status__in=DataRequest.OPEN).select_related(
-        "assignee"
-    )
-    care, dpo = staff_emails(Role.CUSTOMER_CARE), staff_emails(Role.DPO)
-    reminded = escalated = 0
-    for request in open_requests.iterator():
-        link = f"{settings.SITE_URL.rstrip('/')}/admin/customers/datarequest/{request.pk}/change/"
-        if request.deadline < today:
-            if dpo:
-                send_mail(
-                    f"[privacysite] OVERDUE {request.reference}",
-                    f"{request.reference} ({request.kind}) was due {request.deadline}.\n{link}\n",
-                    None,
-                    dpo,
-                )
-            escalated += 1
-        elif request.deadline <= soon:
-            to = [request.assignee.email] if request.assignee and request.assignee.email else care
-            if to:
-                send_mail(
-                    f"[privacysite] due {request.deadline}: {request.reference}",
-                    f"{request.reference} ({request.kind}) is due {request.deadline}.\n{link}\n",
-                    None,
-                    to,
-                )
-            reminded += 1
-    logger.info("requests.reminders reminded=%s escalated=%s", reminded, escalated)
-    return reminded, escalated
-
-
 def request_carry_out_deletion(*, request: DataRequest, actor) -> DataRequest:
-    """A deletion request handed to erasure; the answer lists what is kept, why and until when."""
+    """Erase the customer a deletion request is about; a blocker leaves the request open and
+    says why (refusing is a separate decision, never automatic)."""
     Actor.of(actor).require("customers.change_datarequest", "customers.erase_customer")
-    if request.kind != DataRequest.Kind.DELETION or not request.is_open:
-        raise RequestError(_("Only an open deletion request can be carried out."))
-    try:
-        certificate = customer_erase(
-            customer=request.customer,
-            actor=actor,
-            trigger=ErasureCertificate.Trigger.REQUEST,
-            reason=request.reference,
-            except_request_id=request.pk,
-        )
-    except ErasureBlocked as blocked:
-        return request_transition(
-            request=request,
-            actor=actor,
-            to_status=DataRequest.Status.REJECTED,
-            reason=_("We cannot delete your data yet because of %(why)s.") % {"why": blocked},
-            remedy=_("We will delete it when this ends; you may ask again then."),
-        )
-    kept = "; ".join(f"{k['what']} ({k['why']}, {k['until']})" for k in certificate.kept)
-    return request_transition(
-        request=request,
-        actor=actor,
-        to_status=DataRequest.Status.ANSWERED,
-        reason=_("Your personal data has been deleted."),
-        remedy=(_("Kept because the Accounting Law requires it: %(kept)s.") % {"kept": kept})
-        if kept
-        else _("Nothing was kept."),
-    )
+    return request_move(request=request, actor=actor, action="erase")
 
 
 @transaction.atomic

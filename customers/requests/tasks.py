@@ -1,12 +1,12 @@
 """Request tasks: each calls one service."""
 
 from customers.core import jobs
-from customers.requests import my_data, services
+from customers.requests import my_data, reminders
 
 
 @jobs.task(jobs.REQUESTS_SEND_REMINDERS)
 def requests_send_reminders():
-    services.requests_send_reminders()
+    reminders.requests_send_reminders()
 
 
 @jobs.task(jobs.MY_DATA_LINK_SEND)

@@ -180,7 +180,7 @@ def customers_erase(
             DataRequest.objects.filter(customer_id__any=eligible).exclude(attachment="")
         )
         DataRequest.objects.filter(customer_id__any=eligible).update(
-            details="", proposed_changes="", attachment=""
+            details="", proposed_changes="", previous_values="", attachment=""
         )
         DataRequestEvent.objects.filter(request__customer_id__any=eligible).update(note="")
         Customer.objects.filter(pk__any=eligible).update(

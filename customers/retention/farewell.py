@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import formats, translation
 
+from customers.messaging.limits import next_allowed_time
 from customers.messaging.services import message_enqueue
 from customers.models import Customer, Message
 
@@ -51,19 +52,23 @@ def farewells_queue(
     customer_ids, *, kept: dict[int, list[dict]], trigger: str, at: datetime.datetime
 ) -> int:
     """Record the last message to each of these customers (not yet wiped) who has an email
-    address we may use, and send them once the erasure commits."""
+    address we may use, or by SMS to one known by a mobile number only (issue 28 §4), and
+    send them once the erasure commits."""
     customers = (
         Customer.objects.filter(pk__in=customer_ids, email_suspended_at__isnull=True)
-        .exclude(email_index="")
-        .only("pk", "email", "preferred_language")
+        .exclude(email_index="", phone_mobile_index="")
+        .only("pk", "email", "phone_mobile", "preferred_language")
     )
+    sms_from = next_allowed_time(Message.Channel.SMS, at)
     messages = [
         Message(
             customer=None,
             purpose=FAREWELL_PURPOSE,
             template=FAREWELL_TEMPLATE,
             language=customer.preferred_language,
-            recipient=customer.email,
+            recipient=customer.email or customer.phone_mobile,
+            channel=Message.Channel.EMAIL if customer.email else Message.Channel.SMS,
+            not_before=None if customer.email else sms_from,
             # Everything the worker needs to write the message, without the customer.
             context=json.dumps(
                 {

@@ -61,7 +61,6 @@ def test_a_correction_offers_what_applies_and_fits_1366(live_server, laptop, sta
     assert offered(laptop) == {
         "verified",
         "in_progress",
-        "answered",
         "rejected",
         "extend",
         "apply_correction",
@@ -76,7 +75,7 @@ def test_a_correction_offers_what_applies_and_fits_1366(live_server, laptop, sta
 
     request_apply_correction(request=correction, actor=care)
     open_request(laptop, live_server.url, correction)
-    assert offered(laptop) == {"note"}  # answered: nothing to apply, erase or answer again
+    assert offered(laptop) == {"note"}  # applied: nothing to apply, erase or answer again
 
 
 def test_a_deletion_offers_erasure_only_to_who_may_erase(

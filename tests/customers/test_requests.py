@@ -12,6 +12,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from customers.core.labels import correction_pairs
 from customers.core.roles import Role
 from customers.models import AccessLogEntry, CustomerChange, DataRequest
 from customers.records.services import customer_suspend_email
@@ -169,7 +170,11 @@ def test_correction_goes_to_staff_as_a_diff_and_is_applied_with_history(
     customer.refresh_from_db()
     assert customer.phone_mobile == "0988 000 111"
     assert CustomerChange.objects.filter(customer=customer, reason=request.reference).exists()
-    assert DataRequest.objects.get().status == "answered"
+    # Ends *applied* (issue 28), and keeps the old value for good: not "new → new".
+    request = DataRequest.objects.get()
+    assert request.status == "applied"
+    label = correction_pairs(request)[0][0]
+    assert correction_pairs(request) == [(label, "0977 123 456", "0988 000 111")]
 
 
 def test_complaint_about_a_leak_flags_an_incident_and_limits_attachments(client, seeded):
@@ -265,8 +270,9 @@ def test_copy_query_count_does_not_grow_with_rows(seeded, django_assert_max_num_
 def test_staff_handle_view_rejects_without_reason_with_a_clear_message(client, seeded, staff_user):
     customer = CustomerFactory()
     request = request_open(customer=customer, kind="deletion")
-    login_staff(client, staff_user(role=Role.CUSTOMER_CARE.value))
+    login_staff(client, staff_user(role=Role.DPO.value))
     url = reverse("admin:customers_datarequest_handle", args=[request.pk])
-    response = client.post(url, {"action": "rejected"}, follow=True)
+    # Refusing a deletion is the data-protection role's decision (issue 28).
+    response = client.post(url, {"action": "rejected", "ground": "legal_hold"}, follow=True)
     assert "Hãy nêu lý do và biện pháp khắc phục" in response.content.decode()
     assert DataRequest.objects.get().status == "received"

@@ -266,12 +266,16 @@ def policy_sections():
         ),
         (
             K.COMPLAINTS,
-            "Bạn có thể khiếu nại (kể cả về việc lộ lọt dữ liệu) qua trang “Dữ liệu của tôi” hoặc "
-            f"email {org['email']}. Mỗi khiếu nại có mã số, và chúng tôi trả lời bằng văn bản nêu rõ "
-            "lý do và biện pháp khắc phục.",
-            f"You can complain (including about a leak) through the “My data” page or by email to "
-            f"{org['email']}. Each complaint gets a reference number and a written answer with the "
-            "reason and the remedy.",
+            "Bạn có thể khiếu nại hoặc gửi bất kỳ yêu cầu nào về dữ liệu (kể cả về việc lộ lọt dữ "
+            f"liệu) qua trang “Dữ liệu của tôi”, email {org['email']}, điện thoại {org['phone']}, "
+            "thư hoặc trực tiếp tại văn phòng. Mỗi yêu cầu, dù đến qua kênh nào, đều có mã số và "
+            "thời hạn trả lời như nhau; chúng tôi trả lời bằng văn bản nêu rõ lý do và biện pháp "
+            "khắc phục, qua kênh bạn sử dụng (tin nhắn SMS nếu bạn không dùng email).",
+            "You can complain or make any request about your data (including about a leak) "
+            f"through the “My data” page, by email to {org['email']}, by phone on {org['phone']}, "
+            "by letter or in person at our office. Every request, whichever way it reaches us, "
+            "gets a reference number and the same deadlines; we answer in writing with the reason "
+            "and the remedy, through the channel you use (SMS if you do not use email).",
         ),
         (
             K.SENSITIVE,
