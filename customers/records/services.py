@@ -224,31 +224,6 @@ def customer_suspend_email(*, customer: Customer, actor, reason: str) -> bool:
 
 
 @transaction.atomic
-def customer_restriction_set(*, customer: Customer, actor, reason: str) -> bool:
-    """Restrict the processing of a customer's data (Law 91/2025 Art 4: an objection or a
-    request to restrict): the status others read to leave the customer out of everything but
-    storage and legal retention. Decided by whoever handles the customer's requests; a
-    restriction per purpose, and lifting one, belong to the restriction service (issue 28 §3)."""
-    Actor.of(actor).require("customers.change_datarequest")
-    if not reason.strip():
-        raise ValueError("A reason is required to restrict processing.")
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    if customer.status != Customer.Status.ACTIVE:
-        return False  # already restricted, or erased
-    customer.status = Customer.Status.RESTRICTED
-    customer.save(update_fields=["status", "updated_at"])
-    _record_change(
-        customer=customer,
-        actor=actor,
-        before={"status": Customer.Status.ACTIVE},
-        after={"status": Customer.Status.RESTRICTED},
-        reason=reason,
-    )
-    logger.info("customer.restricted customer_id=%s", customer.pk)
-    return True
-
-
-@transaction.atomic
 def customer_email_restore(*, customer: Customer, actor, verification: str) -> bool:
     """The customer was re-verified (by phone): the email channel works again. Held requests
     go on through ``customers.requests.services.customer_lift_email_suspension``."""

@@ -20,7 +20,8 @@ from customers.consents.services.ledger import consent_withdraw
 from customers.core.labels import field_labels
 from customers.messaging.services import absolute_url, message_queue
 from customers.models import Customer, DataRequest, ErasureCertificate, Message
-from customers.records.services import customer_restriction_set, customer_update
+from customers.records.restriction import customer_restrict
+from customers.records.services import customer_update
 from customers.requests import confirmation, my_data
 from customers.requests.workflow import RequestError
 from customers.retention.erasure import ErasureBlocked, customer_erase
@@ -146,7 +147,11 @@ def send_copy(request: DataRequest, actor, inputs: dict) -> list[str]:
 
 
 def restrict(request: DataRequest, actor, inputs: dict) -> list[str]:
-    customer_restriction_set(customer=request.customer, actor=actor, reason=request.reference)
+    # In force through the restriction register: campaigns, sharing, references, the API and
+    # webhooks leave the customer out until it is lifted (customers/records/restriction.py).
+    customer_restrict(
+        customer=request.customer, actor=actor, reason=request.reference, request=request
+    )
     with translation.override(request.language):
         request.answer_reason = gettext(
             "We have restricted the processing of your data: we only store it, and keep what "
