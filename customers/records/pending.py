@@ -12,7 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from customers.consents.models import PolicyVersion, Purpose
+from customers.consents.models import ConsentState, PolicyVersion, Purpose
 from customers.consents.services.ledger import consents_grant_many
 from customers.messaging.services import absolute_url, message_queue
 from customers.models import Customer, PendingChange
@@ -51,21 +51,32 @@ def pending_token(change: PendingChange) -> str:
 
 
 @transaction.atomic(savepoint=False)
-def pending_change_create(*, customer: Customer, submission, pending: dict) -> PendingChange:
+def pending_change_create(*, customer: Customer, submission, pending: dict) -> PendingChange | None:
     """Hold a form's values for ``customer`` and send the confirmation link to the address
-    on file. A newer form replaces an older one still waiting."""
+    on file. A newer form replaces an older one still waiting. A form that would change
+    nothing (the same registration sent again after going back: its values known, its boxes
+    granted already) asks nothing and sends nothing: None."""
+    values = _changed(customer, pending["data"])
+    granted = set(
+        ConsentState.objects.filter(customer=customer, granted=True).values_list(
+            "purpose__code", flat=True
+        )
+    )
+    consented = [code for code in pending["consented"] if code not in granted]
+    if not values and not consented:
+        logger.info("pending_change.nothing_new customer_id=%s", customer.pk)
+        return None
     now = timezone.now()
     PendingChange.objects.filter(customer=customer, status=PendingChange.Status.PENDING).update(
         status=PendingChange.Status.SUPERSEDED, payload="", decided_at=now
     )
-    values = _changed(customer, pending["data"])
     change = PendingChange.objects.create(
         customer=customer,
         submission=submission,
         payload=json.dumps(
             {
                 "values": values,
-                "consented": pending["consented"],
+                "consented": consented,
                 "channel": pending["channel"],
                 "gpc": pending.get("gpc", False),
                 "language": submission.language,

@@ -1,6 +1,7 @@
 """A form that matches a known customer changes nothing until the customer confirms it
 through the address on file (issue 15, item 1)."""
 
+import json
 import re
 
 import pytest
@@ -111,3 +112,21 @@ def test_staff_see_pending_changes_on_the_customer_without_the_values(client, se
     assert "Thay đổi chờ khách hàng xác nhận" in html
     assert "full_name" in html
     assert "Kẻ Mạo Danh" not in html
+
+
+def test_sending_the_same_registration_again_sends_nothing_new(client, seeded):
+    """Back, then send again (issue 28 §7): the first email recorded the customer and the
+    boxes ticked; the same form a second time changes nothing, so it asks nothing."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        register(client, purpose_marketing_email="on")
+    first = len(mail.outbox)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        register(client, purpose_marketing_email="on")
+    assert len(mail.outbox) == first
+    assert not PendingChange.objects.exists()
+    # A real change still asks for confirmation, listing only what is new.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        register(client, purpose_marketing_email="on", phone_mobile="0987 654 321")
+    change = PendingChange.objects.get()
+    assert change.fields == ["phone_mobile"]
+    assert json.loads(change.payload)["consented"] == []

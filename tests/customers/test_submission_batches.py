@@ -95,10 +95,11 @@ def test_the_same_person_twice_in_one_batch_is_one_customer(seeded):
     assert not failed
     customer = Customer.objects.get()
     assert done == {first.pk: customer, second.pk: customer}
-    # The second form names a customer who now exists: a pending change, confirmed (or not)
-    # through the address on file (issue 15), not a second confirmation.
+    # The second form names a customer who now exists, and changes nothing of theirs: no
+    # second confirmation, and nothing to confirm (issue 28 §7; a form that changes something
+    # becomes a pending change, test_pending_changes.py).
     assert Message.objects.filter(customer=customer, template="confirm_contact").count() == 1
-    assert PendingChange.objects.filter(customer=customer).count() == 1
+    assert not PendingChange.objects.filter(customer=customer).exists()
 
 
 def test_one_publish_per_batch_instead_of_one_per_customer(seeded):
