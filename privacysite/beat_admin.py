@@ -47,7 +47,7 @@ class TranslatedPeriodicTaskAdmin(PeriodicTaskAdmin):
     form = forms.ModelForm
     change_form_template = None
     fieldsets = (
-        (None, {"fields": ("name", "task", "enabled", "description")}),
+        (None, {"fields": ("name", "what_it_runs", "enabled", "description")}),
         (
             _("Schedule"),
             {
@@ -80,6 +80,11 @@ class TranslatedPeriodicTaskAdmin(PeriodicTaskAdmin):
         ),
     )
 
+    @admin.display(description=_("What it runs"))
+    def what_it_runs(self, obj):
+        # The model's own label for the task field is not translatable.
+        return obj.task
+
     @admin.display(description=_("Schedule in words"))
     def crontab_translation(self, obj):
         return crontab_in_words(obj.crontab) if obj.crontab_id else "–"
@@ -91,6 +96,7 @@ class TranslatedPeriodicTaskAdmin(PeriodicTaskAdmin):
         names = [f.name for f in self.model._meta.concrete_fields if not f.primary_key]
         return [
             *super().get_readonly_fields(request, obj),
+            "what_it_runs",
             *(n for n in names if n not in editable),
         ]
 
