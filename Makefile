@@ -45,8 +45,7 @@ test: install messages
 	$(VENV)/bin/pytest
 
 # The edit-test loop: no browser, no PostgreSQL-only or Redis-only tests, no `slow` ones (SQLite,
-# eager tasks). 35-42 s on 2 cores shared with other jobs (`time make test-fast`, load
-# average 2-3); longer on a busier machine. `make test` runs everything, as CI does.
+# eager tasks). About 45 s on 2 cores at load average 1 (`time make test-fast`, 795 tests).
 test-fast: install messages
 	$(VENV)/bin/pytest -q -m "not browser and not postgres and not redis and not slow"
 

@@ -25,6 +25,7 @@ def stored_name():
         return cursor.fetchone()[0]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_existing_buyer_names_are_encrypted_and_come_back_if_reversed():
     from demo.factories import CustomerFactory

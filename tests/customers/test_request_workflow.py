@@ -113,6 +113,7 @@ def offered(client, request):
     return set(re.findall(r'<option value="([^"]+)"', select)) - {"note"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", CRAWLED, ids=[r.name for r in ROLES])
 def test_every_transition_any_role_can_make_ends_open_or_in_its_effect(
     role, seeded, client, staff_user

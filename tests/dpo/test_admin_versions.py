@@ -35,6 +35,7 @@ def generate(client, kind="dpia"):
     return DossierVersion.objects.filter(kind=kind).order_by("-number").first()
 
 
+@pytest.mark.slow
 def test_the_dpo_generates_reviews_signs_and_files_a_version(live_data, staff_client):
     client = staff_client(role=Role.DPO)
     version = generate(client)

@@ -49,6 +49,7 @@ def download(client, version):
     return client.get(reverse("admin:dpo_dossier_download", args=[version.pk]))
 
 
+@pytest.mark.slow
 def test_the_board_downloads_the_dpia_not_the_inspection_pack(live_data, staff_client):
     dpia = dossier_generate(kind="dpia", actor=None)
     pack = dossier_generate(kind="inspection", actor=None)
@@ -66,6 +67,7 @@ def test_the_board_downloads_the_dpia_not_the_inspection_pack(live_data, staff_c
     assert entry.reason == f"dossier dpia v{dpia.number} download"
 
 
+@pytest.mark.slow
 def test_the_dpo_downloads_the_inspection_pack_and_the_download_is_logged(live_data, staff_client):
     pack = dossier_generate(kind="inspection", actor=None)
     dpo = staff_client(Role.DPO)

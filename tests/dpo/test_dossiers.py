@@ -43,6 +43,7 @@ def build(kind, tmp_path, ext="pdf"):
     return out
 
 
+@pytest.mark.slow
 def test_dpia_pdf_has_every_section_and_the_live_values(live_data, tmp_path, settings):
     settings.DPO = {"name": "Nguyễn Thị Hạnh", "title": "DPO", "email": "dpo@antam.vn", "phone": ""}
     RetentionRule.objects.filter(category="customer").update(period_months=18)

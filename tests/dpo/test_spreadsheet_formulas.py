@@ -26,6 +26,7 @@ def test_one_function_keeps_every_formula_start_as_text():
     assert spreadsheet_safe(42) == 42
 
 
+@pytest.mark.slow
 def test_the_register_of_processing_writes_a_planted_formula_as_text(live_data, tmp_path):
     Purpose.objects.filter(pk=live_data["email_purpose"].pk).update(name_vi=PLANTED)
     out = tmp_path / "ropa.xlsx"
@@ -41,6 +42,7 @@ def test_the_register_of_processing_writes_a_planted_formula_as_text(live_data, 
     assert all(cell.data_type == "s" and cell.value.startswith("'=") for cell in cells)
 
 
+@pytest.mark.slow
 def test_the_inspection_packs_csvs_write_a_planted_reason_as_text(live_data, tmp_path):
     access_log(
         actor="system:test", action="reveal", customers=[1], fields=["email"], reason=PLANTED

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_forms_refuse_clearly_until_setup_site_publishes_policy_v1(client, settings, capsys):
     register = reverse("customers:register")
     page = client.get(register)
@@ -38,6 +39,7 @@ def test_forms_refuse_clearly_until_setup_site_publishes_policy_v1(client, setti
     assert PolicyVersion.objects.count() == 1
 
 
+@pytest.mark.slow
 def test_check_deploy_warns_while_translations_are_not_compiled(settings, tmp_path):
     shutil.copytree(ROOT / "locale" / "vi", tmp_path / "vi", ignore=shutil.ignore_patterns("*.mo"))
     settings.LOCALE_PATHS = [tmp_path]
