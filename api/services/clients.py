@@ -107,9 +107,9 @@ def api_client_revoke(*, client: ApiClient, actor) -> bool:
 
 
 # {key prefix: (client, when read)}: the clients this process read lately. Every call of a
-# system checks its key; reading the client's row each time was a third of a consent
-# lookup. Revoking or rotating clears this process's copy at once and reaches the others
-# within API_KEY_CACHE_SECONDS (2 s by default).
+# system checks its key; reading the client's row each time would be a query per call.
+# Revoking or rotating clears this process's copy at once and reaches the others within
+# API_KEY_CACHE_SECONDS (2 s by default).
 _known: dict[str, tuple[ApiClient, float]] = {}
 
 

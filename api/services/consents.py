@@ -23,8 +23,8 @@ def api_call_log(*, client: ApiClient, action: str, request, customers=(), field
     """Every call goes to the access log as the calling system (customer ids only).
 
     With ``API_ACCESS_LOG_ASYNC_COMMIT`` (off by default) a read's entry is committed without
-    waiting for the WAL flush: most of a lookup's time under load, but a PostgreSQL crash may
-    then lose the last fraction of a second of entries (BENCHMARKS.md weighs it).
+    waiting for the WAL flush, but a PostgreSQL crash may then lose the last fraction of a
+    second of entries (BENCHMARKS.md weighs it).
     """
 
     def write():

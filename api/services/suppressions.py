@@ -1,8 +1,8 @@
 """The suppression lists' stored hashes (``api.SubjectHash``).
 
 Listing a customer needs the client's HMAC of the normalised address, and computing it needs
-the address decrypted (30–70 µs a value): done once per client, customer and value, then
-kept with the value's blind index. A read that finds a hash missing (or computed for an
+the address decrypted (BENCHMARKS.md has what that costs): done once per client, customer
+and value, then kept with the value's blind index. A read that finds a hash missing (or computed for an
 address the customer no longer has) computes and stores it; a new client is warmed in the
 background; the daily refresh deletes what no longer matches and fills what is missing for
 every client that may read the lists.
