@@ -90,9 +90,12 @@ class TranslatedPeriodicTaskAdmin(PeriodicTaskAdmin):
         return crontab_in_words(obj.crontab) if obj.crontab_id else "–"
 
     def get_readonly_fields(self, request, obj=None):
-        editable = set(self.TIME_FIELDS)
-        if obj is not None and obj.name not in JOBS_THAT_CANNOT_BE_PAUSED:
-            editable.add("enabled")
+        if obj is not None and obj.name in JOBS_THAT_CANNOT_BE_PAUSED:
+            # Its schedule only: an expiry in the past or a start far ahead would stop it as
+            # surely as unticking "enabled" (beat switches off an expired job for good).
+            editable = {"interval", "crontab"}
+        else:
+            editable = {*self.TIME_FIELDS, "enabled"}
         names = [f.name for f in self.model._meta.concrete_fields if not f.primary_key]
         return [
             *super().get_readonly_fields(request, obj),

@@ -47,35 +47,67 @@ def anchor_latest() -> dict | None:
         file.seek(max(0, size - TAIL_BYTES))
         tail = file.read().decode("ascii", errors="replace")
     for line in reversed(tail.splitlines()):
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            continue  # cut short by a crash mid-write, or the first, partial line of the tail
-        if isinstance(entry, dict) and entry.get("kind") == ANCHOR:
+        entry = _parsed(line)
+        if entry is not None:
             return entry
     return None
 
 
-def anchor_problem(*, head_seq: int, pruned_seq: int, hash_at) -> tuple[int, str] | None:
-    """What the newest anchor says is wrong with a chain whose head is ``head_seq``
-    (``hash_at(seq)`` gives the stored hash of an entry), as (position, message)."""
-    anchor = anchor_latest()
-    if anchor is None:
+def anchors_since_restore() -> list[dict] | None:
+    """Every anchor written since the last restore (or ever), in file order; None when the
+    file is missing. A head rolled back and then sealed again writes a newer, lower anchor:
+    every anchor is checked, not only the newest."""
+    path = anchors_path()
+    if not path.exists():
+        return None
+    anchors = []
+    with path.open(encoding="ascii", errors="replace") as lines:
+        for line in lines:
+            entry = _parsed(line)
+            if entry is None:
+                continue
+            if entry.get("restored"):
+                anchors = []  # the restore's own anchor starts the trail again
+            anchors.append(entry)
+    return anchors
+
+
+def _parsed(line: str) -> dict | None:
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        return None  # cut short by a crash mid-write, or the first, partial line of a tail
+    return entry if isinstance(entry, dict) and entry.get("kind") == ANCHOR else None
+
+
+def anchor_problem(
+    anchors: list[dict] | None, *, head_seq: int, pruned_seq: int, hashes_at
+) -> tuple[int, str] | None:
+    """What the anchors (``anchors_since_restore()``, read BEFORE the database's head, so that
+    a seal committing meanwhile cannot look like tampering) say is wrong with a chain whose
+    head is ``head_seq``; ``hashes_at(seqs)`` gives {seq: stored hash}. (position, message)."""
+    if anchors is None:
         if head_seq:
             return head_seq, (
                 "no anchor of the chain head was found outside the database "
                 f"({anchors_path()}): the check that the head was not rolled back cannot be made"
             )
         return None
-    if head_seq < anchor["seq"]:
+    if not anchors:
+        return None
+    furthest = max(anchors, key=lambda a: a["seq"])
+    if head_seq < furthest["seq"]:
         return head_seq + 1, (
             f"the chain head is at position {head_seq}, but the anchor written outside the "
-            f"database at {anchor['at']} says it had reached {anchor['seq']}: entries were "
+            f"database at {furthest['at']} says it had reached {furthest['seq']}: entries were "
             "removed from the end and the head rolled back"
         )
-    if anchor["seq"] > pruned_seq and hash_at(anchor["seq"]) != anchor["hash"]:
-        return anchor["seq"], (
-            f"the entry at chain position {anchor['seq']} differs from the anchor written "
-            f"outside the database at {anchor['at']}: the log was rewritten"
-        )
+    wanted = {a["seq"]: a for a in anchors if a["seq"] > pruned_seq}
+    stored = hashes_at(sorted(wanted))
+    for seq in sorted(wanted):
+        if stored.get(seq) != wanted[seq]["hash"]:
+            return seq, (
+                f"the entry at chain position {seq} differs from the anchor written outside "
+                f"the database at {wanted[seq]['at']}: the log was rewritten or rolled back"
+            )
     return None

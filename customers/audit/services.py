@@ -7,7 +7,7 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
-from customers.audit.anchors import anchor_write
+from customers.audit.anchors import anchor_latest, anchor_write
 from customers.audit.chain import CONTENT, HeadNotSigned, chain_hash, head_ok, key, sign
 from customers.audit.verify import Verification, access_log_verify
 from customers.core import masking
@@ -72,11 +72,18 @@ def personal_data_reveal(*, customer, field: str, actor, reason: str, ip_address
 def access_log_seal(*, batch: int = SEAL_BATCH) -> int:
     """Seal the unsealed entries, oldest id first, into the chain. One sealer at a time (the
     head row is locked); writers are never blocked. Returns how many were sealed."""
-    with transaction.atomic():
+    # Durable: the seal is its own transaction (never a savepoint of a caller's), so that the
+    # anchor written after it names a head that is committed.
+    with transaction.atomic(durable=True):
         head, created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         if created:
             sign(head)
             head.save(update_fields=["signature", "pruned_signature"])
+        elif (behind := _behind_its_anchor(head)) is not None:
+            # A signed head row written back over a longer chain (entries deleted, the saved
+            # head restored): sealing on top of it would bury the rollback under new anchors.
+            logger.error("access_log.head_behind_anchor seq=%s anchored=%s", head.seq, behind)
+            raise HeadNotSigned("the access-log chain head is behind its anchor: rolled back")
         elif not head_ok(head):
             # Re-signing would make a moved start or end look legitimate: stop and say so.
             logger.error("access_log.head_not_signed seq=%s", head.seq)
@@ -118,6 +125,15 @@ def access_log_seal(*, batch: int = SEAL_BATCH) -> int:
     anchor_write(seq=seq, hash=prev)
     logger.info("access_log.sealed count=%s head=%s", len(rows), seq)
     return len(rows)
+
+
+def _behind_its_anchor(head) -> int | None:
+    """The newest anchor's position when the head is behind it (a restore's own anchor
+    excepted: it is the head it restored)."""
+    anchor = anchor_latest()
+    if anchor is not None and not anchor.get("restored") and anchor["seq"] > head.seq:
+        return anchor["seq"]
+    return None
 
 
 def access_log_seal_pending(*, batches: int = 20) -> int:

@@ -20,7 +20,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from customers.audit import chain
-from customers.audit.anchors import anchor_problem
+from customers.audit.anchors import anchor_problem, anchors_since_restore
 from customers.models import AccessLogEntry, AccessLogSubject, AuditChainHead, RetentionRule
 
 # A row sealed this long after it was written was not written by the application's normal
@@ -68,6 +68,9 @@ def access_log_verify(*, chunk: int = 10_000, max_problems: int = 20, now=None) 
     disagree with the entries."""
     key_ = chain.key()
     report = _Report(max_problems)
+    # The anchors first: each is written after its seal committed, so none read now can be
+    # ahead of the snapshot below (a seal committing during the walk is not a rollback).
+    anchors = anchors_since_restore()
     # Outside a transaction (the command), the head and the walk share one snapshot, so that
     # the sealer or the pruner working meanwhile cannot look like tampering; the index is
     # compared on a second connection at the same time.
@@ -87,11 +90,10 @@ def access_log_verify(*, chunk: int = 10_000, max_problems: int = 20, now=None) 
         else:
             _check_head(head, key_, end, report, now or timezone.now())
         found = anchor_problem(
+            anchors,
             head_seq=head.seq if head else 0,
             pruned_seq=start,
-            hash_at=lambda seq: (
-                AccessLogEntry.objects.filter(seal_seq=seq).values_list("hash", flat=True).first()
-            ),
+            hashes_at=_hashes_at,
         )
         if found:
             report.add(*found)
@@ -141,6 +143,17 @@ class _IndexCheck:
         if self.error is not None:
             raise self.error
         return self.rows
+
+
+def _hashes_at(seqs, batch: int = 10_000) -> dict[int, str]:
+    found = {}
+    for start in range(0, len(seqs), batch):
+        found.update(
+            AccessLogEntry.objects.filter(seal_seq__in=seqs[start : start + batch]).values_list(
+                "seal_seq", "hash"
+            )
+        )
+    return found
 
 
 def _check_head(head, key_, end, report, now):

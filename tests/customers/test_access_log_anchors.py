@@ -66,3 +66,40 @@ def test_a_missing_anchor_file_fails_the_check(capsys, settings):
     settings.ACCESS_LOG_ANCHORS.unlink()
     code, err = verify(capsys)
     assert code == 1 and "no anchor of the chain head" in err
+
+
+def roll_back_over(customer, extra):
+    """The review's attack: keep the head row, let ``extra`` entries seal, delete them and
+    write the saved head back."""
+    saved = AuditChainHead.objects.values().get(pk=1)
+    write_and_seal(extra, customer)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM customers_accesslogsubject WHERE entry_id IN "
+            "(SELECT id FROM customers_accesslogentry WHERE seal_seq > %s)",
+            [saved["seq"]],
+        )
+        cursor.execute("DELETE FROM customers_accesslogentry WHERE seal_seq > %s", [saved["seq"]])
+    AuditChainHead.objects.filter(pk=1).update(
+        **{k: v for k, v in saved.items() if k not in ("id", "updated_at")}
+    )
+
+
+def test_a_rolled_back_head_is_not_sealed_over_and_older_anchors_still_count(capsys, settings):
+    """Waiting for the next seal does not bury the rollback: the sealer refuses to seal on a
+    head behind its anchor, and verify reads every anchor since the last restore."""
+    from customers.audit.chain import HeadNotSigned
+
+    customer = CustomerFactory()
+    write_and_seal(3, customer)
+    roll_back_over(customer, 4)
+    access_log(actor="system:test", action="view", customers=[customer], reason="later")
+    with pytest.raises(HeadNotSigned):
+        access_log_seal()
+    # Even with a newer, lower anchor written by hand over the rolled-back head:
+    head = AuditChainHead.objects.get(pk=1)
+    from customers.audit.anchors import anchor_write
+
+    anchor_write(seq=head.seq, hash=head.hash)
+    code, err = verify(capsys)
+    assert code == 1 and "rolled back" in err

@@ -92,3 +92,26 @@ def test_an_ordinary_job_may_be_paused_but_no_job_added_run_or_deleted(staff_cli
     delete = reverse("admin:django_celery_beat_periodictask_delete", args=[seal.pk])
     assert dpo.post(delete, {"post": "yes"}).status_code == 403
     assert PeriodicTask.objects.filter(pk=seal.pk).exists()
+
+
+def test_a_security_job_cannot_be_stopped_by_an_expiry_or_a_distant_start(staff_client, jobs):
+    """Beat switches a job off for good once it has expired, and never runs it before its
+    start: for a job that keeps a promise, both are a pause by another name (review)."""
+    seal, _reminders = jobs
+    dpo = staff_client(Role.DPO)
+    url = reverse("admin:django_celery_beat_periodictask_change", args=[seal.pk])
+    form_fields = dpo.get(url).context["adminform"].form.fields
+    assert {"expires", "expire_seconds", "start_time", "solar", "clocked"}.isdisjoint(form_fields)
+    dpo.post(
+        url,
+        form_data(
+            seal,
+            expires_0="01/01/2020",
+            expires_1="00:00",
+            start_time_0="01/01/2099",
+            start_time_1="00:00",
+            expire_seconds="1",
+        ),
+    )
+    seal.refresh_from_db()
+    assert (seal.expires, seal.start_time, seal.expire_seconds) == (None, None, None)
