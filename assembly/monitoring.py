@@ -78,8 +78,13 @@ def beat_ok():
     return last is not None and (timezone.now() - last).total_seconds() < BEAT_STALE_AFTER
 
 
+UNREADABLE = object()  # a reading that failed now (its source is down), not one that is 0
+
+
 def readings() -> dict:
-    """Counts and times for the gauges (each None when it cannot be read now)."""
+    """Counts and times for the gauges. A reading whose source cannot be reached now (the
+    database down, Redis down) is ``UNREADABLE``; one with nothing to count yet (no sweep has
+    run) is 0, so that every series exists from the first scrape."""
 
     now = timezone.now()
     values = {}
@@ -87,8 +92,8 @@ def readings() -> dict:
     def read(name, function):
         try:
             values[name] = function()
-        except Exception:
-            values[name] = None
+        except Exception:  # the scrape answers with what it can reach
+            values[name] = UNREADABLE
 
     read(
         "submissions_waiting", lambda: Submission.objects.filter(processed_at__isnull=True).count()
@@ -103,19 +108,37 @@ def readings() -> dict:
     read("messages_failed", lambda: Message.objects.filter(status=Message.Status.FAILED).count())
     read("queue_length", queue_length)
     read("beat_last_run", lambda: _timestamp(beat_last_run()))
-    last_run = RetentionRun.objects.filter(dry_run=False).order_by("-started_at").first()
-    summary = last_run.summary if last_run and isinstance(last_run.summary, dict) else {}
-    values["retention_last_run"] = _timestamp(last_run and last_run.started_at)
-    values["retention_last_planned_erasures"] = _number(
-        summary.get("planned", {}).get("customer_erase")
-    )
-    values["retention_last_erased"] = _number(summary.get("done", {}).get("erased"))
+
+    def last_sweep():
+        run = RetentionRun.objects.filter(dry_run=False).order_by("-started_at").first()
+        summary = run.summary if run and isinstance(run.summary, dict) else {}
+        return run, summary
+
+    read("_sweep", last_sweep)
+    if values["_sweep"] is UNREADABLE:
+        for name in ("retention_last_run", "retention_last_planned_erasures"):
+            values[name] = UNREADABLE
+        values["retention_last_erased"] = UNREADABLE
+    else:
+        run, summary = values["_sweep"]
+        values["retention_last_run"] = _timestamp(run and run.started_at)
+        values["retention_last_planned_erasures"] = _number(
+            summary.get("planned", {}).get("customer_erase")
+        )
+        values["retention_last_erased"] = _number(summary.get("done", {}).get("erased"))
+    del values["_sweep"]
     open_incidents = Incident.objects.filter(
         status=Incident.Status.OPEN, authority_notified_at__isnull=True
     )
-    values["incidents_open"] = open_incidents.count()
-    oldest = open_incidents.order_by("detected_at").values_list("detected_at", flat=True).first()
-    values["incident_oldest_open_hours"] = (now - oldest).total_seconds() / 3600 if oldest else 0
+    read("incidents_open", open_incidents.count)
+
+    def oldest_open_hours():
+        oldest = (
+            open_incidents.order_by("detected_at").values_list("detected_at", flat=True).first()
+        )
+        return (now - oldest).total_seconds() / 3600 if oldest else 0
+
+    read("incident_oldest_open_hours", oldest_open_hours)
     return values
 
 
@@ -148,9 +171,19 @@ class Collector:
         ).items():
             yield GaugeMetricFamily(f"privacysite_{name}_up", f"1 if {name} works.", value=int(ok))
         values = readings()
+        readable = GaugeMetricFamily(
+            "privacysite_reading_up",
+            "1 if the reading could be made at this scrape, 0 if its source was unreachable.",
+            labels=["reading"],
+        )
         for name, help_text in GAUGES.items():
-            if values.get(name) is not None:
-                yield GaugeMetricFamily(f"privacysite_{name}", help_text, value=values[name])
+            value = values.get(name)
+            readable.add_metric([name], int(value is not UNREADABLE))
+            if value is not UNREADABLE:
+                # Nothing to count yet is 0 (a sweep that never ran: time 0, so the "missed"
+                # alert fires), so that every series exists from the first scrape.
+                yield GaugeMetricFamily(f"privacysite_{name}", help_text, value=value or 0)
+        yield readable
 
 
 @never_cache
@@ -175,4 +208,11 @@ def status(request):
             "beat": beat_ok,
         }
     )
-    return JsonResponse({"checks": checks, "readings": readings()})
+    values = readings()
+    return JsonResponse(
+        {
+            "checks": checks,
+            "readings": {k: (None if v is UNREADABLE else v) for k, v in values.items()},
+            "unreadable": sorted(k for k, v in values.items() if v is UNREADABLE),
+        }
+    )

@@ -139,3 +139,34 @@ def test_metrics_count_requests_by_status_class_without_paths(client):
     assert count(after, "4xx") == count(before, "4xx") + 1
     assert count(after, "2xx") >= count(before, "2xx") + 1
     assert "khong-co" not in after and "example.vn" not in after
+
+
+def test_metrics_and_status_answer_while_the_database_is_down(client, monkeypatch):
+    """Issue 32, finding 5: with PostgreSQL down /metrics and /status used to answer the 503
+    page, so privacysite_database_up never read 0. They answer with what they can reach and
+    say what they cannot."""
+    from django.db import OperationalError
+    from django.db.backends.utils import CursorWrapper
+
+    def down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(CursorWrapper, "execute", down)
+    text = client.get("/metrics").content.decode()
+    values = dict(re.findall(r"^(privacysite_\w+(?:\{[^}]*\})?) (\S+)$", text, re.M))
+    assert values["privacysite_database_up"] == "0.0"
+    assert values['privacysite_reading_up{reading="submissions_waiting"}'] == "0.0"
+    assert "privacysite_submissions_waiting" not in values  # unknown, not a false 0
+    status = client.get("/status").json()
+    assert status["checks"]["database"] is False
+    assert "submissions_waiting" in status["unreadable"]
+
+
+def test_every_series_exists_from_the_first_scrape(client):
+    """Before beat or the sweep has ever run, their series read 0 (so the alerts on them fire),
+    rather than being absent."""
+    text = client.get("/metrics").content.decode()
+    values = dict(re.findall(r"^(privacysite_\w+) (\S+)$", text, re.M))
+    for name in ("beat_last_run", "retention_last_run", "incidents_open", "queue_length"):
+        assert f"privacysite_{name}" in values, name
+    assert values["privacysite_retention_last_run"] == "0.0"
