@@ -31,7 +31,7 @@ FORCE=${2:-}
 [ -n "$BACKUP" ] || fail "usage: $0 BACKUP_DIRECTORY [--force]"
 [ -f "$BACKUP/database.dump" ] || fail "$BACKUP/database.dump not found"
 [ -z "$FORCE" ] || [ "$FORCE" = --force ] || fail "unknown option $FORCE"
-[ -n "${DATABASE_URL:-}" ] || fail "DATABASE_URL is not set (source /etc/privacysite/env)"
+[ -n "${DATABASE_URL:-}" ] || fail "DATABASE_URL is not set: run with the units' environment (docs/operations.md, First install)"
 cd "${PRIVACYSITE_DIR:-$(dirname "$0")/..}"
 PYTHON=${PYTHON:-.venv/bin/python}
 
