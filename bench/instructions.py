@@ -28,6 +28,61 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def post_environ(endpoint: str, token: str, secret: str, number: int) -> dict:
+    """The WSGI environ of one public POST, as gunicorn would hand it over: the form with
+    the CSRF cookie and token as a browser sends them, from a new visitor's address each
+    request (bench.settings trusts one proxy). Also used by bench/profile_post.py."""
+    if endpoint == "cookies":
+        path, body = "/cookies/", f"csrfmiddlewaretoken={token}&choice=accept_all"
+    elif endpoint == "bare":
+        path, body = "/bench/bare-insert/", ""
+    else:
+        path = "/register/"
+        body = urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": token,
+                "kind": "individual",
+                "full_name": "Nguyễn Văn Tải",
+                "email": f"count-{time.time_ns()}@example.vn",
+                "phone_mobile": "0903123456",
+                "address_home": "1 Lê Lợi, Huế",
+                "purpose_surveys": "on",
+                "submission_key": str(time.time_ns()),
+            }
+        )
+    data = body.encode()
+    n = number + int(time.time()) * 7
+    return {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": path,
+        "SCRIPT_NAME": "",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8765",
+        "HTTP_HOST": "127.0.0.1:8765",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(data),
+        "wsgi.errors": sys.stderr,
+        "CONTENT_LENGTH": str(len(data)),
+        "CONTENT_TYPE": "application/x-www-form-urlencoded",
+        "HTTP_COOKIE": f"csrftoken={secret}",
+        "HTTP_USER_AGENT": "Mozilla/5.0 privacysite-bench",
+        "HTTP_X_FORWARDED_FOR": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
+        "REMOTE_ADDR": "127.0.0.1",
+    }
+
+
+def csrf_pair() -> tuple[str, str]:
+    """A form's CSRF token and the cookie's secret, through Django's public API."""
+    from django.middleware.csrf import get_token
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    token = get_token(request)
+    return token, request.META["CSRF_COOKIE"]
+
+
 def measured(tree: str, endpoint: str, requests: int):
     """Runs inside valgrind: the requests."""
     import operator
@@ -41,57 +96,16 @@ def measured(tree: str, endpoint: str, requests: int):
 
     django.setup()
     from django.core.wsgi import get_wsgi_application
-    from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
 
     app = get_wsgi_application()
-    secret = _get_new_csrf_string()
-    token = _mask_cipher_secret(secret)
+    token, secret = csrf_pair()
     counter = iter(range(10**9))
 
-    def environ():
-        n = next(counter) + int(time.time()) * 7
-        if endpoint == "cookies":
-            path, body = "/cookies/", f"csrfmiddlewaretoken={token}&choice=accept_all"
-        elif endpoint == "bare":
-            path, body = "/bench/bare-insert/", ""
-        else:
-            path = "/register/"
-            body = urllib.parse.urlencode(
-                {
-                    "csrfmiddlewaretoken": token,
-                    "kind": "individual",
-                    "full_name": "Nguyễn Văn Tải",
-                    "email": f"count-{time.time_ns()}@example.vn",
-                    "phone_mobile": "0903123456",
-                    "address_home": "1 Lê Lợi, Huế",
-                    "purpose_surveys": "on",
-                    "submission_key": str(time.time_ns()),
-                }
-            )
-        data = body.encode()
-        return {
-            "REQUEST_METHOD": "POST",
-            "PATH_INFO": path,
-            "SCRIPT_NAME": "",
-            "QUERY_STRING": "",
-            "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "8765",
-            "HTTP_HOST": "127.0.0.1:8765",
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(data),
-            "wsgi.errors": sys.stderr,
-            "CONTENT_LENGTH": str(len(data)),
-            "CONTENT_TYPE": "application/x-www-form-urlencoded",
-            "HTTP_COOKIE": f"csrftoken={secret}",
-            "HTTP_USER_AGENT": "Mozilla/5.0 privacysite-bench",
-            # A new address each request, as bench_hot sends them (bench.settings trusts one proxy).
-            "HTTP_X_FORWARDED_FOR": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
-            "REMOTE_ADDR": "127.0.0.1",
-        }
-
     def one():
-        result = app(environ(), lambda status, headers, exc_info=None: None)
+        result = app(
+            post_environ(endpoint, token, secret, next(counter)),
+            lambda status, headers, exc_info=None: None,
+        )
         b"".join(result)
         result.close()
 

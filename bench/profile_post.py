@@ -9,12 +9,9 @@ Needs the database bench_hot.py builds (privacysite_bench_hot).
 
 import argparse
 import cProfile
-import io
 import os
 import pstats
 import sys
-import time
-import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -40,46 +37,6 @@ PARTS = {
 }
 
 
-def environ(endpoint, token, secret, number):
-    if endpoint == "cookies":
-        path, body = "/cookies/", f"csrfmiddlewaretoken={token}&choice=accept_all"
-    else:
-        path = "/register/"
-        body = urllib.parse.urlencode(
-            {
-                "csrfmiddlewaretoken": token,
-                "kind": "individual",
-                "full_name": "Nguyễn Văn Tải",
-                "email": f"p-{time.time_ns()}@example.vn",
-                "phone_mobile": "0903123456",
-                "address_home": "1 Lê Lợi, Huế",
-                "purpose_surveys": "on",
-                "submission_key": str(time.time_ns()),
-            }
-        )
-    data = body.encode()
-    n = number + int(time.time()) * 7  # a new address each request, as bench_hot sends them
-    return {
-        "REQUEST_METHOD": "POST",
-        "PATH_INFO": path,
-        "SCRIPT_NAME": "",
-        "QUERY_STRING": "",
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "8765",
-        "HTTP_HOST": "127.0.0.1:8765",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(data),
-        "wsgi.errors": sys.stderr,
-        "CONTENT_LENGTH": str(len(data)),
-        "CONTENT_TYPE": "application/x-www-form-urlencoded",
-        "HTTP_COOKIE": f"csrftoken={secret}",
-        "HTTP_USER_AGENT": "Mozilla/5.0 privacysite-bench",
-        "HTTP_X_FORWARDED_FOR": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
-        "REMOTE_ADDR": "127.0.0.1",
-    }
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("endpoint", choices=["cookies", "register"])
@@ -90,13 +47,11 @@ def main():
 
     django.setup()
     from django.core.wsgi import get_wsgi_application
-    from django.middleware.csrf import get_token
-    from django.test import RequestFactory
+
+    from bench.instructions import csrf_pair, post_environ
 
     app = get_wsgi_application()
-    request = RequestFactory().get("/")
-    token = get_token(request)  # the masked token a form carries, and the cookie's secret
-    secret = request.META["CSRF_COOKIE"]
+    token, secret = csrf_pair()
     statuses = {}
     counter = iter(range(10**9))
 
@@ -104,7 +59,7 @@ def main():
         def start_response(status, headers, exc_info=None):
             statuses[status] = statuses.get(status, 0) + 1
 
-        result = app(environ(args.endpoint, token, secret, next(counter)), start_response)
+        result = app(post_environ(args.endpoint, token, secret, next(counter)), start_response)
         b"".join(result)
         result.close()
 
