@@ -13,6 +13,7 @@ from .restrictions import ProcessingRestriction
 from .retention import (
     DestructionList,
     ErasureCertificate,
+    JournalMark,
     LegalHold,
     RetentionRule,
     RetentionRun,
@@ -41,6 +42,7 @@ __all__ = [
     "DataRequestEvent",
     "DestructionList",
     "ErasureCertificate",
+    "JournalMark",
     "LegalHold",
     "RetentionRule",
     "RetentionRun",
