@@ -243,3 +243,20 @@ class JournalMark(models.Model):
 
     def __str__(self):
         return f"{self.head} ({self.entries})"
+
+
+class KeysInForce(models.Model):
+    """Fingerprints (truncated SHA-256, never the keys) of the keys every node must run on:
+    SECRET_KEY, FIELD_ENCRYPTION_KEYS, BLIND_INDEX_KEY. One row, written by ``keys_record``
+    (and by setup_site and the rotations); a node whose own differ missed a key change
+    (customers.core.key_consistency: /status, /metrics, ``manage.py check``)."""
+
+    fingerprints = models.JSONField(default=dict)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("keys in force")
+        verbose_name_plural = _("keys in force")
+
+    def __str__(self):
+        return str(self.recorded_at)

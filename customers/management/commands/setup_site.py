@@ -3,7 +3,8 @@ from django.core.management.base import BaseCommand
 
 from customers.consents.selectors import consents_cache_clear, policy_current
 from customers.consents.services.seed import consents_seed
-from customers.models import JournalMark
+from customers.core.key_consistency import keys_record
+from customers.models import JournalMark, KeysInForce
 from customers.retention.journal_marks import journal_mark
 from customers.retention.rules import retention_rules_ensure
 from customers.staff.services import agreement_ensure_exists, roles_setup
@@ -31,6 +32,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Started the erasure journal at {journal_store()}.")
         if not JournalMark.objects.exists():  # a dump of this database names its journal
             journal_mark()
+        if not KeysInForce.objects.exists():  # the keys every node must run on
+            keys_record()
         for po_path, percent in translations_compile():
             self.stdout.write(f"compiled {po_path.name} ({po_path.parent.parent.name}): {percent}%")
         policy = policy_current()
