@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
-from customers.core.key_consistency import keys_differing
+from customers.audit.key_consistency import keys_differing
 from customers.models import Incident, Message, RetentionRun, Submission
 from privacysite.health import database_ok, migrations_applied, run_checks
 from privacysite.http import client_ip
@@ -140,7 +140,7 @@ def readings() -> dict:
         return (now - oldest).total_seconds() / 3600 if oldest else 0
 
     read("incident_oldest_open_hours", oldest_open_hours)
-    # A node left out of a key change (customers.core.key_consistency).
+    # A node left out of a key change (customers.audit.key_consistency).
     read("keys_match", lambda: int(not keys_differing()))
     return values
 

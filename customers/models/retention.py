@@ -249,7 +249,7 @@ class KeysInForce(models.Model):
     """Fingerprints (truncated SHA-256, never the keys) of the keys every node must run on:
     SECRET_KEY, FIELD_ENCRYPTION_KEYS, BLIND_INDEX_KEY. One row, written by ``keys_record``
     (and by setup_site and the rotations); a node whose own differ missed a key change
-    (customers.core.key_consistency: /status, /metrics, ``manage.py check``)."""
+    (customers.audit.key_consistency: /status, /metrics, ``manage.py check``)."""
 
     fingerprints = models.JSONField(default=dict)
     recorded_at = models.DateTimeField(auto_now=True)

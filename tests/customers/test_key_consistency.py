@@ -5,7 +5,7 @@ fingerprints of the keys in force, and each node compares its own in /status, /m
 import pytest
 from django.core.management import call_command
 
-from customers.core.key_consistency import check_keys_in_force
+from customers.audit.key_consistency import check_keys_in_force
 
 pytestmark = pytest.mark.django_db
 

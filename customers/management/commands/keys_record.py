@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from customers.core.key_consistency import keys_record
+from customers.audit.key_consistency import keys_record
 
 
 class Command(BaseCommand):

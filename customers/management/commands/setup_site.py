@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from customers.audit.key_consistency import keys_record
 from customers.consents.selectors import consents_cache_clear, policy_current
 from customers.consents.services.seed import consents_seed
-from customers.core.key_consistency import keys_record
 from customers.models import JournalMark, KeysInForce
 from customers.retention.journal_marks import journal_mark
 from customers.retention.rules import retention_rules_ensure
