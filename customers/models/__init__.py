@@ -14,6 +14,8 @@ from .restrictions import ProcessingRestriction
 from .retention import (
     DestructionList,
     ErasureCertificate,
+    JournalMark,
+    KeysInForce,
     LegalHold,
     RetentionRule,
     RetentionRun,
@@ -43,6 +45,8 @@ __all__ = [
     "DataRequestEvent",
     "DestructionList",
     "ErasureCertificate",
+    "JournalMark",
+    "KeysInForce",
     "LegalHold",
     "RetentionRule",
     "RetentionRun",

@@ -222,3 +222,41 @@ class DestructionList(models.Model):
 
     def __str__(self):
         return f"{self.proposed_at:%Y-%m-%d} ({len(self.document_ids)})"
+
+
+class JournalMark(models.Model):
+    """How far the erasure journal (privacysite.journal, outside the database) had got when
+    this row was written: by ``setup_site``, by ``scripts/backup.sh`` just before its dump
+    and by ``after_restore``. A dump carries its newest mark, and a restore refuses a journal
+    that does not hold every entry up to it: another journal, a new empty one, one cut short.
+    Names of entries and a count: no personal data."""
+
+    journal = models.CharField(max_length=100, help_text="The journal's first 'opened' entry.")
+    head = models.CharField(max_length=100, help_text="Its newest entry when marked.")
+    entries = models.PositiveIntegerField(help_text="Entries up to and including the head.")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("erasure journal mark")
+        verbose_name_plural = _("erasure journal marks")
+
+    def __str__(self):
+        return f"{self.head} ({self.entries})"
+
+
+class KeysInForce(models.Model):
+    """Fingerprints (truncated SHA-256, never the keys) of the keys every node must run on:
+    SECRET_KEY, FIELD_ENCRYPTION_KEYS, BLIND_INDEX_KEY. One row, written by ``keys_record``
+    (and by setup_site and the rotations); a node whose own differ missed a key change
+    (customers.audit.key_consistency: /status, /metrics, ``manage.py check``)."""
+
+    fingerprints = models.JSONField(default=dict)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("keys in force")
+        verbose_name_plural = _("keys in force")
+
+    def __str__(self):
+        return str(self.recorded_at)

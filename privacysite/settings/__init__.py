@@ -12,7 +12,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from privacysite.key_format import check_keys
-from privacysite.media_settings import media_storage
+from privacysite.media_settings import journal_storage, media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -212,6 +212,8 @@ STORAGES = {
         )
     },
 }
+if journal_storage(env):  # the erasure journal, shared by every node (docs/operations.md)
+    STORAGES["journal"] = journal_storage(env)
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "media/"
 
