@@ -20,6 +20,7 @@ from .retention import (
 from .services import Service, Warranty
 from .staff import AgreementAcceptance, ConfidentialityAgreement
 from .submissions import Submission
+from .workers import WorkerHeartbeat
 
 __all__ = [
     "CallTask",
@@ -54,4 +55,5 @@ __all__ = [
     "Submission",
     "UnconfirmedRegistration",
     "Warranty",
+    "WorkerHeartbeat",
 ]
