@@ -46,3 +46,19 @@ def test_the_heartbeat_is_fresh_while_a_worker_runs_and_ages_once_it_stopped(
         stop_worker(worker)
     time.sleep(3)
     assert heartbeat_age(client) >= 3  # nobody beats any more: the age only grows
+
+
+def test_the_sample_alerts_page_when_no_worker_beats_or_the_series_is_missing():
+    from pathlib import Path
+
+    import yaml
+
+    alerts = Path(__file__).resolve().parents[2] / "deploy" / "prometheus-alerts.yml"
+    rules = [rule for group in yaml.safe_load(alerts.read_text())["groups"] for rule in group["rules"]]
+    on_heartbeat = [r for r in rules if "privacysite_worker_heartbeat_seconds >" in r["expr"]]
+    assert len(on_heartbeat) == 1
+    rule = on_heartbeat[0]
+    threshold = float(re.search(r"> (\d+)", rule["expr"]).group(1))
+    assert 60 <= threshold <= 300  # missed beats, not one late write (every 15 s)
+    assert rule["labels"]["severity"] == "page"
+    assert any("absent(privacysite_worker_heartbeat_seconds)" in r["expr"] for r in rules)
