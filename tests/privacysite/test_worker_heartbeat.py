@@ -54,7 +54,9 @@ def test_the_sample_alerts_page_when_no_worker_beats_or_the_series_is_missing():
     import yaml
 
     alerts = Path(__file__).resolve().parents[2] / "deploy" / "prometheus-alerts.yml"
-    rules = [rule for group in yaml.safe_load(alerts.read_text())["groups"] for rule in group["rules"]]
+    rules = [
+        rule for group in yaml.safe_load(alerts.read_text())["groups"] for rule in group["rules"]
+    ]
     on_heartbeat = [r for r in rules if "privacysite_worker_heartbeat_seconds >" in r["expr"]]
     assert len(on_heartbeat) == 1
     rule = on_heartbeat[0]
