@@ -114,6 +114,8 @@ EXEMPT = {
     "customers.records.services.customer_touch": "records the customer's own activity",
     "customers.records.services.confirmation_token": HELPER,
     "customers.records.services.customer_confirm_contact": "the customer, through the signed link",
+    "customers.records.services.customer_confirmed_at": "reads for the customer's signed link, "
+    "changes nothing",
     # customers.requests
     "customers.requests.services.request_open": "the customer, through the my-data pages",
     # customers.retention

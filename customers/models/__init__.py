@@ -23,6 +23,7 @@ from .retention import (
 from .services import Service, Warranty
 from .staff import AgreementAcceptance, ConfidentialityAgreement
 from .submissions import Submission
+from .workers import WorkerHeartbeat
 
 __all__ = [
     "CallTask",
@@ -60,4 +61,5 @@ __all__ = [
     "Submission",
     "UnconfirmedRegistration",
     "Warranty",
+    "WorkerHeartbeat",
 ]
