@@ -65,9 +65,10 @@ def _field_rank(name: str, column: str, among: Q, term: str):
         Contains(padded, f" {folded}"),
         Contains(F(column), folded),
     ]
+    if len(folded.split()) > 1:
+        tiers.append(_words_in(column, folded.split()))
     rank = Case(
         *(When(among & Q(tier), then=Value(n)) for n, tier in enumerate(tiers)),
-        When(among & _words_in(column, folded.split()), then=Value(4)),
         default=Value(NO_MATCH),
         output_field=IntegerField(),
     )

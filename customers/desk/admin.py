@@ -49,7 +49,8 @@ class CustomerAdmin(CustomerPagesMixin, PersonalDataAdmin):
     ]
     search_fields = ["full_name"]  # the real search is get_search_results below
     search_help_text = _(
-        "Search by part of a name, or by a full email address, phone number or tax code."
+        "Search by part of a name, with or without diacritics, or by a full email address, "
+        "phone number or tax code."
     )
     show_full_result_count = False
     paginator = CappedCountPaginator
@@ -186,7 +187,8 @@ class CustomerAdmin(CustomerPagesMixin, PersonalDataAdmin):
         # best matches first unless the user sorts by a column.
         found, rank = name_search(queryset, request.user, term)
         if ORDER_VAR not in request.GET:
-            found = found.alias(search_rank=rank).order_by("search_rank", *queryset.query.order_by)
+            then = queryset.query.order_by or ["-pk"]  # the list's order, or the newest first
+            found = found.alias(search_rank=rank).order_by("search_rank", *then)
         return found, False
 
     def save_model(self, request, obj, form, change):

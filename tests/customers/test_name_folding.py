@@ -43,7 +43,10 @@ def retoned(text: str, rng: random.Random) -> str:
     while i < len(text):
         for old, new in CASED_PAIRS:
             for this, other in ((old, new), (new, old)):
-                if text.startswith(this, i) and rng.random() < 0.7:
+                end = i + len(this)
+                # A pair followed by a combining mark is not this pair (its letter has a mark).
+                followed = end < len(text) and unicodedata.combining(text[end])
+                if text.startswith(this, i) and not followed and rng.random() < 0.7:
                     out.append(other)
                     i += len(this)
                     break
