@@ -29,17 +29,14 @@ from privacysite.http import client_ip
 
 @admin.register(ComplianceProfile)
 class ComplianceProfileAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "dpo_name", "enterprise_size", "subjects_counted", "updated_at"]
+    list_display = ["__str__", "dpo_provider", "enterprise_size", "subjects_counted", "updated_at"]
     readonly_fields = ["subjects_counted", "updated_at"]
     fieldsets = [
         (
             _("Data-protection officer"),
             {
+                # The DPO's name and contact are in the company profile (customers).
                 "fields": [
-                    "dpo_name",
-                    "dpo_title",
-                    "dpo_email",
-                    "dpo_phone",
                     "dpo_provider",
                     "system_hosting",
                 ]
