@@ -55,7 +55,7 @@ def trigram_indexes_back(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("customers", "0027_merge_request_effects_restrictions")]
+    dependencies = [("customers", "0028_company_profile")]
 
     operations = [
         *(
