@@ -3,6 +3,7 @@ from .accounting import AccountingDocument
 from .communications import CallTask, Campaign
 from .customers import Customer, CustomerChange, UnconfirmedRegistration
 from .disclosures import Disclosure, LegalDisclosureRequest, Recipient
+from .imports import ImportBatch, ImportedCustomer, ImportedCustomerReview, ImportIssue
 from .incidents import Incident, IncidentNotice
 from .messages import Message
 from .my_data import MyDataLinkRequest, MyDataSession
@@ -25,6 +26,10 @@ __all__ = [
     "CallTask",
     "Campaign",
     "Disclosure",
+    "ImportBatch",
+    "ImportedCustomer",
+    "ImportedCustomerReview",
+    "ImportIssue",
     "Incident",
     "IncidentNotice",
     "LegalDisclosureRequest",
