@@ -130,9 +130,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
             may_confirm=may_act and batch.status == S.PREVIEWED and not batch.dry_run,
             may_cancel=may_act and batch.status in (S.UPLOADED, S.PREVIEWING, S.IMPORTING),
             may_abandon=may_act and batch.status == S.PREVIEWED,
-            may_undo=may_act
-            and batch.status == S.DONE
-            and services.undo_until(batch) is not None,
+            may_undo=may_act and batch.status == S.DONE and services.undo_until(batch) is not None,
             undo_until=services.undo_until(batch),
         )
 

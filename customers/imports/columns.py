@@ -162,7 +162,7 @@ class ParsedRow:
 def parse_date(text: str, today: datetime.date) -> datetime.date:
     for fmt in DATE_FORMATS:
         try:
-            value = datetime.datetime.strptime(text, fmt).date()
+            value = datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a date)
         except ValueError:
             continue
         if value > today:

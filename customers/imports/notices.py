@@ -83,7 +83,9 @@ def import_notices_send(*, batch_id: int, now=None) -> int:
                     purpose="service",
                     template=TEMPLATE[channel],
                     context={
-                        "policy_url": policy_en if customer.preferred_language == "en" else policy_vi
+                        "policy_url": policy_en
+                        if customer.preferred_language == "en"
+                        else policy_vi
                     },
                     channel=channel,
                     enqueue=False,

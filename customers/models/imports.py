@@ -109,6 +109,9 @@ class ImportIssue(models.Model):
         ordering = ["row", "id"]
         indexes = [models.Index(fields=["batch", "level", "row"], name="importissue_batch_idx")]
 
+    def __str__(self):
+        return f"#{self.batch_id} · {self.row}"
+
 
 class ImportedCustomer(models.Model):
     """Provenance and lawful basis of one customer an import created or matched."""
