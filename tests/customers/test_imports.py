@@ -342,3 +342,19 @@ def test_the_command_previews_without_writing_and_imports(tmp_path, capsys):
     assert "1" in out and "Dòng 3" in out
     call_command("import_customers", str(path), "--yes")
     assert Customer.objects.count() == 1
+
+
+@pytest.mark.parametrize("typed", ["0903123456", "0903 123 456", "+84 903 123 456", "090-312-3456"])
+def test_a_row_is_indexed_as_a_form_would_index_it(typed):
+    from customers.core.personal_data import blind_indexes
+    from customers.imports.columns import parse_row
+
+    row = parse_row(
+        2,
+        {"full_name": "An", "phone_mobile": typed, "email": "An@Example.vn", "tax_code": TAX_CODE},
+        today=datetime.date(2026, 12, 6),
+    )
+    expected = blind_indexes(
+        {"phone_mobile": row.values["phone_mobile"], "email": "an@example.vn", "tax_code": TAX_CODE}
+    )
+    assert row.indexes == expected
