@@ -6,7 +6,6 @@ document the file adds to them is written, and nothing already recorded twice.""
 import datetime
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Q
 from django.utils import timezone
 
 from customers.audit.services import access_log
@@ -102,10 +101,11 @@ def _documents(batch, rows, customer_of) -> int:
             wanted.setdefault((row.document["kind"], row.document["number"]), row)
     if not wanted:
         return 0
-    query = Q(pk__in=[])
-    for kind, number in wanted:
-        query |= Q(kind=kind, number=number)
-    existing = set(AccountingDocument.objects.filter(query).values_list("kind", "number"))
+    existing = set(
+        AccountingDocument.objects.filter(number__in={number for _kind, number in wanted})
+        .values_list("kind", "number")
+        .order_by()
+    )
     new = []
     for key, row in wanted.items():
         if key in existing:
