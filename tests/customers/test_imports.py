@@ -358,3 +358,38 @@ def test_a_row_is_indexed_as_a_form_would_index_it(typed):
         {"phone_mobile": row.values["phone_mobile"], "email": "an@example.vn", "tax_code": TAX_CODE}
     )
     assert row.indexes == expected
+
+
+def test_the_admin_uploads_previews_and_confirms(staff_client, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    from tests.customers.import_files import xlsx_bytes as make_xlsx
+
+    client = staff_client(Role.SALES)
+    template = client.get(reverse("admin:customers_importbatch_template"))
+    assert template.status_code == 200 and template["Content-Type"].startswith("application/vnd")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:customers_importbatch_add"),
+            {"file": upload("k.xlsx", make_xlsx([good_row(1), good_row(2, email="x")]))},
+        )
+    batch = ImportBatch.objects.get()
+    assert response.url == reverse("admin:customers_importbatch_change", args=[batch.pk])
+    page = client.get(response.url).content.decode()
+    assert "Đã có bản xem trước" in page and "Địa chỉ email này không hợp lệ." in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:customers_importbatch_decide", args=[batch.pk]),
+            {"decision": "confirm"},
+        )
+    batch.refresh_from_db()
+    assert batch.status == "done" and batch.customers_created == 1
+    assert "Hoàn tác lô nhập này" in client.get(response.url).content.decode()
+
+
+def test_technical_support_sees_no_import_screen(staff_client):
+    from django.urls import reverse
+
+    client = staff_client(Role.TECH_SUPPORT)
+    assert client.get(reverse("admin:customers_importbatch_add")).status_code == 403
+    assert client.get(reverse("admin:customers_importbatch_template")).status_code == 403
