@@ -16,13 +16,15 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
+from customers.audit.services import access_log
 from customers.core import jobs
+from customers.core.actors import Actor
 from customers.imports import writing
 from customers.imports.columns import MESSAGES, map_header, parse_row
 from customers.imports.matching import Seen, existing_matches
 from customers.imports.reader import Progress, UnreadableFile, read_rows
 from customers.imports.undo import undo_written
-from customers.models import ImportBatch, ImportIssue
+from customers.models import AccessLogEntry, ImportBatch, ImportIssue
 
 logger = logging.getLogger(__name__)
 
@@ -147,6 +149,14 @@ def _walk(batch: ImportBatch, *, write: bool, actor_label: str) -> ImportBatch:
             with transaction.atomic():
                 if issues:
                     ImportIssue.objects.bulk_create(issues, batch_size=CHUNK)
+                if matches and not write:  # the preview looked customers up: logged
+                    access_log(
+                        actor=Actor(user=batch.created_by, label=batch.created_by_label),
+                        action=AccessLogEntry.Action.SEARCH,
+                        customers=set(matches.values()),
+                        fields=["import"],
+                        reason=f"import #{batch.pk}: preview matched these customers",
+                    )
                 if write:
                     written = writing.write_chunk(
                         batch, good, matches, duplicates, actor_label=actor_label

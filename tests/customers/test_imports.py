@@ -194,6 +194,8 @@ def test_a_row_matching_a_confirmed_customer_never_overwrites_them(sales):
     batch = previewed(sales, "k.xlsx", xlsx_bytes([good_row(1, full_name="Tên Khác")]))
     match = ImportIssue.objects.get(batch=batch, level="match")
     assert match.customer == known and batch.rows_matched == 1
+    looked = AccessLogEntry.objects.get(action="search", actor=sales)
+    assert looked.customer_ids == [known.pk] and "import" in looked.reason
     import_confirm(batch=batch, actor=sales, enqueue=False)
     import_write_run(batch_id=batch.pk)
     known.refresh_from_db()
