@@ -42,7 +42,6 @@ def peak_rss_mb() -> float:
 
 def write_file(rows: int) -> Path:
     from openpyxl import Workbook
-
     from stdnum.vn import mst
 
     from customers.imports.columns import COLUMNS
