@@ -24,7 +24,14 @@ from customers.imports.columns import MESSAGES, map_header, parse_row
 from customers.imports.matching import Seen, existing_matches
 from customers.imports.reader import Progress, UnreadableFile, read_rows
 from customers.imports.undo import undo_written
-from customers.models import AccessLogEntry, ImportBatch, ImportIssue
+from customers.models import (
+    AccessLogEntry,
+    AccountingDocument,
+    ImportBatch,
+    ImportedCustomer,
+    ImportIssue,
+    Service,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -262,8 +269,21 @@ def import_write_run(*, batch_id: int) -> ImportBatch | None:
     except UnreadableFile as exc:
         _fail(batch, f"unreadable: {exc}")
         return batch
+    except jobs.TRANSIENT_ERRORS:
+        raise  # retried: the chunks already written match, and are not written twice
+    except Exception as exc:
+        # A bug or bad data: what was written is taken back, the batch says it failed.
+        undo_written(batch, batch.confirmed_by_label)
+        _fail(batch, type(exc).__name__)
+        raise
+    # Counted from what is recorded, so that a pass retried after a lost connection counts
+    # each customer, service and document once.
     ImportBatch.objects.filter(pk=batch.pk).update(
-        status=ImportBatch.Status.DONE, finished_at=timezone.now()
+        status=ImportBatch.Status.DONE,
+        finished_at=timezone.now(),
+        customers_created=ImportedCustomer.objects.filter(batch=batch, created=True).count(),
+        services_created=Service.objects.filter(import_batch=batch).count(),
+        documents_created=AccountingDocument.objects.filter(import_batch=batch).count(),
     )
     file_delete(batch)
     transaction.on_commit(lambda: jobs.enqueue(jobs.IMPORT_NOTICES, batch.pk))
