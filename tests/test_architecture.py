@@ -27,7 +27,7 @@ LAYERS = [
     {"incidents"},
     {"retention", "sharing", "outreach"},
     {"records"},
-    {"requests"},
+    {"requests", "imports"},
     {"desk"},
 ]
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}

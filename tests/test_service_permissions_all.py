@@ -86,6 +86,8 @@ EXEMPT = {
     "customers.audit.services.access_log_prune": SYSTEM,
     "customers.audit.services.access_log_for_customer": "the customer's own copy, through "
     "their my-data session",
+    # customers.imports
+    "customers.imports.services.undo_until": HELPER,
     # customers.incidents
     "customers.incidents.services.incident_open_from_complaint": "the customer's complaint "
     "about a leak opens a draft (request_open)",
@@ -237,7 +239,16 @@ def world(seeded, settings, tmp_path, staff_user):
         return version
 
     now = timezone.now()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from customers.models import ImportBatch
+
     return {
+        "batch": ImportBatch.objects.create(
+            file_name="khach.csv", created_by_label="kinhdoanh", status="done", finished_at=now
+        ),
+        "upload": SimpleUploadedFile("khach.csv", b"Ho va ten\nA\n"),
+        "imported_ids": [],
         "customer": customer,
         "customer_id": customer.pk,
         "customer_ids": [customer.pk],

@@ -4,6 +4,7 @@ from .communications import CallTask, Campaign
 from .company import CompanyProfile
 from .customers import Customer, CustomerChange, UnconfirmedRegistration
 from .disclosures import Disclosure, LegalDisclosureRequest, Recipient
+from .imports import ImportBatch, ImportedCustomer, ImportedCustomerReview, ImportIssue
 from .incidents import Incident, IncidentNotice
 from .messages import Message
 from .my_data import MyDataLinkRequest, MyDataSession
@@ -30,6 +31,10 @@ __all__ = [
     "CompanyProfile",
     "Campaign",
     "Disclosure",
+    "ImportBatch",
+    "ImportedCustomer",
+    "ImportedCustomerReview",
+    "ImportIssue",
     "Incident",
     "IncidentNotice",
     "LegalDisclosureRequest",

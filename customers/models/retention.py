@@ -126,6 +126,7 @@ class ErasureCertificate(models.Model):
         REQUEST = "request", _("The customer's deletion request")
         INACTIVITY = "inactivity", _("The retention period ended (inactivity or end of service)")
         STAFF = "staff", _("Company decision")
+        IMPORT_UNDONE = "import_undo", _("An import undone")
 
     customer = models.OneToOneField(
         "customers.Customer",
