@@ -1,0 +1,134 @@
+"""The DPO's screens in words (issue 33): retention runs, erasure certificates, access-log
+entries, API clients, web-form submissions and the histories say what happened in Vietnamese,
+in Vietnam time, with no raw JSON, hash columns or internal actor codes."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from customers.core.roles import Role
+from tests.conftest import login_staff
+from tests.privacysite.plain_language import problems, visible_text
+
+pytestmark = pytest.mark.django_db
+
+# What the DPO once read on these screens.
+RAW = [
+    "Prev hash", "Hash", "Sealed at", "Consentevent", "customer (web form)", "customer (self)",
+    "customer (confirmed web form)", "consent:read", "UTC", "planned", "customer_notice",
+    "Please correct the errors below",
+]  # fmt: skip
+ISO = re.compile(r"\b20\d\d-\d\d-\d\d\b")
+
+
+def raw_problems(text):
+    found = problems(text)
+    found += [f"raw {w!r}" for w in RAW if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)]
+    found += [f"iso {m.group(0)!r}" for m in ISO.finditer(text)]
+    return found
+
+
+@pytest.fixture
+def screens(seeded, staff_user):
+    from api.services.clients import api_client_create
+    from customers.audit.services import access_log
+    from customers.models import Customer, Submission
+    from customers.records.submissions import submission_accept
+    from customers.retention.erasure import customer_erase
+    from customers.retention.services import retention_sweep
+    from demo.factories import CustomerFactory
+
+    admin_user = staff_user(superuser=True, username="quantri")
+    customers = CustomerFactory.create_batch(2)
+    access_log(
+        actor=admin_user,
+        action="view",
+        customers=[customers[0]],
+        fields=["full_name", "consentevent.ip_address"],
+    )
+    # Erased late in the evening UTC: the next day in Vietnam.
+    certificate = customer_erase(customer=customers[1], actor=admin_user, trigger="staff")
+    type(certificate).objects.filter(pk=certificate.pk).update(
+        erased_at=datetime.datetime(2026, 12, 5, 19, 34, tzinfo=datetime.UTC)
+    )
+    retention_sweep(dry_run=True, scheduled=False, inline=True)
+    api_client_create(
+        name="CRM", description="", scopes=["consent:read"], rate_per_minute=60, actor=admin_user
+    )
+    del submission_accept, Submission, Customer
+    return {"certificate": certificate, "customer": customers[0]}
+
+
+def pages():
+    from api.models import ApiClient
+    from customers.models import AccessLogEntry, ErasureCertificate, RetentionRun
+
+    for model in (RetentionRun, ErasureCertificate, AccessLogEntry, ApiClient):
+        opts = model._meta
+        yield reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        for pk in model.objects.values_list("pk", flat=True)[:2]:
+            yield reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[pk])
+
+
+@pytest.mark.parametrize("role", [None, Role.DPO.value], ids=["superuser", "dpo"])
+def test_the_dpos_records_are_in_words(client, staff_user, screens, role):
+    user = staff_user(role=role, superuser=role is None, username="nguoixem")
+    login_staff(client, user)
+    found = {}
+    seen = 0
+    for url in pages():
+        response = client.get(url)
+        if response.status_code == 403:
+            continue
+        assert response.status_code == 200, url
+        seen += 1
+        for problem in raw_problems(visible_text(response.content.decode())):
+            found.setdefault(problem, url)
+    assert seen
+    assert not found, "\n".join(f"{url}: {p}" for p, url in sorted(found.items()))
+
+
+def test_the_erasure_certificate_title_is_dated_in_vietnam(client, staff_user, screens):
+    login_staff(client, staff_user(superuser=True, username="xem"))
+    cert = screens["certificate"]
+    response = client.get(reverse("admin:customers_erasurecertificate_change", args=[cert.pk]))
+    text = visible_text(response.content.decode())
+    assert "06/12/2026" in text
+    assert "05/12/2026" not in text
+
+
+def test_web_form_submission_in_words(client, staff_user, seeded, settings):
+    from customers.models import Submission
+    from customers.records.submissions import submission_accept  # noqa: F401
+
+    submission = Submission.objects.create(
+        form=Submission.Form.REGISTRATION,
+        data='{"full_name": "Nguyễn Văn An", "email": "an@example.vn", "consents": '
+        '["marketing_email"], "preferred_language": "vi"}',
+        language="vi",
+    )
+    login_staff(client, staff_user(superuser=True, username="xem2"))
+    response = client.get(reverse("admin:customers_submission_change", args=[submission.pk]))
+    assert response.status_code == 200
+    text = visible_text(response.content.decode())
+    assert "Nguyễn Văn An" in text
+    assert "Họ và tên" in text
+    assert not raw_problems(text), raw_problems(text)
+
+
+def test_actor_codes_become_words():
+    from customers.core.labels import actor_name
+
+    for code in ("customer (web form)", "customer (self)", "customer (confirmed web form)"):
+        assert actor_name(code).startswith("Khách hàng"), code
+    assert actor_name("system:retention").startswith("Hệ thống")
+
+
+def test_when_is_vietnam_time():
+    from privacysite.display import when
+
+    assert when(datetime.datetime(2026, 12, 5, 19, 34, tzinfo=datetime.UTC)) == "06/12/2026 02:34"
+    assert timezone.get_current_timezone_name() == "Asia/Ho_Chi_Minh"
