@@ -19,18 +19,33 @@ from customers.audit.services import access_log
 from customers.models import AccessLogEntry, Recipient
 from dpo.contents import may_download
 from dpo.models import AccessAlert, ComplianceProfile, DossierVersion, RiskAssessment, UpdateClock
-from dpo.selectors import MissingFact, profile
+from dpo.selectors import MissingFact, profile, subjects_ever_processed
 from dpo.services import dossiers
 from dpo.services.clocks import clock_start
 from dpo.services.profile import profile_update, risk_assessment_save, risk_assessment_sign
 from privacysite.admin_utils import ReadOnlyAdmin, admin_page
+from privacysite.display import number
 from privacysite.http import client_ip
+
+
+class ComplianceProfileForm(forms.ModelForm):
+    class Meta:
+        model = ComplianceProfile
+        fields = "__all__"
+        # The DPO reads where to fill a value in, never the name of a server setting.
+        help_texts = {
+            "dpo_name": _(
+                "The person or unit the authority and the customers contact; the dossiers "
+                "print it. Fill it in here (with an email or a phone)."
+            )
+        }
 
 
 @admin.register(ComplianceProfile)
 class ComplianceProfileAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "dpo_name", "enterprise_size", "subjects_counted", "updated_at"]
-    readonly_fields = ["subjects_counted", "updated_at"]
+    form = ComplianceProfileForm
+    list_display = ["__str__", "dpo_name", "enterprise_size", "subjects_shown", "updated_at"]
+    readonly_fields = ["subjects_shown", "updated_at"]
     fieldsets = [
         (
             _("Data-protection officer"),
@@ -53,12 +68,18 @@ class ComplianceProfileAdmin(admin.ModelAdmin):
                     "offers_processing_services",
                     "processes_sensitive_data",
                     "first_processing_on",
-                    "subjects_counted",
+                    "subjects_shown",
                     "updated_at",
                 ]
             },
         ),
     ]
+
+    @admin.display(description=_("distinct data subjects ever processed"))
+    def subjects_shown(self, obj):
+        # The dashboard's number: the daily check's high-water mark or the customers on
+        # record now, whichever is higher (the check may not have run yet today).
+        return number(subjects_ever_processed(obj))
 
     def has_add_permission(self, request):
         # One row: it is created on first use.

@@ -44,8 +44,9 @@ def dpo_contact(prof: ComplianceProfile | None = None) -> dict:
     }
     if not contact["name"] or not (contact["email"] or contact["phone"]):
         raise MissingFact(
-            "Chưa có thông tin liên hệ của người/bộ phận bảo vệ dữ liệu cá nhân (DPO): "
-            "điền vào Hồ sơ tuân thủ trong trang quản trị hoặc đặt DPO_NAME và DPO_EMAIL. "
+            "Chưa có thông tin liên hệ của người/bộ phận bảo vệ dữ liệu cá nhân: điền tên và "
+            "email hoặc điện thoại trong trang quản trị, mục Bảo vệ dữ liệu cá nhân › Hồ sơ "
+            "tuân thủ. "
             "(No data-protection officer contact is set.)"
         )
     return contact

@@ -132,3 +132,40 @@ def test_when_is_vietnam_time():
 
     assert when(datetime.datetime(2026, 12, 5, 19, 34, tzinfo=datetime.UTC)) == "06/12/2026 02:34"
     assert timezone.get_current_timezone_name() == "Asia/Ho_Chi_Minh"
+
+
+def test_requests_due_for_acknowledgement_count_as_due(live_data, staff_user):
+    """A request not yet acknowledged is due when its acknowledgement is (two working days),
+    not only when its answer is: three such requests were missing from "due soon"."""
+    from customers.models import DataRequest
+    from customers.requests.deadlines import add_working_days
+    from dpo.dashboard import requests_panel
+
+    today = timezone.localdate()
+    for n, ack in enumerate(
+        [add_working_days(today, 2), today, today - datetime.timedelta(days=1)]
+    ):
+        DataRequest.objects.create(
+            reference=f"YC-ACK-{n}",
+            customer=live_data["customers"][0],
+            kind=DataRequest.Kind.ACCESS,
+            status=DataRequest.Status.RECEIVED,
+            acknowledge_by=ack,
+            due_on=today + datetime.timedelta(days=20),
+        )
+    panel = requests_panel(today)
+    due = {row["request"].reference for row in panel["due_soon"]}
+    overdue = {row["request"].reference for row in panel["overdue"]}
+    assert {"YC-ACK-0", "YC-ACK-1"} <= due
+    assert "YC-ACK-2" in overdue
+
+
+def test_profile_counts_the_subjects_the_dashboard_counts(live_data, client, staff_user):
+    from dpo.selectors import profile, subjects_ever_processed
+
+    login_staff(client, staff_user(role=Role.DPO.value, username="dpo2"))
+    response = client.get(reverse("admin:dpo_complianceprofile_change", args=[profile().pk]))
+    text = visible_text(response.content.decode())
+    assert subjects_ever_processed() > 0
+    assert f"{subjects_ever_processed()}" in text
+    assert "DPO_NAME" not in text
