@@ -44,9 +44,9 @@ def _days(today, count):
 def next_deadline(request) -> tuple:
     """(date, what) of an open request's next legal deadline: its acknowledgement (two working
     days) while it is not acknowledged, else its answer (the extended date once extended)."""
-    if request.acknowledged_at is None and request.acknowledge_by:
-        if request.acknowledge_by < request.deadline:
-            return request.acknowledge_by, _("acknowledge")
+    ack = request.acknowledge_by
+    if request.acknowledged_at is None and ack and ack < request.deadline:
+        return ack, _("acknowledge")
     return request.deadline, _("answer")
 
 

@@ -62,3 +62,16 @@ def live_data(seeded):
         authority_notified_at=detected + datetime.timedelta(hours=80),
     )
     return {"customers": customers, "email_purpose": email}
+
+
+def signed_risk_assessment(user):
+    """The risk assessment a DPIA must carry before it is signed off and filed."""
+    from dpo.models import RiskAssessment
+
+    if not RiskAssessment.objects.filter(signed_at__isnull=False).exists():
+        RiskAssessment.objects.create(
+            text="Rủi ro được đánh giá là thấp.",
+            created_by=user,
+            signed_by=user,
+            signed_at=timezone.now(),
+        )
