@@ -169,3 +169,63 @@ def test_profile_counts_the_subjects_the_dashboard_counts(live_data, client, sta
     assert subjects_ever_processed() > 0
     assert f"{subjects_ever_processed()}" in text
     assert "DPO_NAME" not in text
+
+
+def test_admin_form_errors_are_announced_in_vietnamese(client, staff_user, seeded):
+    from dpo.selectors import profile
+
+    login_staff(client, staff_user(role=Role.DPO.value, username="dpo3"))
+    response = client.post(
+        reverse("admin:dpo_complianceprofile_change", args=[profile().pk]),
+        {"dpo_name": "An", "dpo_email": "không-phải-email", "enterprise_size": "small"},
+    )
+    text = visible_text(response.content.decode())
+    assert "Please correct" not in text
+    assert "Vui lòng sửa các lỗi" in text
+
+
+def test_the_admin_and_the_authenticator_name_the_company(client, staff_user, seeded, settings):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    login_staff(client, staff_user(role=Role.DPO.value, username="dpo4"))
+    text = visible_text(client.get(reverse("admin:index")).content.decode())
+    company = settings.ORGANISATION["name"]
+    assert f"{company}: nhân viên" in text
+    assert "privacysite" not in text
+    device = TOTPDevice.objects.filter(user__username="dpo4").first()
+    assert "privacysite" not in device.config_url
+    assert "issuer=" in device.config_url
+
+
+def test_assignees_are_named_and_only_those_who_handle_requests(client, staff_user, live_data):
+    import re as regex
+
+    from customers.models import DataRequest
+
+    handler = staff_user(role=Role.DPO.value, username="lan.dpo")
+    handler.first_name, handler.last_name = "Lan", "Nguyễn Thị"
+    handler.save()
+    staff_user(role=Role.SALES.value, username="ban.hang")
+    login_staff(client, staff_user(superuser=True, username="quantri2"))
+    request = DataRequest.objects.first()
+    html = client.get(
+        reverse("admin:customers_datarequest_change", args=[request.pk])
+    ).content.decode()
+    select = regex.search(r'<select name="assignee".*?</select>', html, regex.S).group(0)
+    assert "Nguyễn Thị Lan" in select
+    assert "lan.dpo" not in select
+    assert "ban.hang" not in select
+
+
+def test_the_customer_page_has_no_view_on_site_and_history_goes_to_its_changes(
+    client, staff_user, live_data
+):
+    customer = live_data["customers"][0]
+    login_staff(client, staff_user(superuser=True, username="quantri3"))
+    url = reverse("admin:customers_customer_change", args=[customer.pk])
+    html = client.get(url).content.decode()
+    assert "viewsitelink" not in html
+    assert 'id="changes-group"' in html
+    history = client.get(reverse("admin:customers_customer_history", args=[customer.pk]))
+    assert history.status_code == 302
+    assert history["Location"] == f"{url}#changes-group"
