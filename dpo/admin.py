@@ -21,44 +21,16 @@ from privacysite.admin_utils import ReadOnlyAdmin
 from privacysite.display import number
 
 
-class ComplianceProfileForm(forms.ModelForm):
-    class Meta:
-        model = ComplianceProfile
-        fields = [
-            "dpo_name",
-            "dpo_title",
-            "dpo_email",
-            "dpo_phone",
-            "dpo_provider",
-            "system_hosting",
-            "enterprise_size",
-            "offers_processing_services",
-            "processes_sensitive_data",
-            "first_processing_on",
-        ]
-        # The DPO reads where to fill a value in, never the name of a server setting.
-        help_texts = {
-            "dpo_name": _(
-                "The person or unit the authority and the customers contact; the dossiers "
-                "print it. Fill it in here (with an email or a phone)."
-            )
-        }
-
-
 @admin.register(ComplianceProfile)
 class ComplianceProfileAdmin(admin.ModelAdmin):
-    form = ComplianceProfileForm
-    list_display = ["__str__", "dpo_name", "enterprise_size", "subjects_shown", "updated_at"]
+    list_display = ["__str__", "dpo_provider", "enterprise_size", "subjects_shown", "updated_at"]
     readonly_fields = ["subjects_shown", "updated_at"]
     fieldsets = [
         (
             _("Data-protection officer"),
             {
+                # The DPO's name and contact are in the company profile (customers).
                 "fields": [
-                    "dpo_name",
-                    "dpo_title",
-                    "dpo_email",
-                    "dpo_phone",
                     "dpo_provider",
                     "system_hosting",
                 ]

@@ -10,6 +10,7 @@ from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from customers.consents.models import ConsentState, Purpose
+from customers.core.company import company_profile
 from customers.core.personal_data import REGISTRY, SENSITIVE
 from customers.core.roles import PERMISSIONS, Role
 from customers.models import (
@@ -34,19 +35,21 @@ def profile() -> ComplianceProfile:
 
 
 def dpo_contact(prof: ComplianceProfile | None = None) -> dict:
+    """The DPO as the company profile names them (customers.CompanyProfile), with the
+    provider from the compliance profile."""
     prof = prof or profile()
+    company = company_profile()
     contact = {
-        "name": prof.dpo_name or settings.DPO.get("name", ""),
-        "title": prof.dpo_title or settings.DPO.get("title", ""),
-        "email": prof.dpo_email or settings.DPO.get("email", ""),
-        "phone": prof.dpo_phone or settings.DPO.get("phone", ""),
+        "name": company.dpo_name or settings.DPO.get("name", ""),
+        "title": company.dpo_title or settings.DPO.get("title", ""),
+        "email": company.dpo_email or settings.DPO.get("email", ""),
+        "phone": company.dpo_phone or settings.DPO.get("phone", ""),
         "provider": prof.dpo_provider,
     }
     if not contact["name"] or not (contact["email"] or contact["phone"]):
         raise MissingFact(
             "Chưa có thông tin liên hệ của người/bộ phận bảo vệ dữ liệu cá nhân: điền tên và "
-            "email hoặc điện thoại trong trang quản trị, mục Bảo vệ dữ liệu cá nhân › Hồ sơ "
-            "tuân thủ. "
+            "email hoặc điện thoại trong trang quản trị, mục Hồ sơ công ty. "
             "(No data-protection officer contact is set.)"
         )
     return contact

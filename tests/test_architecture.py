@@ -19,7 +19,7 @@ spec.loader.exec_module(check_imports)
 # ``desk`` is the staff's customer screen, composing every domain's actions.
 LAYERS = [
     {"core", "models"},
-    {"staff"},
+    {"staff", "company"},
     {"audit"},
     {"consents"},
     {"messaging"},

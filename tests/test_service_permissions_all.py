@@ -202,6 +202,7 @@ def world(seeded, settings, tmp_path, staff_user):
     from api.services.clients import api_client_create
     from api.services.webhooks import webhook_subscription_create
     from customers.consents.models import PolicyVersion, Purpose
+    from customers.core.company import company_profile
     from customers.core.roles import Role
     from customers.models import (
         CallTask,
@@ -316,6 +317,7 @@ def world(seeded, settings, tmp_path, staff_user):
         "notes": "danh mục cookie mới",
         "policy_draft": PolicyVersion.objects.create(number=99),
         "profile": profile(),
+        "company": company_profile(),
         "changed": ["dpo_provider"],
         "assessment": RiskAssessment.objects.create(text="Rủi ro thấp"),
         "dossier": dossier,

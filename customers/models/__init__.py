@@ -1,6 +1,7 @@
 from .access import AccessLogEntry, AccessLogSubject, AuditChainHead
 from .accounting import AccountingDocument
 from .communications import CallTask, Campaign
+from .company import CompanyProfile
 from .customers import Customer, CustomerChange, UnconfirmedRegistration
 from .disclosures import Disclosure, LegalDisclosureRequest, Recipient
 from .incidents import Incident, IncidentNotice
@@ -23,6 +24,7 @@ from .submissions import Submission
 
 __all__ = [
     "CallTask",
+    "CompanyProfile",
     "Campaign",
     "Disclosure",
     "Incident",

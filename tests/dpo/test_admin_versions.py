@@ -164,8 +164,6 @@ def test_a_new_dpo_provider_starts_the_ten_day_clock(live_data, staff_client):
     response = client.post(
         url,
         {
-            "dpo_name": "Nguyễn Văn An",
-            "dpo_email": "an@dpo.vn",
             "dpo_provider": "Công ty DPO Số",
             "enterprise_size": "small",
             "system_hosting": "Việt Nam",

@@ -96,7 +96,7 @@ def test_missing_dpo_contact_stops_with_a_clear_message_and_saves_nothing(
 ):
     settings.DPO = {"name": "", "title": "", "email": "", "phone": ""}
     out = tmp_path / "dpia.pdf"
-    with pytest.raises(CommandError, match="Hồ sơ tuân thủ"):
+    with pytest.raises(CommandError, match="Hồ sơ công ty"):
         call_command("dossier", "dpia", "-o", str(out))
     assert not out.exists()
     assert not DossierVersion.objects.exists()

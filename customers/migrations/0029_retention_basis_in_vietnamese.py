@@ -64,6 +64,6 @@ def to_english(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("customers", "0027_merge_request_effects_restrictions")]
+    dependencies = [("customers", "0028_company_profile")]
 
     operations = [migrations.RunPython(to_vietnamese, to_english)]
