@@ -11,16 +11,13 @@ from django.utils.translation import gettext as _
 
 from customers.core.actors import Actor
 from dpo import facts as dossier_facts
-from dpo import render
+from dpo import filing, render
 from dpo.models import DossierVersion
 from dpo.selectors import last_filed
 from dpo.services.clocks import clocks_close_by_filing
 from dpo.services.inspection import inspection_pack
 
 EXTENSIONS = {"dpia": "pdf", "tia": "pdf", "ropa": "xlsx", "inspection": "zip"}
-# The parts of a filing that must not be empty (a dotted path into the version's facts), and
-# where the DPO fills each in.
-REQUIRED: dict[str, list[tuple[str, str]]] = {}
 
 
 def _content(kind, facts, number, changes, filed, actor):
@@ -108,32 +105,17 @@ def dossier_review(*, version: DossierVersion, actor) -> DossierVersion:
 
 
 def missing_parts(version: DossierVersion) -> list[str]:
-    """The required parts a version lacks, each named with where the DPO fills it in (the
-    facts it was generated from: fill in, then generate a new version)."""
-    facts = version.facts or {}
-    missing = []
-    if version.kind == DossierVersion.Kind.DPIA and not facts.get("risk"):
-        missing.append(
-            _(
-                "the signed risk assessment (section 10): write and sign it under Data "
-                "protection › Risk assessments"
-            )
-        )
-    for part, where in REQUIRED.get(version.kind, ()):
-        value = facts
-        for key in part.split("."):
-            value = (value or {}).get(key) if isinstance(value, dict) else None
-        if not value:
-            missing.append(str(where))
-    return missing
+    """The required parts a DPIA or TIA version lacks, each named with where the DPO fills it
+    in (read from the facts it was generated from: fill in, then generate a new version)."""
+    return filing.missing(version.kind, version.facts or {})
 
 
-def _complete(version: DossierVersion, *, filing: bool) -> None:
+def _complete(version: DossierVersion, *, to_file: bool) -> None:
     missing = missing_parts(version)
     if missing:
         message = (
             _("%(version)s cannot be filed: it lacks %(missing)s. Then generate a new version.")
-            if filing
+            if to_file
             else _(
                 "%(version)s cannot be signed off: it lacks %(missing)s. Then generate a new "
                 "version."
@@ -144,7 +126,7 @@ def _complete(version: DossierVersion, *, filing: bool) -> None:
 
 def dossier_sign(*, version: DossierVersion, actor) -> DossierVersion:
     actor = Actor.of(actor).require("dpo.sign_dossierversion")
-    _complete(version, filing=False)
+    _complete(version, to_file=False)
     return _move(
         version,
         expect={DossierVersion.Status.REVIEWED},
@@ -160,7 +142,7 @@ def dossier_file(*, version: DossierVersion, actor, filed_on, reference: str) ->
     reference = (reference or "").strip()
     if not reference or not filed_on:
         raise ValidationError(_("Give the date and the reference of the filing."))
-    _complete(version, filing=True)
+    _complete(version, to_file=True)
     version = _move(
         version,
         expect={DossierVersion.Status.SIGNED},

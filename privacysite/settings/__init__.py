@@ -185,7 +185,7 @@ AXES_CLIENT_IP_CALLABLE = "privacysite.http.client_ip"
 # https://django-otp-official.readthedocs.io/
 # The company's name in the authenticator app (django-otp calls it with the device).
 def OTP_TOTP_ISSUER(device):  # noqa: N802
-    from privacysite.branding import totp_issuer
+    from assembly.branding import totp_issuer
 
     return totp_issuer(device)
 

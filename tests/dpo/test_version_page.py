@@ -4,10 +4,10 @@ and no DPIA signed or filed without a signed risk assessment."""
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from customers.core.roles import Role
-from dpo.models import DossierVersion, RiskAssessment
+from dpo.models import DossierVersion
+from tests.dpo.conftest import ready_to_file
 from tests.privacysite.plain_language import visible_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -28,12 +28,6 @@ def step(client, version, name, **data):
     return visible_text(response.content.decode())
 
 
-def signed_risk(user):
-    return RiskAssessment.objects.create(
-        text="Rủi ro thấp.", created_by=user, signed_by=user, signed_at=timezone.now()
-    )
-
-
 def test_the_version_page_walks_the_steps_with_messages(live_data, staff_client):
     from dpo.services.dossiers import dossier_generate
 
@@ -41,7 +35,7 @@ def test_the_version_page_walks_the_steps_with_messages(live_data, staff_client)
     from django.contrib.auth import get_user_model
 
     dpo = get_user_model().objects.get(groups__name=Role.DPO)
-    signed_risk(dpo)
+    ready_to_file(dpo)
     version = dossier_generate(kind="dpia", actor=dpo)
     text = page(client, version)
     assert "dpia-v1.pdf" in text

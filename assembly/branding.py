@@ -1,11 +1,12 @@
 """The company's name where staff meet the site's own name: the admin header and the account
-an authenticator app shows for the second sign-in step (never the project's name)."""
+an authenticator app shows for the second sign-in step (never the project's name). It is the
+company profile's (customers.CompanyProfile), which starts from the ORG_NAME setting."""
 
-from django.conf import settings
+from customers.core.company import company_profile
 
 
 def company_name() -> str:
-    return settings.ORGANISATION.get("name") or ""
+    return company_profile().name
 
 
 def totp_issuer(device=None) -> str:
