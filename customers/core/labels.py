@@ -158,12 +158,14 @@ def to_status_column(obj):
 
 
 # Why a customer's data changed, where the reason is a code rather than words.
-CHANGE_REASONS = {"created": _("Created")}
+CHANGE_REASONS = {"created": _("Created"), "admin": _("Changed by staff in the admin")}
 
 
 def change_reason(reason: str) -> str:
     if reason in CHANGE_REASONS:
         return str(CHANGE_REASONS[reason])
+    if reason.startswith("web form confirmed"):
+        return str(_("Confirmed by the customer from a web form"))
     form = model("Submission").Form
     if reason in form.values:
         return str(form(reason).label)

@@ -1,5 +1,6 @@
-"""The retention rules' legal bases in Vietnamese (issue 33): the dossiers print them. A basis
-still holding the English default is rewritten; one staff edited is left as it is."""
+"""The retention rules' legal bases and the DPO's default title in Vietnamese (issue 33): the
+dossiers print them. A value still holding the English default is rewritten; one staff
+edited is left as it is."""
 
 from django.db import migrations
 
@@ -55,6 +56,10 @@ def to_vietnamese(apps, schema_editor):
     rule = apps.get_model("customers", "RetentionRule")
     for english, vietnamese in BASES:
         rule.objects.filter(legal_basis=english).update(legal_basis=vietnamese)
+    # The DPO's title as the settings once defaulted it, in English on the dossiers.
+    apps.get_model("customers", "CompanyProfile").objects.filter(
+        dpo_title="Data protection officer"
+    ).update(dpo_title="Người bảo vệ dữ liệu cá nhân")
 
 
 def to_english(apps, schema_editor):

@@ -183,11 +183,15 @@ AXES_CLIENT_IP_CALLABLE = "privacysite.http.client_ip"
 
 
 # https://django-otp-official.readthedocs.io/
-# The company's name in the authenticator app (django-otp calls it with the device).
-def OTP_TOTP_ISSUER(device):  # noqa: N802
-    from assembly.branding import totp_issuer
+# The company's name in the authenticator app (django-otp calls it with the device). Named
+# by its dotted path, as settings name code (the settings never import the apps).
+TOTP_ISSUER_CALLABLE = "assembly.branding.totp_issuer"
 
-    return totp_issuer(device)
+
+def OTP_TOTP_ISSUER(device):  # noqa: N802
+    from django.utils.module_loading import import_string
+
+    return import_string(TOTP_ISSUER_CALLABLE)(device)
 
 
 # --- Internationalisation ------------------------------------------------------------------

@@ -229,3 +229,10 @@ def test_the_customer_page_has_no_view_on_site_and_history_goes_to_its_changes(
     history = client.get(reverse("admin:customers_customer_history", args=[customer.pk]))
     assert history.status_code == 302
     assert history["Location"] == f"{url}#changes-group"
+
+
+def test_change_reasons_in_words():
+    from customers.core.labels import change_reason
+
+    assert change_reason("web form confirmed (pending change #12)").startswith("Khách hàng")
+    assert change_reason("admin") == "Nhân viên sửa trong trang quản trị"
