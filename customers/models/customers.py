@@ -5,7 +5,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from customers.core.fields import EncryptedTextField
-from customers.core.personal_data import search_columns
+from customers.core.personal_data import CUSTOMER_FIELDS, search_columns
+
+SEARCHED_NAMES = frozenset(f.name for f in CUSTOMER_FIELDS if f.search_column)
 
 
 class Customer(models.Model):
@@ -128,9 +130,9 @@ class Customer(models.Model):
 
     def save(self, *args, update_fields=None, **kwargs):
         # The search columns follow the names, however the row is saved.
-        names = {"full_name", "business_name", "contact_person"}
+        names = SEARCHED_NAMES
         if update_fields is not None:
-            names &= set(update_fields)
+            names = names & set(update_fields)
         folded = search_columns({name: getattr(self, name) for name in names})
         self.__dict__.update(folded)
         if update_fields is not None:
