@@ -55,10 +55,11 @@ class Customer(models.Model):
     phone_mobile_index = models.CharField(max_length=64, blank=True, editable=False)
     phone_home_index = models.CharField(max_length=64, blank=True, editable=False)
     phone_office_index = models.CharField(max_length=64, blank=True, editable=False)
-    # The names folded for search (``customers.core.folding``), written on every save.
-    full_name_folded = models.TextField(blank=True, default="", editable=False)
-    business_name_folded = models.TextField(blank=True, default="", editable=False)
-    contact_person_folded = models.TextField(blank=True, default="", editable=False)
+    # The names folded for search (``customers.core.folding``), written on every save (the
+    # database default: a process of the previous release inserting during a deploy).
+    full_name_folded = models.TextField(blank=True, default="", db_default="", editable=False)
+    business_name_folded = models.TextField(blank=True, default="", db_default="", editable=False)
+    contact_person_folded = models.TextField(blank=True, default="", db_default="", editable=False)
 
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="vi"

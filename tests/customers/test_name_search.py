@@ -241,3 +241,16 @@ def test_after_restore_writes_the_search_columns_again(
     stored = Customer.objects.get(pk=customer.pk)
     assert stored.full_name_folded == "nguyen thi thuy"
     assert stored.business_name_folded == ""
+
+
+def test_reindex_customers_repairs_rows_written_without_their_folded_names(staff_client, seeded):
+    """A process of the previous release, inserting during the deploy, leaves them empty."""
+    customers = [CustomerFactory(full_name=f"Trần Thị Hoà {n}") for n in range(3)]
+    for customer in customers[1:]:
+        stale(customer)
+    sales = staff_client(Role.SALES)
+    assert listed(sales.get(LIST, {"q": "tran thi hoa"})) == [customers[0].pk]
+    out = io.StringIO()
+    call_command("reindex_customers", batch_size=2, stdout=out)
+    assert "scanned 3, rewritten 2" in out.getvalue()
+    assert set(listed(sales.get(LIST, {"q": "tran thi hoa"}))) == {c.pk for c in customers}
