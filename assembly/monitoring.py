@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
+from customers.audit.key_consistency import keys_differing
 from customers.models import Incident, Message, RetentionRun, Submission
 from customers.workers.heartbeat import heartbeat_age, workers_alive
 from privacysite.health import database_ok, migrations_applied, run_checks
@@ -142,6 +143,8 @@ def readings() -> dict:
         return (now - oldest).total_seconds() / 3600 if oldest else 0
 
     read("incident_oldest_open_hours", oldest_open_hours)
+    # A node left out of a key change (customers.audit.key_consistency).
+    read("keys_match", lambda: int(not keys_differing()))
     return values
 
 
@@ -167,6 +170,7 @@ GAUGES = {
     "retention_last_erased": "Customers a manual run_retention erased (when recorded).",
     "incidents_open": "Breaches open and not yet notified to the authority.",
     "incident_oldest_open_hours": "Hours since the oldest open breach was detected (72 allowed).",
+    "keys_match": "1 if this node's keys are the keys in force recorded in the database.",
 }
 
 

@@ -26,7 +26,7 @@ class CustomersConfig(AppConfig):
         # Registers the system checks, the ``__any`` lookup and every domain's Celery tasks
         # (services enqueue tasks by name, through customers.core.jobs).
         from customers import tasks  # noqa: F401
-        from customers.audit import checks  # noqa: F401
+        from customers.audit import checks, key_consistency  # noqa: F401
         from customers.core import lookups, personal_data  # noqa: F401
         from customers.workers import heartbeat
         from privacysite import (  # noqa: F401  (register the retired-keys and .mo checks)

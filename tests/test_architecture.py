@@ -20,14 +20,14 @@ spec.loader.exec_module(check_imports)
 # workers' own heartbeat (models only).
 LAYERS = [
     {"core", "models"},
-    {"staff", "workers"},
+    {"staff", "company", "workers"},
     {"audit"},
     {"consents"},
     {"messaging"},
     {"incidents"},
     {"retention", "sharing", "outreach"},
     {"records"},
-    {"requests"},
+    {"requests", "imports"},
     {"desk"},
 ]
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}

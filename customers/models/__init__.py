@@ -1,8 +1,10 @@
 from .access import AccessLogEntry, AccessLogSubject, AuditChainHead
 from .accounting import AccountingDocument
 from .communications import CallTask, Campaign
+from .company import CompanyProfile
 from .customers import Customer, CustomerChange, UnconfirmedRegistration
 from .disclosures import Disclosure, LegalDisclosureRequest, Recipient
+from .imports import ImportBatch, ImportedCustomer, ImportedCustomerReview, ImportIssue
 from .incidents import Incident, IncidentNotice
 from .messages import Message
 from .my_data import MyDataLinkRequest, MyDataSession
@@ -13,6 +15,8 @@ from .restrictions import ProcessingRestriction
 from .retention import (
     DestructionList,
     ErasureCertificate,
+    JournalMark,
+    KeysInForce,
     LegalHold,
     RetentionRule,
     RetentionRun,
@@ -24,8 +28,13 @@ from .workers import WorkerHeartbeat
 
 __all__ = [
     "CallTask",
+    "CompanyProfile",
     "Campaign",
     "Disclosure",
+    "ImportBatch",
+    "ImportedCustomer",
+    "ImportedCustomerReview",
+    "ImportIssue",
     "Incident",
     "IncidentNotice",
     "LegalDisclosureRequest",
@@ -42,6 +51,8 @@ __all__ = [
     "DataRequestEvent",
     "DestructionList",
     "ErasureCertificate",
+    "JournalMark",
+    "KeysInForce",
     "LegalHold",
     "RetentionRule",
     "RetentionRun",

@@ -12,7 +12,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from privacysite.key_format import check_keys
-from privacysite.media_settings import media_storage
+from privacysite.media_settings import journal_storage, media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -180,8 +180,19 @@ AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # the address nginx saw, never nginx's own 127.0.0.1 (which would lock a staff member out for
 # everyone after five wrong passwords from anywhere).
 AXES_CLIENT_IP_CALLABLE = "privacysite.http.client_ip"
+
+
 # https://django-otp-official.readthedocs.io/
-OTP_TOTP_ISSUER = env.str("ORG_NAME", default="privacysite")
+# The company's name in the authenticator app (django-otp calls it with the device). Named
+# by its dotted path, as settings name code (the settings never import the apps).
+TOTP_ISSUER_CALLABLE = "assembly.branding.totp_issuer"
+
+
+def OTP_TOTP_ISSUER(device):  # noqa: N802
+    from django.utils.module_loading import import_string
+
+    return import_string(TOTP_ISSUER_CALLABLE)(device)
+
 
 # --- Internationalisation ------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/topics/i18n/
@@ -212,6 +223,8 @@ STORAGES = {
         )
     },
 }
+if journal_storage(env):  # the erasure journal, shared by every node (docs/operations.md)
+    STORAGES["journal"] = journal_storage(env)
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "media/"
 
@@ -297,7 +310,7 @@ ORGANISATION = {
 # in breach notices.
 DPO = {
     "name": env.str("DPO_NAME", default="") or "Bộ phận Bảo vệ dữ liệu cá nhân",
-    "title": env.str("DPO_TITLE", default="") or "Data protection officer",
+    "title": env.str("DPO_TITLE", default="") or "Người bảo vệ dữ liệu cá nhân",
     "email": env.str("DPO_EMAIL", default="") or ORGANISATION["email"],
     "phone": env.str("DPO_PHONE", default="") or ORGANISATION["phone"],
 }
