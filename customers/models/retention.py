@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -126,6 +127,7 @@ class ErasureCertificate(models.Model):
         REQUEST = "request", _("The customer's deletion request")
         INACTIVITY = "inactivity", _("The retention period ended (inactivity or end of service)")
         STAFF = "staff", _("Company decision")
+        IMPORT_UNDONE = "import_undo", _("An import undone")
 
     customer = models.OneToOneField(
         "customers.Customer",
@@ -154,7 +156,8 @@ class ErasureCertificate(models.Model):
         ordering = ["-erased_at"]
 
     def __str__(self):
-        return f"#{self.customer_id} · {self.erased_at:%Y-%m-%d}"
+        # The day in Vietnam: an erasure at 02:00 on 06/12 is not one of 05/12 (UTC).
+        return f"#{self.customer_id} · {timezone.localtime(self.erased_at):%d/%m/%Y}"
 
 
 class RetentionRun(models.Model):
@@ -181,7 +184,8 @@ class RetentionRun(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.day} {'(dry run)' if self.dry_run else ''}"
+        shown = self.day.strftime("%d/%m/%Y") if self.day else "–"
+        return f"{shown} {_('(dry run)') if self.dry_run else ''}".strip()
 
 
 class DestructionList(models.Model):
@@ -221,7 +225,7 @@ class DestructionList(models.Model):
         ordering = ["-proposed_at"]
 
     def __str__(self):
-        return f"{self.proposed_at:%Y-%m-%d} ({len(self.document_ids)})"
+        return f"{timezone.localtime(self.proposed_at):%d/%m/%Y} ({len(self.document_ids)})"
 
 
 class JournalMark(models.Model):
