@@ -108,6 +108,9 @@ def walk(batch: ImportBatch, *, write: bool, actor_label: str = "") -> ImportBat
 def _walk(batch: ImportBatch, *, write: bool, actor_label: str) -> ImportBatch:
     today = timezone.localdate()
     progress = Progress()
+    # The import pass knows how many rows the preview read (an xlsx whose sheet does not
+    # state its size gives the reader no other measure).
+    expected = batch.rows_read if write else 0
     counters = dict.fromkeys(("rows_read", "rows_new", "rows_matched", "rows_error"), 0)
     last_write = time.monotonic()
     seen = Seen()
@@ -184,7 +187,10 @@ def _walk(batch: ImportBatch, *, write: bool, actor_label: str) -> ImportBatch:
             now = time.monotonic()
             if now - last_write >= PROGRESS_EVERY or write:
                 last_write = now
-                _progress(batch, counters, progress.fraction)
+                fraction = progress.fraction
+                if expected:  # the preview counted the rows: a surer measure than bytes
+                    fraction = min(counters["rows_read"] / expected, 0.99)
+                _progress(batch, counters, fraction)
     _progress(batch, counters, 1.0)
     return batch
 

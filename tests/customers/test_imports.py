@@ -401,3 +401,22 @@ def test_technical_support_sees_no_import_screen(staff_client):
     client = staff_client(Role.TECH_SUPPORT)
     assert client.get(reverse("admin:customers_importbatch_add")).status_code == 403
     assert client.get(reverse("admin:customers_importbatch_template")).status_code == 403
+
+
+def test_the_import_pass_reports_its_progress_against_the_previews_count(sales, monkeypatch):
+    from customers.imports import run
+
+    seen = []
+    real = run._progress
+
+    def spy(batch, counters, fraction):
+        seen.append(fraction)
+        return real(batch, counters, fraction)
+
+    monkeypatch.setattr(run, "CHUNK", 2)
+    monkeypatch.setattr(run, "_progress", spy)
+    batch = previewed(sales, "k.xlsx", xlsx_bytes([good_row(n) for n in range(1, 7)]))
+    seen.clear()
+    import_confirm(batch=batch, actor=sales, enqueue=False)
+    import_write_run(batch_id=batch.pk)
+    assert seen[:3] == [pytest.approx(2 / 6), pytest.approx(4 / 6), 0.99] and seen[-1] == 1.0
