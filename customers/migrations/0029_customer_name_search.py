@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
             migrations.AddField(
                 model_name="customer",
                 name=f"{name}_folded",
-                field=models.TextField(blank=True, default="", db_default="", editable=False),
+                field=models.TextField(blank=True, default="", editable=False),
             )
             for name in NAMES
         ),
