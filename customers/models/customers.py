@@ -10,6 +10,28 @@ from customers.core.personal_data import CUSTOMER_FIELDS, search_columns
 SEARCHED_NAMES = frozenset(f.name for f in CUSTOMER_FIELDS if f.search_column)
 
 
+def _fold_names(customer, names) -> list[str]:
+    """Write the search columns of ``names`` on ``customer``; returns the columns written."""
+    folded = search_columns({name: getattr(customer, name) for name in names})
+    customer.__dict__.update(folded)
+    return list(folded)
+
+
+class CustomerQuerySet(models.QuerySet):
+    """Rows written in bulk (the import) get their search columns as ``save()`` gives them."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for customer in objs:
+            _fold_names(customer, SEARCHED_NAMES)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs, names = list(objs), SEARCHED_NAMES & set(fields)
+        columns = [column for customer in objs for column in _fold_names(customer, names)]
+        return super().bulk_update(objs, [*fields, *dict.fromkeys(columns)], *args, **kwargs)
+
+
 class Customer(models.Model):
     """A data subject: a person, or a business together with the person who acts for it.
 
@@ -91,6 +113,8 @@ class Customer(models.Model):
         _("erasure notice sent at"), null=True, blank=True
     )
 
+    objects = CustomerQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
@@ -134,8 +158,7 @@ class Customer(models.Model):
         names = SEARCHED_NAMES
         if update_fields is not None:
             names = names & set(update_fields)
-        folded = search_columns({name: getattr(self, name) for name in names})
-        self.__dict__.update(folded)
+        folded = _fold_names(self, names)
         if update_fields is not None:
             update_fields = [*update_fields, *folded]
         super().save(*args, update_fields=update_fields, **kwargs)

@@ -254,3 +254,25 @@ def test_reindex_customers_repairs_rows_written_without_their_folded_names(staff
     call_command("reindex_customers", batch_size=2, stdout=out)
     assert "scanned 3, rewritten 2" in out.getvalue()
     assert set(listed(sales.get(LIST, {"q": "tran thi hoa"}))) == {c.pk for c in customers}
+
+
+def test_customers_created_or_renamed_in_bulk_are_found_by_name(staff_client, seeded):
+    """The import writes customers with ``bulk_create``, which calls no ``save()``."""
+    from django.utils import timezone
+
+    Customer.objects.bulk_create(
+        [
+            Customer(
+                full_name="Nguyễn Thị Thủy",
+                source=Customer.Source.IMPORT,
+                last_activity_at=timezone.now(),
+            )
+        ]
+    )
+    renamed = CustomerFactory(full_name="Lê Văn Tám")
+    renamed.full_name = "Lê Văn Hoà"
+    Customer.objects.bulk_update([renamed], ["full_name"])
+    sales = staff_client(Role.SALES)
+    found = listed(sales.get(LIST, {"q": "nguyen thi thuy"}))
+    assert found == [Customer.objects.get(full_name="Nguyễn Thị Thủy").pk]
+    assert listed(sales.get(LIST, {"q": "le van hoa"})) == [renamed.pk]
