@@ -332,7 +332,12 @@ def imports_abandon_stale(*, now=None) -> int:
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(hours=settings.IMPORT_ABANDON_HOURS)
     stale = ImportBatch.objects.filter(
-        status__in=[ImportBatch.Status.PREVIEWED, ImportBatch.Status.UPLOADED],
+        # (a preview whose worker died stays "previewing": abandoned with the others)
+        status__in=[
+            ImportBatch.Status.PREVIEWED,
+            ImportBatch.Status.UPLOADED,
+            ImportBatch.Status.PREVIEWING,
+        ],
         created_at__lt=cutoff,
     )
     count = 0

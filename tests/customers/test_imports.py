@@ -86,7 +86,9 @@ def by_email(email):
 
 
 def wrong_tax_code():
-    return TAX_CODE[:-1] + str((int(TAX_CODE[-1]) + 1) % 10)
+    from stdnum.vn import mst
+
+    return next(code for digit in "0123456789" if not mst.is_valid(code := TAX_CODE[:-1] + digit))
 
 
 def test_an_xlsx_preview_says_what_each_row_would_do_and_writes_no_customer(sales):
@@ -420,3 +422,20 @@ def test_the_import_pass_reports_its_progress_against_the_previews_count(sales, 
     import_confirm(batch=batch, actor=sales, enqueue=False)
     import_write_run(batch_id=batch.pk)
     assert seen[:3] == [pytest.approx(2 / 6), pytest.approx(4 / 6), 0.99] and seen[-1] == 1.0
+
+
+def test_a_preview_nobody_confirms_is_abandoned_and_its_file_deleted(
+    sales, django_capture_on_commit_callbacks
+):
+    from customers.imports.run import imports_abandon_stale
+
+    batch = previewed(sales, "k.xlsx", xlsx_bytes([good_row(1)]))
+    name = batch.file.name
+    assert imports_abandon_stale() == 0
+    later = time_machine.travel(batch.created_at + datetime.timedelta(hours=49))
+    with later, django_capture_on_commit_callbacks(execute=True):
+        assert imports_abandon_stale() == 1
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.ABANDONED and not batch.file
+    assert not batch.file.storage.exists(name)
+    assert not Customer.objects.exists()
