@@ -2,6 +2,7 @@
 VND 32,300,000 in English. Dates and times follow privacysite/formats/ (26/11/2026 21:05),
 always in Vietnam's time (settings.TIME_ZONE)."""
 
+import datetime
 from decimal import Decimal
 
 from django.utils import formats, numberformat, timezone
@@ -27,6 +28,15 @@ def money(value) -> str:
         return "–"
     shown = number(value)
     return f"VND {shown}" if (get_language() or "vi").startswith("en") else f"{shown} ₫"
+
+
+def day(value) -> str:
+    """A date (or the day of a date and time, in Vietnam's time): 16/12/2026."""
+    if not value:
+        return "–"
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date()
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
 
 
 def when(value) -> str:
