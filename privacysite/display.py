@@ -5,6 +5,7 @@ always in Vietnam's time (settings.TIME_ZONE)."""
 import datetime
 from decimal import Decimal
 
+import phonenumbers
 from django.utils import formats, numberformat, timezone
 from django.utils.translation import get_language
 
@@ -44,3 +45,22 @@ def when(value) -> str:
     if not value:
         return "–"
     return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+
+
+def phone(value) -> str:
+    """A phone number written one way, whatever way it was typed or stored: 0912 345 678 for
+    a Vietnamese number, +33 1 42 68 53 00 for one abroad. What does not parse is shown as is."""
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, "VN")
+    except phonenumbers.NumberParseException:
+        return value
+    if not phonenumbers.is_possible_number(number):
+        return value
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 84
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
