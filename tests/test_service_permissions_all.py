@@ -87,6 +87,8 @@ EXEMPT = {
     "customers.audit.services.access_log_prune": SYSTEM,
     "customers.audit.services.access_log_for_customer": "the customer's own copy, through "
     "their my-data session",
+    # customers.imports
+    "customers.imports.services.undo_until": HELPER,
     # customers.incidents
     "customers.incidents.services.incident_open_from_complaint": "the customer's complaint "
     "about a leak opens a draft (request_open)",
@@ -111,6 +113,8 @@ EXEMPT = {
     "customers.records.services.customer_touch": "records the customer's own activity",
     "customers.records.services.confirmation_token": HELPER,
     "customers.records.services.customer_confirm_contact": "the customer, through the signed link",
+    "customers.records.services.customer_confirmed_at": "reads for the customer's signed link, "
+    "changes nothing",
     # customers.requests
     "customers.requests.services.request_open": "the customer, through the my-data pages",
     # customers.retention
@@ -143,6 +147,7 @@ EXEMPT = {
     "dpo.services.clocks.clocks_due_reminders": SYSTEM,
     "dpo.services.clocks.clocks_remind": SYSTEM,
     "dpo.services.clocks.clocks_update_daily": SYSTEM,
+    "dpo.services.dossiers.missing_parts": "reads a version one may already see; changes nothing",
     "dpo.services.notify.dpo_recipients": "the addresses alarms go to (system jobs)",
     "dpo.services.notify.dpo_mail": "mail to the DPO from the system's jobs",
 }
@@ -198,6 +203,7 @@ def world(seeded, settings, tmp_path, staff_user):
     from api.services.clients import api_client_create
     from api.services.webhooks import webhook_subscription_create
     from customers.consents.models import PolicyVersion, Purpose
+    from customers.core.company import company_profile
     from customers.core.roles import Role
     from customers.models import (
         CallTask,
@@ -231,7 +237,16 @@ def world(seeded, settings, tmp_path, staff_user):
         return version
 
     now = timezone.now()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from customers.models import ImportBatch
+
     return {
+        "batch": ImportBatch.objects.create(
+            file_name="khach.csv", created_by_label="kinhdoanh", status="done", finished_at=now
+        ),
+        "upload": SimpleUploadedFile("khach.csv", b"Ho va ten\nA\n"),
+        "imported_ids": [],
         "customer": customer,
         "customer_id": customer.pk,
         "customer_ids": [customer.pk],
@@ -312,6 +327,7 @@ def world(seeded, settings, tmp_path, staff_user):
         "notes": "danh mục cookie mới",
         "policy_draft": PolicyVersion.objects.create(number=99),
         "profile": profile(),
+        "company": company_profile(),
         "changed": ["dpo_provider"],
         "assessment": RiskAssessment.objects.create(text="Rủi ro thấp"),
         "dossier": dossier,

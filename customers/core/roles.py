@@ -34,7 +34,8 @@ PERMISSIONS = {
         + _crud("accountingdocument", *VIEW)
         + _crud("customerchange", *VIEW)
         + _crud("recipient", *VIEW)
-        + _crud("retentionrule", *VIEW),
+        + _crud("retentionrule", *VIEW)
+        + _crud("companyprofile", *VIEW),
         "consents": _crud("purpose", *VIEW) + _crud("policyversion", *VIEW),
         # The registers the DPIA, TIA and register of processing print (dpo/contents.py), so
         # that the board reads what it signs; not the inspection pack's incidents and logs.
@@ -48,7 +49,8 @@ PERMISSIONS = {
         + _crud("calltask", "view", "change")
         + _crud("service", *EDIT)
         + _crud("warranty", *EDIT)
-        + _crud("customerchange", *VIEW),
+        + _crud("customerchange", *VIEW)
+        + _crud("importbatch", *EDIT),
         "consents": _crud("purpose", *VIEW) + _crud("consentevent", "view", "add"),
     },
     Role.CUSTOMER_CARE: {
@@ -59,7 +61,8 @@ PERMISSIONS = {
         + _crud("message", *VIEW)
         + _crud("datarequest", *EDIT)
         # Puts a requested restriction in force; lifting it is the customer's or the DPO's.
-        + _crud("processingrestriction", "view", "add"),
+        + _crud("processingrestriction", "view", "add")
+        + _crud("importbatch", *EDIT),
         "consents": _crud("purpose", *VIEW) + _crud("consentevent", "view", "add"),
     },
     Role.TECH_SUPPORT: {
@@ -93,7 +96,10 @@ PERMISSIONS = {
         + _crud("campaign", *VIEW)
         + _crud("customerchange", *VIEW)
         + _crud("submission", *VIEW)
-        + _crud("message", *VIEW),
+        + _crud("message", *VIEW)
+        + _crud("companyprofile", "view", "change")
+        + _crud("importbatch", *VIEW)
+        + _crud("importedcustomer", "view", "change"),
         "consents": _crud("purpose", *EDIT)
         + _crud("policyversion", *EDIT)
         + _crud("policysection", "view", "add", "change", "delete")

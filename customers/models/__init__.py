@@ -1,8 +1,10 @@
 from .access import AccessLogEntry, AccessLogSubject, AuditChainHead
 from .accounting import AccountingDocument
 from .communications import CallTask, Campaign
+from .company import CompanyProfile
 from .customers import Customer, CustomerChange, UnconfirmedRegistration
 from .disclosures import Disclosure, LegalDisclosureRequest, Recipient
+from .imports import ImportBatch, ImportedCustomer, ImportedCustomerReview, ImportIssue
 from .incidents import Incident, IncidentNotice
 from .messages import Message
 from .my_data import MyDataLinkRequest, MyDataSession
@@ -13,6 +15,8 @@ from .restrictions import ProcessingRestriction
 from .retention import (
     DestructionList,
     ErasureCertificate,
+    JournalMark,
+    KeysInForce,
     LegalHold,
     RetentionRule,
     RetentionRun,
@@ -20,11 +24,17 @@ from .retention import (
 from .services import Service, Warranty
 from .staff import AgreementAcceptance, ConfidentialityAgreement
 from .submissions import Submission
+from .workers import WorkerHeartbeat
 
 __all__ = [
     "CallTask",
+    "CompanyProfile",
     "Campaign",
     "Disclosure",
+    "ImportBatch",
+    "ImportedCustomer",
+    "ImportedCustomerReview",
+    "ImportIssue",
     "Incident",
     "IncidentNotice",
     "LegalDisclosureRequest",
@@ -41,6 +51,8 @@ __all__ = [
     "DataRequestEvent",
     "DestructionList",
     "ErasureCertificate",
+    "JournalMark",
+    "KeysInForce",
     "LegalHold",
     "RetentionRule",
     "RetentionRun",
@@ -54,4 +66,5 @@ __all__ = [
     "Submission",
     "UnconfirmedRegistration",
     "Warranty",
+    "WorkerHeartbeat",
 ]
