@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from customers.core.actors import Actor
 from customers.core.roles import PERMISSIONS, Role
+from customers.outreach.preview import campaign_preview
 
 ROOT = Path(__file__).resolve().parents[1]
 APPS = ("customers", "dpo", "api", "privacysite")
@@ -106,10 +107,6 @@ EXEMPT = {
     "customers.messaging.services.messages_resend_stuck": SYSTEM,
     # customers.outreach
     "customers.outreach.services.renewal_reminders": SYSTEM,
-    "customers.outreach.services.is_service_notice": HELPER,
-    "customers.outreach.services.campaign_channel": HELPER,
-    "customers.outreach.services.campaign_audience": "the audience query of campaign_start "
-    "and the batches (a queryset, nothing read yet)",
     "customers.outreach.services.campaign_batch": SYSTEM,
     "customers.outreach.services.campaign_send_queued": SYSTEM,
     # customers.records
@@ -365,6 +362,10 @@ BY_FUNCTION = {
     "dpo.services.dossiers.dossier_sign": {"version": lambda w: w["dossier"]("reviewed")},
     "dpo.services.dossiers.dossier_file": {"version": lambda w: w["dossier"]("signed")},
     "dpo.services.clocks.clock_start": {"kind": given("10d")},
+    # The preview's confirmation, as staff would have it (the refusal comes first anyway).
+    "customers.outreach.services.campaign_start": {
+        "confirmation": lambda w: campaign_preview(campaign=w["campaign"], actor=None).confirmation
+    },
     "dpo.services.inspection.inspection_pack": {
         "facts": given({}),
         "number": given(1),

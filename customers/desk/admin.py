@@ -24,6 +24,7 @@ from customers.incidents.admin import add_to_incident
 from customers.models import Customer
 from customers.records.services import customer_save_by_staff
 from customers.sharing.admin import record_sharing
+from privacysite import display
 from privacysite.admin_utils import CappedCountPaginator
 
 # Personal fields a changelist row shows.
@@ -85,7 +86,9 @@ class CustomerAdmin(CustomerPagesMixin, PersonalDataAdmin):
             return masking.shown(user, obj, "email")
 
         def phone(obj):
-            return masking.shown(user, obj, "phone_mobile")
+            shown = masking.shown(user, obj, "phone_mobile")
+            # Stored as typed (0912345678, 0912 345 678): listed one way, unless masked.
+            return display.phone(shown) if shown == obj.phone_mobile else shown
 
         name.short_description = _("customer")
         email.short_description = _("email")

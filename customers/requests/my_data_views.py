@@ -211,7 +211,11 @@ def request_sent(request, customer, reference):
 @require_http_methods(["GET", "POST"])
 def correct(request, customer):
     initial = {name: getattr(customer, name) for name in CorrectionForm.base_fields}
-    form = CorrectionForm(request.POST or None, initial=initial)
+    form = CorrectionForm(
+        request.POST or None,
+        initial=initial,
+        business=customer.kind == Customer.Kind.BUSINESS or bool(customer.business_name),
+    )
     if request.method == "POST" and form.is_valid():
         changes = form.changes(customer)
         if not changes:

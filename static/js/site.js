@@ -14,6 +14,13 @@
       }, 150);
     }
   }
+  // A confirmation rendered with the page (role=status) is not announced by most screen
+  // readers: empty it and fill it again once the page is there.
+  document.querySelectorAll("[data-announce]").forEach(function (region) {
+    var nodes = Array.prototype.slice.call(region.childNodes);
+    region.replaceChildren();
+    setTimeout(function () { region.replaceChildren.apply(region, nodes); }, 150);
+  });
   // A form sent back with errors: focus its summary, whose links lead to each field.
   var summary = document.getElementById("error-summary");
   if (summary) summary.focus();

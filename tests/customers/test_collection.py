@@ -183,7 +183,8 @@ def test_invalid_input_is_explained_in_vietnamese_and_every_value_is_kept(client
 def test_business_registration_needs_name_and_tax_code(client, seeded):
     response = register(client, kind="business")
     html = response.content.decode()
-    assert html.count("Bắt buộc khi đăng ký cho doanh nghiệp.") == 2
+    # Under each field and again in the summary at the top, whose links lead to them.
+    assert html.count("Bắt buộc khi đăng ký cho doanh nghiệp.") == 4
     assert (
         register(
             client, kind="business", business_name="Công ty TNHH Sao Mai", tax_code="0100109106-506"

@@ -56,7 +56,7 @@ def test_ask_open_download_correct_and_see_who_looked(
     page.get_by_role("link", name="Quay lại dữ liệu của tôi").click()
     html = page.content()
     assert "0988 333 444" in html and "0912 111 222" not in html
-    assert "cskh" in page.locator("main").inner_text()
+    assert "Chăm sóc khách hàng" in page.locator("main").inner_text()  # the team, not a login
 
 
 def test_reloading_the_page_after_a_deletion_request_files_nothing_again(live_server, page, seeded):

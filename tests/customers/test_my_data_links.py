@@ -162,7 +162,7 @@ def test_a_used_link_cannot_be_used_again_even_when_the_cache_is_emptied(client,
 
 def _preferences_path(client):
     html = client.get(reverse("customers:my_data_overview")).content.decode()
-    return re.search(r'href="(/preferences/[^"]+/)"', html).group(1)
+    return re.search(r'href="(/preferences/[^"?]+/)(?:\?from=my-data)?"', html).group(1)
 
 
 def test_the_preferences_link_on_the_page_ends_with_the_session(client, seeded):
