@@ -19,7 +19,7 @@ spec.loader.exec_module(check_imports)
 # ``desk`` is the staff's customer screen, composing every domain's actions.
 LAYERS = [
     {"core", "models"},
-    {"staff", "company"},
+    {"staff"},
     {"audit"},
     {"consents"},
     {"messaging"},
@@ -27,7 +27,7 @@ LAYERS = [
     {"retention", "sharing", "outreach"},
     {"records"},
     {"requests"},
-    {"desk"},
+    {"desk", "company"},
 ]
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 

@@ -22,6 +22,20 @@ class Recipient(models.Model):
     hosted_in = models.CharField(
         _("data hosted in"), max_length=6, choices=Hosting.choices, default=Hosting.VIETNAM
     )
+    country = models.CharField(
+        _("country"),
+        max_length=100,
+        blank=True,
+        help_text=_("Where it holds the data, as the policy names it (e.g. Singapore)."),
+    )
+    active = models.BooleanField(
+        _("in use"),
+        default=True,
+        help_text=_(
+            "Register a new recipient abroad as not in use, file the cross-border transfer "
+            "assessment that covers it, then put it in use."
+        ),
+    )
     agreement_date = models.DateField(_("written agreement dated"), null=True, blank=True)
     confidentiality_commitment = models.BooleanField(
         _("confidentiality commitment signed"), default=False

@@ -47,8 +47,9 @@ class Command(BaseCommand):
             self._staff()
             created = self._customers(customers)
             created += retention_examples()  # so that the retention dry run shows something
-            self._consents()
+            # The registers first: policy v1 (published with the consents) names the recipients.
             self._recipients()
+            self._consents()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new customers)."))
         self.stdout.write(f"Demo staff logins (password for all: {DEMO_PASSWORD}):")
         for username, role, _name in DEMO_STAFF:
@@ -145,6 +146,7 @@ class Command(BaseCommand):
                 defaults={
                     "kind": kind,
                     "hosted_in": hosted,
+                    "country": "Singapore" if hosted == H.ABROAD else "Việt Nam",
                     "purpose": purpose,
                     "data_categories": data,
                     "agreement_date": agreed,
