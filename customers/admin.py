@@ -4,6 +4,7 @@ from customers.audit import admin as audit  # noqa: F401
 from customers.company import admin as company  # noqa: F401
 from customers.desk import admin as desk  # noqa: F401
 from customers.desk import unconfirmed  # noqa: F401
+from customers.imports import admin as imports  # noqa: F401
 from customers.incidents import admin as incidents  # noqa: F401
 from customers.messaging import admin as messaging  # noqa: F401
 from customers.outreach import admin as outreach  # noqa: F401

@@ -3,6 +3,7 @@ them (Celery's autodiscovery looks for ``customers.tasks``). Each task is declar
 domain's ``tasks`` module with an explicit name (``customers.core.jobs``)."""
 
 from customers.audit import tasks as audit  # noqa: F401
+from customers.imports import tasks as imports  # noqa: F401
 from customers.incidents import tasks as incidents  # noqa: F401
 from customers.messaging import tasks as messaging  # noqa: F401
 from customers.outreach import tasks as outreach  # noqa: F401

@@ -14,7 +14,9 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.object_list[: self.cap + 1].count()
+        # Unordered: which rows are counted does not matter, and a search's ranking would
+        # otherwise be computed for every match a second time.
+        return self.object_list.order_by()[: self.cap + 1].count()
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -41,6 +41,18 @@ task_prerun.connect(bind_task, weak=False)
 task_postrun.connect(unbind_task, weak=False)
 
 app.conf.beat_schedule = {
+    # Every 10 minutes: tell the next customers of each finished import that their data is
+    # kept here (inside 07:00-22:00 only, under the daily caps: customers/imports/notices.py).
+    "imports-notices": {
+        "task": "customers.tasks.import_notices",
+        "schedule": crontab(minute="*/10"),
+    },
+    # Hourly: previews nobody confirmed within IMPORT_ABANDON_HOURS are abandoned, their
+    # uploaded file deleted.
+    "imports-abandon-stale": {
+        "task": "customers.tasks.imports_abandon_stale",
+        "schedule": crontab(minute=41),
+    },
     # Every 15 minutes: breach clocks. Alarms at 24, 48 and 66 hours after detection and when
     # the 72 hours to notify the authority are over (Law 91 Art 23).
     "incident-alarms": {

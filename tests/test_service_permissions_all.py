@@ -86,6 +86,8 @@ EXEMPT = {
     "customers.audit.services.access_log_prune": SYSTEM,
     "customers.audit.services.access_log_for_customer": "the customer's own copy, through "
     "their my-data session",
+    # customers.imports
+    "customers.imports.services.undo_until": HELPER,
     # customers.incidents
     "customers.incidents.services.incident_open_from_complaint": "the customer's complaint "
     "about a leak opens a draft (request_open)",
@@ -114,6 +116,8 @@ EXEMPT = {
     "customers.records.services.customer_touch": "records the customer's own activity",
     "customers.records.services.confirmation_token": HELPER,
     "customers.records.services.customer_confirm_contact": "the customer, through the signed link",
+    "customers.records.services.customer_confirmed_at": "reads for the customer's signed link, "
+    "changes nothing",
     # customers.requests
     "customers.requests.services.request_open": "the customer, through the my-data pages",
     # customers.retention
@@ -146,6 +150,7 @@ EXEMPT = {
     "dpo.services.clocks.clocks_due_reminders": SYSTEM,
     "dpo.services.clocks.clocks_remind": SYSTEM,
     "dpo.services.clocks.clocks_update_daily": SYSTEM,
+    "dpo.services.dossiers.missing_parts": "reads a version one may already see; changes nothing",
     "dpo.services.notify.dpo_recipients": "the addresses alarms go to (system jobs)",
     "dpo.services.notify.dpo_mail": "mail to the DPO from the system's jobs",
 }
@@ -235,7 +240,16 @@ def world(seeded, settings, tmp_path, staff_user):
         return version
 
     now = timezone.now()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from customers.models import ImportBatch
+
     return {
+        "batch": ImportBatch.objects.create(
+            file_name="khach.csv", created_by_label="kinhdoanh", status="done", finished_at=now
+        ),
+        "upload": SimpleUploadedFile("khach.csv", b"Ho va ten\nA\n"),
+        "imported_ids": [],
         "customer": customer,
         "customer_id": customer.pk,
         "customer_ids": [customer.pk],

@@ -49,7 +49,8 @@ PERMISSIONS = {
         + _crud("calltask", "view", "change")
         + _crud("service", *EDIT)
         + _crud("warranty", *EDIT)
-        + _crud("customerchange", *VIEW),
+        + _crud("customerchange", *VIEW)
+        + _crud("importbatch", *EDIT),
         "consents": _crud("purpose", *VIEW) + _crud("consentevent", "view", "add"),
     },
     Role.CUSTOMER_CARE: {
@@ -60,7 +61,8 @@ PERMISSIONS = {
         + _crud("message", *VIEW)
         + _crud("datarequest", *EDIT)
         # Puts a requested restriction in force; lifting it is the customer's or the DPO's.
-        + _crud("processingrestriction", "view", "add"),
+        + _crud("processingrestriction", "view", "add")
+        + _crud("importbatch", *EDIT),
         "consents": _crud("purpose", *VIEW) + _crud("consentevent", "view", "add"),
     },
     Role.TECH_SUPPORT: {
@@ -95,7 +97,9 @@ PERMISSIONS = {
         + _crud("customerchange", *VIEW)
         + _crud("submission", *VIEW)
         + _crud("message", *VIEW)
-        + _crud("companyprofile", "view", "change"),
+        + _crud("companyprofile", "view", "change")
+        + _crud("importbatch", *VIEW)
+        + _crud("importedcustomer", "view", "change"),
         "consents": _crud("purpose", *EDIT)
         + _crud("policyversion", *EDIT)
         + _crud("policysection", "view", "add", "change", "delete")

@@ -4,6 +4,7 @@ from .communications import CallTask, Campaign
 from .company import CompanyProfile
 from .customers import Customer, CustomerChange, UnconfirmedRegistration
 from .disclosures import Disclosure, LegalDisclosureRequest, Recipient
+from .imports import ImportBatch, ImportedCustomer, ImportedCustomerReview, ImportIssue
 from .incidents import Incident, IncidentNotice
 from .messages import Message
 from .my_data import MyDataLinkRequest, MyDataSession
@@ -14,6 +15,8 @@ from .restrictions import ProcessingRestriction
 from .retention import (
     DestructionList,
     ErasureCertificate,
+    JournalMark,
+    KeysInForce,
     LegalHold,
     RetentionRule,
     RetentionRun,
@@ -21,12 +24,17 @@ from .retention import (
 from .services import Service, Warranty
 from .staff import AgreementAcceptance, ConfidentialityAgreement
 from .submissions import Submission
+from .workers import WorkerHeartbeat
 
 __all__ = [
     "CallTask",
     "CompanyProfile",
     "Campaign",
     "Disclosure",
+    "ImportBatch",
+    "ImportedCustomer",
+    "ImportedCustomerReview",
+    "ImportIssue",
     "Incident",
     "IncidentNotice",
     "LegalDisclosureRequest",
@@ -43,6 +51,8 @@ __all__ = [
     "DataRequestEvent",
     "DestructionList",
     "ErasureCertificate",
+    "JournalMark",
+    "KeysInForce",
     "LegalHold",
     "RetentionRule",
     "RetentionRun",
@@ -56,4 +66,5 @@ __all__ = [
     "Submission",
     "UnconfirmedRegistration",
     "Warranty",
+    "WorkerHeartbeat",
 ]

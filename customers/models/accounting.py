@@ -46,6 +46,14 @@ class AccountingDocument(models.Model):
     buyer_tax_code = EncryptedTextField(_("buyer tax code"), blank=True)
     buyer_address = EncryptedTextField(_("buyer address"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    import_batch = models.ForeignKey(
+        "customers.ImportBatch",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("imported by"),
+    )
 
     class Meta:
         verbose_name = _("accounting document")

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from customers.core.fields import EncryptedTextField
+from customers.core.personal_data import search_columns
 
 
 class Customer(models.Model):
@@ -52,6 +53,10 @@ class Customer(models.Model):
     phone_mobile_index = models.CharField(max_length=64, blank=True, editable=False)
     phone_home_index = models.CharField(max_length=64, blank=True, editable=False)
     phone_office_index = models.CharField(max_length=64, blank=True, editable=False)
+    # The names folded for search (``customers.core.folding``), written on every save.
+    full_name_folded = models.TextField(blank=True, default="", editable=False)
+    business_name_folded = models.TextField(blank=True, default="", editable=False)
+    contact_person_folded = models.TextField(blank=True, default="", editable=False)
 
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="vi"
@@ -120,6 +125,17 @@ class Customer(models.Model):
         if self.status == self.Status.ERASED:
             return _("Erased customer #%(id)s") % {"id": self.pk}
         return self.business_name or self.full_name
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # The search columns follow the names, however the row is saved.
+        names = {"full_name", "business_name", "contact_person"}
+        if update_fields is not None:
+            names &= set(update_fields)
+        folded = search_columns({name: getattr(self, name) for name in names})
+        self.__dict__.update(folded)
+        if update_fields is not None:
+            update_fields = [*update_fields, *folded]
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     def get_absolute_url(self):
         return reverse("admin:customers_customer_change", args=[self.pk])

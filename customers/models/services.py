@@ -30,6 +30,14 @@ class Service(models.Model):
         _("renewal reminders sent (days before)"), default=list, blank=True
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    import_batch = models.ForeignKey(
+        "customers.ImportBatch",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="services",
+        verbose_name=_("imported by"),
+    )
 
     class Meta:
         verbose_name = _("service subscription")

@@ -31,6 +31,7 @@ from customers.models import (
     DataRequest,
     DataRequestEvent,
     ErasureCertificate,
+    ImportedCustomer,
     LegalHold,
     Message,
     PendingChange,
@@ -51,6 +52,7 @@ logger = logging.getLogger(__name__)
 WIPED = (
     {f.name: "" for f in CUSTOMER_FIELDS}
     | {f.blind_index: "" for f in CUSTOMER_FIELDS if f.blind_index}
+    | {f.search_column: "" for f in CUSTOMER_FIELDS if f.search_column}
     | {"email_suspension_reason": ""}
 )
 
@@ -330,9 +332,18 @@ def _due(rule: RetentionRule, cutoff) -> Q:
     return _inactive(cutoff)
 
 
+def awaiting_import_review():
+    """Imported already past the inactivity period: the DPO looks at them first (the list
+    *Imported customers to review before erasure*); told, never erased, until then."""
+    return ImportedCustomer.objects.filter(
+        customer=OuterRef("pk"), inactive_at_import=True, reviewed_at__isnull=True
+    )
+
+
 def due_for_erasure_q(rule: RetentionRule, now=None) -> Q:
     now = now or timezone.now()
     due = _due(rule, now - relativedelta(months=rule.period_months))
+    due &= ~Exists(awaiting_import_review())
     if rule.notice_days:
         # Told (by email, SMS or a call made) at least the notice period ago: a customer
         # never told is never erased under a rule that promises notice (issue 28 §5).

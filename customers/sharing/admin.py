@@ -27,10 +27,13 @@ class RecipientForm(forms.ModelForm):
             "name",
             "kind",
             "purpose",
+            "purposes",
             "data_categories",
             "hosted_in",
             "country",
             "active",
+            "address",
+            "contact",
             "agreement_date",
             "confidentiality_commitment",
             "notice_email",
@@ -42,7 +45,8 @@ class RecipientForm(forms.ModelForm):
         cleaned = super().clean()
         candidate = copy.copy(self.instance)  # the instance takes the values after clean()
         for name, value in cleaned.items():
-            setattr(candidate, name, value)
+            if not Recipient._meta.get_field(name).many_to_many:
+                setattr(candidate, name, value)
         refusal = recipient_refusal(candidate) if not self.errors else None
         if refusal:
             raise forms.ValidationError(refusal)
@@ -65,6 +69,24 @@ class RecipientAdmin(admin.ModelAdmin):
         "deletion_confirmed_at",
     ]
     list_filter = ["kind", "hosted_in", "active"]
+    filter_horizontal = ["purposes"]
+    fields = [
+        "name",
+        "kind",
+        "purpose",
+        "purposes",
+        "data_categories",
+        "hosted_in",
+        "country",
+        "active",
+        "address",
+        "contact",
+        "agreement_date",
+        "confidentiality_commitment",
+        "notice_email",
+        "ended_on",
+        "deletion_confirmed_at",
+    ]
 
     def save_model(self, request, obj, form, change):
         disclosures.recipient_save(recipient=obj, actor=request.user)

@@ -59,3 +59,11 @@ COMPLAINT_ATTACHMENT_TYPES = {
 MY_DATA_RATE_LIMIT = env.str("MY_DATA_RATE_LIMIT", default="5/10m")
 # Links one address may be sent, whoever asks (counted by its blind index).
 MY_DATA_RECIPIENT_RATE_LIMIT = env.str("MY_DATA_RECIPIENT_RATE_LIMIT", default="3/h")
+
+# --- Importing customers from a file (customers/imports) ------------------------------------
+# An import can be undone as a whole for this many days after it finished.
+IMPORT_UNDO_DAYS = env.int("IMPORT_UNDO_DAYS", default=7)
+# A preview nobody confirmed is abandoned (its file deleted) after this many hours.
+IMPORT_ABANDON_HOURS = env.int("IMPORT_ABANDON_HOURS", default=48)
+# Notices of an import: people told per batch (one batch per import every beat run).
+IMPORT_NOTICE_BATCH = env.int("IMPORT_NOTICE_BATCH", default=200)

@@ -98,7 +98,9 @@ def test_link_opens_once_shows_everything_and_downloads_a_copy(
     with django_capture_on_commit_callbacks(execute=True):
         ask_link(client, "an@example.vn")
     path = link_from(mail.outbox[0])
-    response = client.get(path)
+    # Opening the link shows a button and spends nothing; the button opens the page.
+    assert client.get(path).status_code == 200
+    response = client.post(path)
     assert response["Location"] == reverse("customers:my_data_overview")
     html = client.get(reverse("customers:my_data_overview")).content.decode()
     for text in ["Vũ Thị An", "0977 123 456", "Máy chủ ảo", "HD0000042"]:
@@ -135,7 +137,7 @@ def signed_in(client, customer):
     from customers.requests import my_data
 
     client.cookies[my_data.COOKIE] = client.cookies.get(my_data.COOKIE, "")
-    response = client.get(reverse("customers:my_data_open", args=[my_data.link_token(customer)]))
+    response = client.post(reverse("customers:my_data_open", args=[my_data.link_token(customer)]))
     assert response.status_code == 302
     return client
 

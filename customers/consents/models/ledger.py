@@ -31,6 +31,7 @@ class ConsentEvent(AppendOnlyModel):
         UNSUBSCRIBE = "unsubscribe", _("Unsubscribe link")
         STAFF = "staff", _("Staff")
         API = "api", _("Another system (API)")
+        IMPORT = "import", _("Imported with its proof")
 
     customer = models.ForeignKey(
         "customers.Customer",
@@ -73,6 +74,12 @@ class ConsentEvent(AppendOnlyModel):
         ),
     )
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    given_at = models.DateTimeField(
+        _("given at"),
+        null=True,
+        blank=True,
+        help_text=_("When the customer gave it, if before it was recorded here (an import)."),
+    )
 
     objects = ConsentEventQuerySet.as_manager()
 

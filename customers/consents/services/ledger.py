@@ -1,5 +1,6 @@
 """Granting and withdrawing consent: one ledger event and the current state, together."""
 
+import hashlib
 import logging
 
 from celery import current_app
@@ -50,6 +51,8 @@ def consent_record(
     call_reference: str = "",
     gpc: bool = False,
     schedule_receipt: bool = True,
+    given_at=None,
+    wording: str | None = None,
 ) -> ConsentEvent | None:
     """Append a grant or withdrawal; returns None when it changes nothing (a repeat).
     ``actor``: staff entering what the customer said (on the phone) need the permission to
@@ -58,6 +61,9 @@ def consent_record(
     ``gpc``: the browser sent a Global Privacy Control signal with the form it came from.
     ``schedule_receipt=False``: the caller sends the receipt itself, in a message of its own
     (a registration's confirmation lists the consents given with it).
+    ``given_at`` and ``wording``: a consent given earlier, elsewhere, and imported with its
+    proof: the date it was given and the words the customer agreed to (their hash stands for
+    the wording, so a text that differs from today's is asked again like a changed one).
 
     Granting again under changed wording is recorded: that is the re-confirmation.
     """
@@ -79,13 +85,17 @@ def consent_record(
         policy_version = policy_version or policy_current()
         if policy_version is None:
             raise NoPublishedPolicy("Publish a privacy policy version before recording consent.")
+        wording_hash = purpose.wording_hash
+        if wording is not None and wording.strip() != purpose.wording(language).strip():
+            wording_hash = hashlib.sha256(wording.encode("utf-8")).hexdigest()
         event = ConsentEvent.objects.create(
             customer=customer,
             purpose=purpose,
             action=ConsentEvent.Action.GRANTED if granted else ConsentEvent.Action.WITHDRAWN,
             policy_version=policy_version,
-            wording=purpose.wording(language),
-            wording_hash=purpose.wording_hash,
+            wording=purpose.wording(language) if wording is None else wording,
+            wording_hash=wording_hash,
+            given_at=given_at,
             language=language,
             channel=channel,
             ip_address=ip_address or "",
@@ -96,9 +106,9 @@ def consent_record(
         )
         state = state or ConsentState(customer=customer, purpose=purpose)
         state.granted = granted
-        state.wording_hash = purpose.wording_hash
+        state.wording_hash = wording_hash
         state.last_event = event
-        state.since = event.created_at
+        state.since = given_at or event.created_at
         state.save()  # the row is locked above (select_for_update) or new
         if not granted:  # a restored backup must not grant it again (privacysite.journal)
             journal_withdrawal(
