@@ -3,7 +3,7 @@
 
 from django import forms
 from django.contrib import admin
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -208,7 +208,7 @@ class CompanyProfileAdmin(admin.ModelAdmin):
         for role, fields in field_table().items():
             seen = ", ".join(str(labels[f]) for f in fields["visible"]) or "-"
             rows.append(f"{Role(role).label}: {seen}")
-        return format_html_join(format_html("<br>"), "{}", ((row,) for row in rows))
+        return format_html_join("", "{}<br>", ((row,) for row in rows))
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "website":
