@@ -27,6 +27,7 @@ class CustomersConfig(AppConfig):
         # (services enqueue tasks by name, through customers.core.jobs).
         from customers import tasks  # noqa: F401
         from customers.audit import checks, key_consistency  # noqa: F401
+        from customers.company import checks as company_checks  # noqa: F401
         from customers.core import lookups, personal_data  # noqa: F401
         from customers.workers import heartbeat
         from privacysite import (  # noqa: F401  (register the retired-keys and .mo checks)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.consents.models import ConsentEvent, Purpose
+from customers.consents.policy_facts import policy_warnings
 from customers.models import (
     Customer,
     DataRequest,
@@ -202,6 +203,11 @@ def transfer_warnings():
     )
 
 
+def policy_warnings_panel() -> list[str]:
+    """Where the published privacy policy is no longer true to the registers (issue 29)."""
+    return policy_warnings()
+
+
 def dashboard_context(*, actor, now=None) -> dict:
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -215,6 +221,7 @@ def dashboard_context(*, actor, now=None) -> dict:
         "dpo_clocks": UpdateClock.objects.filter(closed_at__isnull=True).order_by("due_on"),
         "dpo_sme": sme_status(profile=prof, subjects=subjects_ever_processed(prof), today=today),
         "dpo_transfer_warnings": transfer_warnings(),
+        "dpo_policy_warnings": policy_warnings_panel(),
         "dpo_alerts": AccessAlert.objects.select_related("actor").order_by("-day")[:10],
         "dpo_consent_charts": consent_charts(today),
         "dpo_retention_chart": retention_chart(today),

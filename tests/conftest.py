@@ -83,8 +83,10 @@ def _fresh_cache():
 
     from customers.consents.cookies import catalogue_clear
     from customers.consents.selectors import consents_cache_clear
+    from customers.core.company import company_cache_clear
 
     cache.clear()
+    company_cache_clear()
     # And each process's short-lived copies: a catalogue read by one test (empty, before
     # anything was seeded) would otherwise answer the next test for a few seconds.
     consents_cache_clear()

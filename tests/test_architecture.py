@@ -20,7 +20,7 @@ spec.loader.exec_module(check_imports)
 # workers' own heartbeat (models only).
 LAYERS = [
     {"core", "models"},
-    {"staff", "company", "workers"},
+    {"staff", "workers"},
     {"audit"},
     {"consents"},
     {"messaging"},
@@ -28,7 +28,7 @@ LAYERS = [
     {"retention", "sharing", "outreach"},
     {"records"},
     {"requests", "imports"},
-    {"desk"},
+    {"desk", "company"},
 ]
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 

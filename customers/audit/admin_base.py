@@ -60,7 +60,33 @@ class PersonalDataAdmin(admin.ModelAdmin):
         # A record never moves to another customer: that would widen a restricted scope.
         if obj is not None and self.customer_path and self.customer_path not in fields:
             fields.append(self.customer_path)
+        if obj is not None and self.customer_path:
+            fields.append(self.customer_shown(request))
         return fields
+
+    def get_fields(self, request, obj=None):
+        """On a record's page its customer is named as the user may see it (Django's own
+        read-only display prints the customer's text in clear)."""
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and self.customer_path and self.customer_path in fields:
+            shown = self.customer_shown(request)
+            fields = [shown if f == self.customer_path else f for f in fields if f is not shown]
+        return fields
+
+    def customer_shown(self, request):
+        """The read-only customer of a record's page, as ``request.user`` may see it (one
+        function per request and admin, so that the form finds it among its read-only
+        fields)."""
+        cache = request.__dict__.setdefault("privacysite_customer_shown", {})
+        if id(self) not in cache:
+            user, path = request.user, self.customer_path
+
+            @admin.display(description=self.model._meta.get_field(path).verbose_name)
+            def customer(obj):
+                return masking.display_name(user, getattr(obj, path, None))
+
+            cache[id(self)] = customer
+        return cache[id(self)]
 
     # --- filters in the query string ---------------------------------------------------------
 

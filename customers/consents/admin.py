@@ -77,7 +77,9 @@ class PolicySectionInline(admin.StackedInline):
 @admin.register(PolicyVersion)
 class PolicyVersionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "status", "published_at", "published_by"]
-    readonly_fields = ["number", "status", "published_at", "published_by"]
+    # The generated statements are read on the page itself; publishing sets them and the flag.
+    exclude = ["facts"]
+    readonly_fields = ["number", "status", "stores_data_abroad", "published_at", "published_by"]
     inlines = [PolicySectionInline]
     actions = ["publish"]
 

@@ -1,5 +1,14 @@
+from django.utils.functional import SimpleLazyObject
+
 from customers.consents.cookies import CONSENT_COOKIE, CookieChoice, catalogue
 from customers.consents.gpc import GPC_REFUSED_CATEGORIES, gpc_signal
+from customers.core.company import organisation
+
+
+def company(request):
+    """The organisation as the company profile names it (after ``privacysite``'s, which can
+    only read the settings)."""
+    return {"organisation": SimpleLazyObject(organisation)}  # read only by a page that names it
 
 
 def cookie_consent(request):

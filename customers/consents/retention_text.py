@@ -59,9 +59,10 @@ def rule_line(rule: RetentionRule) -> str:
     return _("%(category)s: kept at least %(period)s from: %(anchor)s.") % values
 
 
-def retention_lines() -> list[str]:
-    """The retention section of the current policy, from the rules in force."""
-    rules = {r.category: r for r in RetentionRule.objects.all()}
+def retention_lines(rules=None) -> list[str]:
+    """The retention section, from ``rules`` (a published version's copy), by default the
+    rules in force."""
+    rules = {r.category: r for r in (RetentionRule.objects.all() if rules is None else rules)}
     lines = [_("Your personal data is deleted whenever you ask (on the “My data” page).")]
     for category in (C.SERVICE_ENDED, C.CUSTOMER):
         if category in rules:

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_http_methods
 from customers.consents.cookies import CONSENT_COOKIE, CONSENT_MAX_AGE, CookieChoice, catalogue
 from customers.consents.gpc import GPC_REFUSED_CATEGORIES, gpc_signal
 from customers.consents.models import CookieCategory, PolicyVersion
-from customers.consents.retention_text import retention_lines
+from customers.consents.policy_facts import policy_facts
+from customers.consents.policy_text import policy_page
 from customers.consents.selectors import policy_current
 from customers.consents.services.cookies import cookie_consent_record, declined_cookie_names
 from privacysite.http import client_ip, truncated_ip
@@ -51,16 +52,17 @@ def _section_changes(version: PolicyVersion):
 def _render_policy(request, version):
     previous, changes = _section_changes(version)
     is_current = version == policy_current()
+    # The current version states what the registers say now (a change the published copy
+    # does not cover alerts the DPO: policy_warnings); a past one, what it was published with.
+    facts = policy_facts() if is_current else version.facts
     return render(
         request,
         "consents/privacy.html",
         {
             "version": version,
-            "sections": version.sections.all(),
+            "sections": policy_page(facts, version.sections.all()),
             "versions": _published(),
             "is_current": is_current,
-            # The current policy's retention section is written from the rules in force.
-            "retention_lines": retention_lines() if is_current else None,
             "previous": previous,
             "changes": changes,
         },

@@ -26,6 +26,7 @@ TEMPLATES = {
     "incident_notice": _("Notice of a data incident"),
     "legal_disclosure": _("Notice of a disclosure required by law"),
     "my_data_link": _("Link to your data"),
+    "partners_retired": _("We no longer share data with partners"),
     "renewal_reminder": _("Renewal reminder"),
     "request_answered": _("Your request was answered"),
     "request_extended": _("More time for your request"),

@@ -6,6 +6,7 @@ not see it. The field list comes from ``customers.core.personal_data``.
 
 from types import SimpleNamespace
 
+from customers.core.company import company_choices
 from customers.core.personal_data import CUSTOMER_FIELDS
 from customers.core.roles import Role
 from customers.core.selectors import model
@@ -23,7 +24,8 @@ CONTACT = frozenset(
     }
 )
 
-# Fields shown in clear, per role. Roles not listed see no customer data at all.
+# Fields shown in clear, per role, unless the company profile's ``field_access`` says otherwise
+# for a role (``role_visible``). Roles not listed see no customer data at all.
 VISIBLE = {
     Role.BOARD: ALL,
     Role.SALES: ALL,
@@ -56,6 +58,33 @@ ROW_RESTRICTED = frozenset({Role.TECH_SUPPORT})
 BULLET = "\u2022"
 
 
+def role_visible(role: str) -> frozenset:
+    """The fields ``role`` sees in clear: the company profile's table where it names the role
+    (a company on a stricter policy), else the built-in one."""
+    override = company_choices()["field_access"].get(str(role))
+    if override is not None:
+        return frozenset(override.get("visible", ())) & ALL
+    return VISIBLE.get(role, frozenset())
+
+
+def role_revealable(role: str) -> frozenset:
+    override = company_choices()["field_access"].get(str(role))
+    if override is not None:
+        return frozenset(override.get("revealable", ())) & ALL
+    return REVEALABLE.get(role, frozenset())
+
+
+def field_table() -> dict[str, dict[str, list[str]]]:
+    """Every role's fields, as in force now (the policy page and its checks print this)."""
+    return {
+        str(role): {
+            "visible": sorted(role_visible(role)),
+            "revealable": sorted(role_revealable(role) - role_visible(role)),
+        }
+        for role in Role
+    }
+
+
 def roles_of(user) -> set[str]:
     if not hasattr(user, "_privacysite_roles"):
         user._privacysite_roles = set(user.groups.values_list("name", flat=True))
@@ -71,9 +100,9 @@ def visible_fields(user, customer=None) -> frozenset:
     for role in roles_of(user):
         by_kind = VISIBLE_BY_KIND.get(role)
         if by_kind and customer is not None:
-            fields |= by_kind.get(customer.kind, frozenset())
+            fields |= by_kind.get(customer.kind, frozenset()) & role_visible(role)
         else:
-            fields |= VISIBLE.get(role, frozenset())
+            fields |= role_visible(role)
     return frozenset(fields)
 
 
@@ -97,7 +126,7 @@ def visible_for(user, field: str) -> dict | None:
 def revealable_fields(user, customer=None) -> frozenset:
     fields = set()
     for role in roles_of(user):
-        fields |= REVEALABLE.get(role, frozenset())
+        fields |= role_revealable(role)
     return frozenset(fields) - visible_fields(user, customer)
 
 
@@ -163,3 +192,30 @@ def display_name(user, customer) -> str:
 
 def name_field(customer) -> str:
     return "business_name" if customer.business_name else "full_name"
+
+
+class SeenAs:
+    """An object as a screen may name it: every attribute is the object's, its text is the
+    name this user may see (a role that sees no name field gets the masked one)."""
+
+    def __init__(self, obj, text: str):
+        self._obj, self._text = obj, text
+
+    def __getattr__(self, name):
+        return getattr(self._obj, name)
+
+    def __str__(self):
+        return self._text
+
+
+def named_as_seen(response, user, key: str, subtitle: str | None = None):
+    """Make a rendered-later admin page name its customer (``context[key]``) as ``user`` may
+    see it: Django's own title, subtitle and breadcrumbs print the object's text."""
+    context = getattr(response, "context_data", None)
+    obj = context.get(key) if context else None
+    if obj is not None and not isinstance(obj, SeenAs):
+        name = display_name(user, obj)
+        context[key] = SeenAs(obj, name)
+        if subtitle:
+            context[subtitle] = name
+    return response

@@ -170,7 +170,16 @@ class CustomerAdmin(CustomerPagesMixin, PersonalDataAdmin):
             **(extra_context or {}),
             "revealable": sorted(masking.revealable_fields(request.user)),
         }
-        return super().change_view(request, object_id, form_url, extra_context)
+        response = super().change_view(request, object_id, form_url, extra_context)
+        return masking.named_as_seen(response, request.user, "original", "subtitle")
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        response = masking.named_as_seen(response, request.user, "object")
+        context = getattr(response, "context_data", None)
+        if context and context.get("object") is not None:
+            context["title"] = _("Change history: %s") % context["object"]
+        return response
 
     @admin.display(boolean=True, description=_("confirmed"), ordering="contact_confirmed_at")
     def is_confirmed(self, obj):

@@ -22,6 +22,7 @@ from customers.consents.models import ConsentState, Purpose
 from customers.consents.selectors import is_restricted, purposes_needing_consent
 from customers.consents.tokens import preferences_token, unsubscribe_token
 from customers.core import jobs
+from customers.core.company import organisation
 from customers.messaging.limits import next_allowed_time
 from customers.models import Customer, Message
 from privacysite.plain_text import render_text
@@ -35,7 +36,7 @@ RESEND_SENDING_AFTER = timedelta(minutes=15)
 
 def render_email(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
     """Subject, text and HTML of ``templates/emails/<template>``, in the given language."""
-    context = {"organisation": settings.ORGANISATION, **context}
+    context = {"organisation": organisation(), **context}
     with translation.override(language):
         subject = render_text(f"emails/{template}_subject.txt", context).strip()
         text = render_text(f"emails/{template}.txt", context)

@@ -2,6 +2,21 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from customers.core.company import company_cache_clear
+
+
+class Channel(models.TextChoices):
+    """The ways the company collects personal data (what the policy says it collects through)."""
+
+    WEB_FORM = "web", _("Web forms on this website")
+    PHONE = "phone", _("Phone calls recorded by staff")
+    EMAIL = "email", _("Email")
+    IN_PERSON = "in_person", _("In person or by letter")
+
+
+def all_channels() -> list[str]:
+    return list(Channel.values)
+
 
 class CompanyProfile(models.Model):
     """Who the company is and who its data-protection officer is (one row, pk=1).
@@ -61,6 +76,61 @@ class CompanyProfile(models.Model):
     )
     dpo_appointment_date = models.DateField(_("appointment date"), null=True, blank=True)
 
+    # The policy's choices (issue 29): what the software enforces and the page states.
+    preset = models.CharField(
+        _("set up from the policy of"),
+        max_length=20,
+        blank=True,
+        help_text=_("The policy chosen when the site was first installed."),
+    )
+    hosting_location = models.CharField(
+        _("data hosted at"),
+        max_length=200,
+        default="Việt Nam",
+        help_text=_("Where the database and the backups are: provider and country."),
+    )
+    hosted_abroad = models.BooleanField(
+        _("our own systems are hosted outside Viet Nam"),
+        default=False,
+        help_text=_("Needs a filed cross-border transfer assessment (the DPO's TIA)."),
+    )
+    partners_allowed = models.BooleanField(
+        _("we may share data with partners (with each customer's consent)"),
+        default=True,
+        help_text=_(
+            "Off: no partner may be registered or receive data, the partner-sharing purpose is "
+            "retired and earlier consents to it stop counting."
+        ),
+    )
+    field_access = models.JSONField(
+        _("which customer fields each role sees"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Per role: the fields shown in clear and those that may be revealed one at a time. "
+            "A role left out keeps the built-in table."
+        ),
+    )
+    collection_channels = models.JSONField(
+        _("channels we collect through"), default=all_channels, blank=True
+    )
+    requests_email = models.EmailField(
+        _("email for requests and complaints"),
+        blank=True,
+        help_text=_("Empty: the company's email."),
+    )
+    requests_phone = models.CharField(
+        _("phone for requests and complaints"),
+        max_length=40,
+        blank=True,
+        help_text=_("Empty: the company's phone."),
+    )
+    complaints_contact = models.TextField(
+        _("other ways to complain"),
+        blank=True,
+        help_text=_("E.g. the office where a letter or a visit is received."),
+    )
+
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -70,6 +140,13 @@ class CompanyProfile(models.Model):
 
     def __str__(self):
         return self.name or str(_("Company profile"))
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        company_cache_clear()
+
+    def requests_contact(self) -> tuple[str, str]:
+        return self.requests_email or self.email, self.requests_phone or self.phone
 
     def business_line_list(self) -> list[str]:
         return [line.strip() for line in self.business_lines.splitlines() if line.strip()]

@@ -22,6 +22,14 @@ class Recipient(models.Model):
     hosted_in = models.CharField(
         _("data hosted in"), max_length=6, choices=Hosting.choices, default=Hosting.VIETNAM
     )
+    active = models.BooleanField(
+        _("in use"),
+        default=True,
+        help_text=_(
+            "Register a new recipient abroad as not in use, file the cross-border transfer "
+            "assessment that covers it, then put it in use."
+        ),
+    )
     # What the cross-border assessment names for each recipient (Decree 356 Art 17-18).
     country = models.CharField(
         _("country where the data is stored or processed"),

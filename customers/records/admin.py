@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from customers.audit.admin_base import PersonalDataAdmin
+from customers.core import masking
 from customers.core.fields import EncryptedTextField
 from customers.core.readable import form_html
 from customers.models import AccountingDocument, Service, Submission, Warranty
@@ -104,6 +105,31 @@ class AccountingDocumentAdmin(PersonalDataAdmin):
     raw_id_fields = ["customer"]
     paginator = CappedCountPaginator
     show_full_result_count = False
+
+    # The buyer printed on an invoice is the customer: shown to a role only where it sees the
+    # same customer field (a company whose accounting sees no customer field, docs/legal.md
+    # §16, gets no buyer either).
+    BUYER = {
+        "buyer_name": {"business_name", "full_name"},
+        "buyer_tax_code": {"tax_code"},
+        "buyer_address": {"address_office", "address_home"},
+    }
+
+    def hidden_buyer_fields(self, request, obj=None) -> list[str]:
+        customer = getattr(obj, "customer", None)
+        seen = masking.visible_fields(request.user, customer)
+        return [name for name, fields in self.BUYER.items() if not fields & seen]
+
+    def get_exclude(self, request, obj=None):
+        return [*(super().get_exclude(request, obj) or []), *self.hidden_buyer_fields(request, obj)]
+
+    def get_fields(self, request, obj=None):
+        hidden = set(self.hidden_buyer_fields(request, obj))
+        return [f for f in super().get_fields(request, obj) if f not in hidden]
+
+    def shown_fields(self, request, obj):
+        hidden = self.own_fields(self.hidden_buyer_fields(request, obj))
+        return super().shown_fields(request, obj) - hidden
 
 
 @admin.register(Submission)

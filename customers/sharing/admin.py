@@ -1,3 +1,5 @@
+import copy
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -14,23 +16,59 @@ from customers.models import (
 )
 from customers.sharing import services as disclosures
 from customers.sharing.notices import NoticeAnswerMissing, recipient_notice_confirm
-from customers.sharing.selectors import recipients_for_sharing
+from customers.sharing.selectors import recipient_refusal, recipients_for_sharing
 from privacysite.admin_utils import ReadOnlyAdmin, action_page
+
+
+class RecipientForm(forms.ModelForm):
+    class Meta:
+        model = Recipient
+        fields = [
+            "name",
+            "kind",
+            "purpose",
+            "purposes",
+            "data_categories",
+            "hosted_in",
+            "country",
+            "active",
+            "address",
+            "contact",
+            "agreement_date",
+            "confidentiality_commitment",
+            "notice_email",
+            "ended_on",
+            "deletion_confirmed_at",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        candidate = copy.copy(self.instance)  # the instance takes the values after clean()
+        for name, value in cleaned.items():
+            if not Recipient._meta.get_field(name).many_to_many:
+                setattr(candidate, name, value)
+        refusal = recipient_refusal(candidate) if not self.errors else None
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return cleaned
 
 
 @admin.register(Recipient)
 class RecipientAdmin(admin.ModelAdmin):
+    form = RecipientForm
     list_display = [
         "name",
         "kind",
+        "active",
         "hosted_in",
+        "country",
         "agreement_date",
         "confidentiality_commitment",
         "notice_email",
         "ended_on",
         "deletion_confirmed_at",
     ]
-    list_filter = ["kind", "hosted_in"]
+    list_filter = ["kind", "hosted_in", "active"]
     filter_horizontal = ["purposes"]
     fields = [
         "name",
@@ -40,6 +78,7 @@ class RecipientAdmin(admin.ModelAdmin):
         "data_categories",
         "hosted_in",
         "country",
+        "active",
         "address",
         "contact",
         "agreement_date",
@@ -48,6 +87,9 @@ class RecipientAdmin(admin.ModelAdmin):
         "ended_on",
         "deletion_confirmed_at",
     ]
+
+    def save_model(self, request, obj, form, change):
+        disclosures.recipient_save(recipient=obj, actor=request.user)
 
 
 class AnsweredFilter(admin.SimpleListFilter):

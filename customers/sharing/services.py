@@ -22,7 +22,7 @@ from customers.models import (
     Recipient,
     Service,
 )
-from customers.sharing.selectors import recipients_for_sharing
+from customers.sharing.selectors import recipient_refusal, recipients_for_sharing
 
 logger = logging.getLogger(__name__)
 L = LegalDisclosureRequest.Status
@@ -43,11 +43,32 @@ def _refuse_closed_recipient(recipient: Recipient) -> None:
             )
             % {"name": recipient.name}
         )
+    if recipient.kind == Recipient.Kind.PARTNER and recipient_refusal(recipient):
+        raise DisclosureRefused(recipient_refusal(recipient))
+    if not recipient.active:
+        raise DisclosureRefused(
+            _("%(name)s is not in use: nothing may be shared with it.") % {"name": recipient.name}
+        )
     if not recipients_for_sharing().filter(pk=recipient.pk).exists():
         raise DisclosureRefused(
             _("The relationship with %(name)s has ended: nothing may be shared with it.")
             % {"name": recipient.name}
         )
+
+
+@transaction.atomic
+def recipient_save(*, recipient: Recipient, actor) -> Recipient:
+    """Register or change a recipient, as the company profile allows: no partner where the
+    policy shares with none, nothing abroad in use without a filed TIA covering it."""
+    Actor.of(actor).require(
+        "customers.add_recipient" if recipient.pk is None else "customers.change_recipient"
+    )
+    refusal = recipient_refusal(recipient)
+    if refusal:
+        raise DisclosureRefused(refusal)
+    recipient.full_clean()
+    recipient.save()
+    return recipient
 
 
 @transaction.atomic

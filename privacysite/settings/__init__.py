@@ -115,6 +115,7 @@ TEMPLATES = [
                 "privacysite.context_processors.organisation",
                 "privacysite.context_processors.language_switch",
                 "customers.consents.context_processors.cookie_consent",
+                "customers.consents.context_processors.company",
             ],
         },
     },

@@ -7,6 +7,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
+from customers.core import masking
 from customers.core.company import company_profile
 from customers.core.roles import Role
 from customers.models import CompanyProfile
@@ -58,12 +59,28 @@ def test_the_dpo_changes_the_profile_and_the_board_only_reads_it(db, staff_clien
             "dpo_email": "dpo@khoingo.vn",
             "dpo_appointment_ref": "QĐ-01/2026",
             "dpo_appointment_date": "05/01/2026",
+            "hosting_location": "Việt Nam",
+            "partners_allowed": "on",
+            "channels": ["web", "phone"],
+            # The role × field table as the form shows it: the built-in one, but accounting
+            # sees nothing.
+            **{
+                f"sees_{i}": sorted(masking.VISIBLE.get(role, ()))
+                for i, role in enumerate(Role)
+                if role != Role.ACCOUNTING
+            },
+            **{
+                f"reveals_{i}": sorted(masking.REVEALABLE.get(role, ()))
+                for i, role in enumerate(Role)
+            },
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     company = CompanyProfile.objects.get()
     assert (company.name, company.dpo_person) == ("Công ty TNHH Khôi Ngô", "Trần Văn Bình")
     assert company.dpo_appointment_date.isoformat() == "2026-01-05"
+    assert company.collection_channels == ["web", "phone"]
+    assert company.field_access == {str(Role.ACCOUNTING): {"visible": [], "revealable": []}}
 
     client.logout()
     board = staff_client(role=Role.BOARD)

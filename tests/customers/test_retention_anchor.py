@@ -10,6 +10,7 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
+from customers.consents.retention_text import rule_line
 from customers.models import Customer, ErasureCertificate, RetentionRule, Service
 from customers.retention.rules import retention_rules_ensure
 from demo.factories import CustomerFactory, ServiceFactory
@@ -78,9 +79,20 @@ def period_vi(months):
     return f"{months // 12} năm" if months % 12 == 0 else f"{months} tháng"
 
 
-def test_the_policy_page_says_what_the_rules_table_does(client):
+@pytest.mark.parametrize("until_asked", [False, True], ids=["periods", "kept-until-asked"])
+def test_the_policy_page_says_what_the_rules_table_does(client, until_asked):
+    if until_asked:  # NOS §4: customer data kept until the customer asks
+        RetentionRule.objects.filter(
+            category__in=[RetentionRule.Category.CUSTOMER, RetentionRule.Category.SERVICE_ENDED]
+        ).update(period_months=None, action=RetentionRule.Action.KEEP, notice_days=0)
     items = retention_items(client)
+    customer_rules = (RetentionRule.Category.CUSTOMER, RetentionRule.Category.SERVICE_ENDED)
     for rule in RetentionRule.objects.all():
+        if rule.category in customer_rules and rule.period_months is None:
+            # In the rule's own words, which the page uses: "lưu cho đến khi bạn yêu cầu xóa".
+            assert rule_line(rule) in items
+            assert "cho đến khi bạn yêu cầu xóa" in rule_line(rule)
+            continue
         if rule.category == RetentionRule.Category.SERVICE_ENDED:
             line = next(i for i in items if "dịch vụ cuối cùng" in i)
         elif rule.category == RetentionRule.Category.CUSTOMER:

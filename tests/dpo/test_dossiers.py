@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from customers.consents.models import Purpose
-from customers.models import AccessLogEntry, Recipient, RetentionRule
+from customers.models import AccessLogEntry, CompanyProfile, Recipient, RetentionRule
 from dpo.diagram import data_flow_svg
 from dpo.models import DossierVersion
 
@@ -50,7 +50,10 @@ def build(kind, tmp_path, ext="pdf"):
 
 @pytest.mark.slow
 def test_dpia_pdf_has_every_section_and_the_live_values(live_data, tmp_path, settings):
-    settings.DPO = {"name": "Nguyễn Thị Hạnh", "title": "DPO", "email": "dpo@antam.vn", "phone": ""}
+    # The DPO is named in the company profile (customers.CompanyProfile).
+    CompanyProfile.objects.update_or_create(
+        pk=1, defaults={"dpo_name": "Nguyễn Thị Hạnh", "dpo_email": "dpo@antam.vn"}
+    )
     RetentionRule.objects.filter(category="customer").update(period_months=18)
     text = pdf_text(build("dpia", tmp_path))
 
@@ -100,6 +103,7 @@ def test_missing_dpo_contact_stops_with_a_clear_message_and_saves_nothing(
     live_data, tmp_path, settings
 ):
     settings.DPO = {"name": "", "title": "", "email": "", "phone": ""}
+    CompanyProfile.objects.filter(pk=1).update(dpo_name="", dpo_email="", dpo_phone="")
     out = tmp_path / "dpia.pdf"
     with pytest.raises(CommandError, match="Hồ sơ công ty"):
         call_command("dossier", "dpia", "-o", str(out))

@@ -24,6 +24,15 @@ class PolicyVersion(models.Model):
         default=False,
         help_text=_("Tick when any data store or processor is outside Viet Nam."),
     )
+    facts = models.JSONField(
+        _("generated statements"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "What the registers said when this version was published: the page's generated "
+            "statements, compared with the registers afterwards."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
@@ -77,14 +86,21 @@ class PolicySection(models.Model):
         SENSITIVE = "sensitive", _("Sensitive personal data")
         ABROAD = "abroad", _("Storage and transfer abroad")
         EXTERNAL_LINKS = "external_links", _("Links to other websites")
+        # Generated from the company profile and the registers (issue 29).
+        RECIPIENTS = "recipients", _("Who receives the data")
+        COOKIES = "cookies", _("Cookies")
+        SECURITY = "security", _("How we protect the data")
+        BREACH = "breach", _("If a breach happens")
+        CHANGES = "changes", _("Changes to this policy")
 
     version = models.ForeignKey(
         PolicyVersion, on_delete=models.CASCADE, related_name="sections", verbose_name=_("version")
     )
     key = models.CharField(_("section"), max_length=20, choices=Key.choices)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    body_vi = models.TextField(_("text (Vietnamese)"))
-    body_en = models.TextField(_("text (English)"))
+    # The company's own paragraph, after the statements the page generates for the section.
+    body_vi = models.TextField(_("text (Vietnamese)"), blank=True)
+    body_en = models.TextField(_("text (English)"), blank=True)
 
     class Meta:
         verbose_name = _("policy section")

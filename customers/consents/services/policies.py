@@ -2,8 +2,16 @@ import logging
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from customers.consents.models import PolicyVersion
+from customers.consents.policy_facts import (
+    contradictions,
+    missing_facts,
+    own_paragraphs,
+    policy_facts,
+    transfers_abroad,
+)
 from customers.consents.selectors import consents_cache_clear
 from customers.core.actors import Actor
 
@@ -31,11 +39,22 @@ def policy_publish(*, version: PolicyVersion, actor) -> bool:
     )
     if newer.exists():
         raise PolicyNotPublishable("A newer version is already published.")
+    facts = policy_facts()
+    refusals = missing_facts(facts) + contradictions(own_paragraphs(version), facts)
+    if refusals:
+        raise PolicyNotPublishable(
+            _("This version cannot be published: %(why)s.") % {"why": "; ".join(refusals)}
+        )
+    # What the page states from now on, kept with the version; the flag follows the facts.
+    version.facts = facts
+    version.stores_data_abroad = bool(transfers_abroad(facts))
     version.status = PolicyVersion.Status.PUBLISHED
     version.published_at = timezone.now()
     version.published_by = actor.user
     version.full_clean()
-    version.save(update_fields=["status", "published_at", "published_by"])
+    version.save(
+        update_fields=["status", "published_at", "published_by", "facts", "stores_data_abroad"]
+    )
     transaction.on_commit(consents_cache_clear)
     logger.info(
         "policy.published version=%s actor_id=%s", version.number, getattr(actor.user, "pk", None)

@@ -1,6 +1,5 @@
 """Purposes, cookie categories and the first published policy: the data every install needs."""
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,6 +12,7 @@ from customers.consents.models import (
     PolicyVersion,
     Purpose,
 )
+from customers.consents.policy_facts import policy_facts, transfers_abroad
 from customers.consents.selectors import consents_cache_clear
 
 C, K = Purpose.LegalBasis.CONTRACT, Purpose.LegalBasis.CONSENT
@@ -200,98 +200,69 @@ COOKIE_CATEGORIES = [
 ]
 
 
-def policy_sections():
-    org = settings.ORGANISATION
-    contacts_vi = f"{org['name']}, {org['address']}. Email: {org['email']}. Điện thoại: {org['phone']}. Mã số thuế: {org['tax_code']}."
-    contacts_en = f"{org['name']}, {org['address']}. Email: {org['email']}. Phone: {org['phone']}. Tax code: {org['tax_code']}."
+def policy_sections(paragraphs: dict | None = None):
+    """The first version's own paragraphs, section by section. The page writes the facts
+    (who we are, purposes, recipients, transfers abroad, retention, who sees what, rights,
+    cookies...) from the company profile and the registers (``policy_text``); these add what
+    no register holds, and say nothing a generated statement could contradict. A preset
+    (``customers.company.presets``) replaces any of them."""
     K = PolicySection.Key
-    return [
-        (
-            K.CONTROLLER,
-            f"{org['name']} là bên kiểm soát và xử lý dữ liệu cá nhân của khách hàng theo Luật Bảo "
-            "vệ dữ liệu cá nhân số 91/2025/QH15 và Nghị định 356/2025/NĐ-CP.",
-            f"{org['name']} is the controller and processor of its customers' personal data under "
-            "Law 91/2025/QH15 on Personal Data Protection and Decree 356/2025/ND-CP.",
-        ),
-        (
-            K.PURPOSE_SCOPE,
+    sections = {
+        K.CONTROLLER: ("", ""),
+        K.PURPOSE_SCOPE: (
             "Chúng tôi thu thập: họ tên, tên doanh nghiệp, mã số thuế, người liên hệ, email, số điện "
             "thoại (di động, nhà riêng, cơ quan), địa chỉ (nhà riêng, cơ quan), ghi chú và tùy chọn "
-            "bạn gửi kèm yêu cầu, địa chỉ IP khi gửi biểu mẫu và cookie. Chúng tôi chỉ thu thập qua "
-            "biểu mẫu trên website và khi nhân viên ghi lại thông tin bạn cung cấp qua điện thoại.",
+            "bạn gửi kèm yêu cầu, địa chỉ IP khi gửi biểu mẫu và cookie.",
             "We collect: full name, business name, tax code, contact person, email, phone numbers "
             "(mobile, home, office), addresses (home, office), the notes and options you send with a "
-            "request, the IP address of a web form submission, and cookies. We collect only "
-            "through the forms on this website and when staff record what you tell us by phone.",
+            "request, the IP address of a web form submission, and cookies.",
         ),
-        (
-            K.SCOPE_OF_USE,
-            "Dữ liệu được dùng để cung cấp và hỗ trợ dịch vụ, gửi thông báo dịch vụ, lập hóa đơn. "
-            "Tiếp thị, khảo sát, chia sẻ với đối tác và giới thiệu bạn là khách hàng tiêu biểu chỉ "
-            "khi bạn đồng ý, từng mục riêng, và bạn có thể rút lại bất cứ lúc nào.",
-            "Data is used to deliver and support the service, send service notices and issue "
-            "invoices. Marketing, surveys, sharing with partners and publishing you as a reference "
-            "happen only with your consent, given separately for each, which you can withdraw at "
-            "any time.",
+        K.SCOPE_OF_USE: (
+            "Mỗi mục đích cần sự đồng ý được hỏi riêng, không đánh dấu sẵn; bạn có thể rút lại bất "
+            "cứ lúc nào tại trang “Dữ liệu của tôi” hoặc bằng liên kết trong mỗi thư.",
+            "Each purpose that needs consent is asked separately, never pre-ticked; you can "
+            "withdraw it at any time on the “My data” page or with the link in each message.",
         ),
-        (
-            K.RETENTION,
-            "Dữ liệu cá nhân được xóa khi bạn yêu cầu, khi dịch vụ kết thúc hoặc sau 12 tháng không "
-            "phát sinh giao dịch. Chứng từ kế toán (hóa đơn, hợp đồng) được lưu 10 năm kể từ cuối "
-            "năm tài chính theo Luật Kế toán; dữ liệu cần cho bảo hành được giữ đến hết bảo hành.",
-            "Personal data is deleted on request, when the service ends or after 12 months without "
-            "activity. Accounting documents (invoices, contracts) are kept 10 years from the end of "
-            "the fiscal year under the Accounting Law; what a warranty needs is kept until it ends.",
+        K.RECIPIENTS: ("", ""),
+        K.ABROAD: ("", ""),
+        K.RETENTION: ("", ""),
+        K.ACCESS: (
+            "Mỗi lần xem dữ liệu đều được ghi nhật ký. Chúng tôi không cung cấp dữ liệu cho bên thứ "
+            "ba khi chưa có sự đồng ý của bạn, trừ khi pháp luật bắt buộc.",
+            "Every look at your data is logged. We never give data to third parties without your "
+            "consent, unless the law requires it.",
         ),
-        (
-            K.ACCESS,
-            "Chỉ nhân viên có nhiệm vụ được xem dữ liệu: ban giám đốc, kinh doanh, chăm sóc khách "
-            "hàng; hỗ trợ kỹ thuật và kế toán chỉ xem phần cần cho công việc. Mọi nhân viên ký cam "
-            "kết bảo mật, và mỗi lần xem dữ liệu đều được ghi nhật ký. Chúng tôi không cung cấp dữ "
-            "liệu cho bên thứ ba khi chưa có sự đồng ý của bạn, trừ khi pháp luật bắt buộc.",
-            "Only staff whose role needs it see your data: the board, sales and customer care; "
-            "technical support and accounting see only their part. All staff sign a "
-            "confidentiality agreement and every look at your data is logged. We never give data "
-            "to third parties without your consent, unless the law requires it.",
-        ),
-        (K.COLLECTOR, contacts_vi, contacts_en),
-        (
-            K.RIGHTS,
+        K.COLLECTOR: ("", ""),
+        K.RIGHTS: (
             "Tại trang “Dữ liệu của tôi”, nhập email để nhận liên kết bảo mật: xem toàn bộ dữ liệu, "
-            "tải bản sao, yêu cầu chỉnh sửa, xóa, rút lại đồng ý hoặc hạn chế xử lý. Chúng tôi phản "
-            "hồi trong 02 ngày làm việc và thực hiện trong thời hạn luật định.",
+            "tải bản sao, yêu cầu chỉnh sửa, xóa, rút lại đồng ý hoặc hạn chế xử lý.",
             "On the “My data” page, enter your email to receive a secure link: see all your data, "
             "download a copy, ask for a correction or deletion, withdraw consent or restrict "
-            "processing. We respond within 2 working days and act within the legal deadlines.",
+            "processing.",
         ),
-        (
-            K.COMPLAINTS,
+        K.COMPLAINTS: (
             "Bạn có thể khiếu nại hoặc gửi bất kỳ yêu cầu nào về dữ liệu (kể cả về việc lộ lọt dữ "
-            f"liệu) qua trang “Dữ liệu của tôi”, email {org['email']}, điện thoại {org['phone']}, "
-            "thư hoặc trực tiếp tại văn phòng. Mỗi yêu cầu, dù đến qua kênh nào, đều có mã số và "
-            "thời hạn trả lời như nhau; chúng tôi trả lời bằng văn bản nêu rõ lý do và biện pháp "
-            "khắc phục, qua kênh bạn sử dụng (tin nhắn SMS nếu bạn không dùng email).",
+            "liệu) qua bất kỳ kênh nào ở trên, bằng thư hoặc trực tiếp tại văn phòng. Mỗi yêu cầu, "
+            "dù đến qua kênh nào, đều có mã số và thời hạn trả lời như nhau; chúng tôi trả lời bằng "
+            "văn bản nêu rõ lý do và biện pháp khắc phục, qua kênh bạn sử dụng (tin nhắn SMS nếu "
+            "bạn không dùng email).",
             "You can complain or make any request about your data (including about a leak) "
-            f"through the “My data” page, by email to {org['email']}, by phone on {org['phone']}, "
-            "by letter or in person at our office. Every request, whichever way it reaches us, "
-            "gets a reference number and the same deadlines; we answer in writing with the reason "
-            "and the remedy, through the channel you use (SMS if you do not use email).",
+            "through any of the channels above, by letter or in person at our office. Every "
+            "request, whichever way it reaches us, gets a reference number and the same "
+            "deadlines; we answer in writing with the reason and the remedy, through the channel "
+            "you use (SMS if you do not use email).",
         ),
-        (
-            K.SENSITIVE,
+        K.COOKIES: ("", ""),
+        K.SENSITIVE: (
             "Chúng tôi không thu thập dữ liệu cá nhân nhạy cảm qua website. Cookie thống kê và tiếp "
             "thị có thể tạo dữ liệu theo dõi hành vi, là dữ liệu nhạy cảm, nên chỉ dùng khi bạn đồng ý.",
             "We do not collect sensitive personal data through this website. Analytics and "
             "marketing cookies can produce behavioural tracking data, which is sensitive, so they "
             "are used only with your consent.",
         ),
-        (
-            K.ABROAD,
-            "Dữ liệu được lưu trữ tại Việt Nam. Chúng tôi không chuyển dữ liệu ra nước ngoài.",
-            "Data is stored in Viet Nam. We do not transfer it abroad.",
-        ),
-        (
-            K.EXTERNAL_LINKS,
+        K.SECURITY: ("", ""),
+        K.BREACH: ("", ""),
+        K.EXTERNAL_LINKS: (
             "Trang web này có thể có liên kết đến trang web của bên khác để bạn tham khảo. Chúng "
             "tôi không chịu trách nhiệm về nội dung hay cách các trang đó xử lý dữ liệu cá nhân: "
             "khi bạn rời trang web này, chính sách bảo mật của trang bạn đến sẽ áp dụng. Liên kết "
@@ -301,12 +272,16 @@ def policy_sections():
             "this website, the privacy policy of the site you go to applies. A link sends none of "
             "your data to that site.",
         ),
-    ]
+        K.CHANGES: ("", ""),
+    }
+    sections.update(paragraphs or {})
+    return [(key, vi, en) for key, (vi, en) in sections.items()]
 
 
 @transaction.atomic
-def consents_seed() -> None:
-    """Idempotent: creates what is missing, never changes what exists."""
+def consents_seed(*, publish: bool = True, paragraphs: dict | None = None) -> None:
+    """Idempotent: creates what is missing, never changes what exists. ``publish=False``
+    leaves the first policy version for later (a preset changes the registers first)."""
     transaction.on_commit(consents_cache_clear)
     transaction.on_commit(catalogue_clear)
     for order, (code, nvi, nen, dvi, den, basis, optional, channel, marketing) in enumerate(
@@ -348,15 +323,18 @@ def consents_seed() -> None:
                     duration=duration,
                 )
     CookiePolicyVersion.objects.get_or_create(number=1, defaults={"notes": "Initial version"})
-    if not PolicyVersion.objects.exists():
+    if publish and not PolicyVersion.objects.exists():
+        facts = policy_facts()
         version = PolicyVersion.objects.create(
             number=1,
             status=PolicyVersion.Status.PUBLISHED,
             published_at=timezone.now(),
             summary_vi="Phiên bản đầu tiên.",
             summary_en="First version.",
+            facts=facts,
+            stores_data_abroad=bool(transfers_abroad(facts)),
         )
-        for order, (key, vi, en) in enumerate(policy_sections()):
+        for order, (key, vi, en) in enumerate(policy_sections(paragraphs)):
             PolicySection.objects.create(
                 version=version, key=key, order=order, body_vi=vi, body_en=en
             )

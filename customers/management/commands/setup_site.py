@@ -1,9 +1,11 @@
-from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from customers.audit.key_consistency import keys_record
+from customers.company.presets import PRESETS
+from customers.company.services import PresetRefused, company_preset_apply
 from customers.consents.selectors import consents_cache_clear, policy_current
 from customers.consents.services.seed import consents_seed
+from customers.core.company import company_profile
 from customers.models import JournalMark, KeysInForce
 from customers.retention.journal_marks import journal_mark
 from customers.retention.rules import retention_rules_ensure
@@ -21,11 +23,33 @@ class Command(BaseCommand):
         "admin). Public forms refuse submissions until a policy is published."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--profile",
+            choices=sorted(PRESETS),
+            help="First run only: take the company's choices from one of the five policies "
+            "(docs/legal.md §16) before the first policy version is published.",
+        )
+
+    def handle(self, *args, profile=None, **options):
         had_policy = policy_current() is not None
+        if profile and had_policy and company_profile().preset != profile:
+            raise CommandError(
+                "A privacy policy is already published: a preset applies only on the first run "
+                "(change the company profile in the admin and publish a new version instead)."
+            )
         roles_setup()
         retention_rules_ensure()
-        consents_seed()
+        paragraphs = None
+        if profile and not had_policy:
+            consents_seed(publish=False)
+            try:
+                company_preset_apply(name=profile, actor="system:setup_site")
+            except PresetRefused as exc:
+                raise CommandError(str(exc)) from exc
+            paragraphs = PRESETS[profile].paragraphs
+            self.stdout.write(f"Company profile set from the {PRESETS[profile].label} preset.")
+        consents_seed(paragraphs=paragraphs)
         agreement_ensure_exists()
         consents_cache_clear()  # every process's copy: forms open now, not in a minute
         if journal_open():
@@ -37,12 +61,12 @@ class Command(BaseCommand):
         for po_path, percent in translations_compile():
             self.stdout.write(f"compiled {po_path.name} ({po_path.parent.parent.name}): {percent}%")
         policy = policy_current()
-        org = settings.ORGANISATION
+        org = company_profile()
         if had_policy:
             self.stdout.write(f"Privacy policy v{policy.number} was already published: unchanged.")
         else:
             self.stdout.write(
-                f"Published privacy policy v{policy.number} naming {org['name']} "
-                f"(tax code {org['tax_code']}); review it at /privacy/ and in the admin."
+                f"Published privacy policy v{policy.number} naming {org.name} "
+                f"(tax code {org.tax_code}); review it at /privacy/ and in the admin."
             )
         self.stdout.write(self.style.SUCCESS("The site is ready to collect data."))

@@ -47,8 +47,10 @@ class Command(BaseCommand):
             self._staff()
             created = self._customers(customers)
             created += retention_examples()  # so that the retention dry run shows something
-            self._consents()
+            # The registers first: policy v1 (published with the consents) names the recipients.
+            consents_seed(publish=False)
             self._recipients()
+            self._consents()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new customers)."))
         self.stdout.write(f"Demo staff logins (password for all: {DEMO_PASSWORD}):")
         for username, role, _name in DEMO_STAFF:
