@@ -15,7 +15,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+# axe-core, for the accessibility tests (tests/privacysite/test_accessibility_browser.py):
+# from the npm registry, at the version package-lock.json pins, into the git-ignored
+# node_modules/. Without npm the step says so and those tests skip.
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "!! npm not found: the accessibility tests will skip (apt-get install npm)" >&2; fi
+
+install: $(VENV)/.installed node_modules/.package-lock.json
 
 # Compiles locale/*/LC_MESSAGES/*.po with polib, so gettext need not be installed.
 messages: install

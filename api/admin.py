@@ -29,10 +29,22 @@ class ApiClientForm(forms.ModelForm):
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
     form = ApiClientForm
-    list_display = ["name", "description", "scopes", "rate_per_minute", "created_at", "revoked_at"]
+    list_display = [
+        "name",
+        "description",
+        "scopes_shown",
+        "rate_per_minute",
+        "created_at",
+        "revoked_at",
+    ]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     readonly_fields = ["key_prefix", "created_at", "created_by", "revoked_at", "revoked_by"]
     actions = ["revoke", "rotate_key"]
+
+    @admin.display(description=_("Scopes"))
+    def scopes_shown(self, obj):
+        labels = dict(Scope.choices)
+        return ", ".join(str(labels.get(code, code)) for code in obj.scopes) or "–"
 
     def get_readonly_fields(self, request, obj=None):
         # The name is how the access log names the system: it never changes after creation.

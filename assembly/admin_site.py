@@ -21,6 +21,7 @@ from django_otp.qr import write_qrcode_image
 
 from customers.audit.admin_base import LoggedAutocompleteJsonView
 from customers.audit.files import private_file
+from customers.core.company import company_name
 from customers.core.roles import Role
 from customers.staff.services import agreement_accept, agreement_accepted, agreement_current
 from dpo.dashboard import dashboard_context
@@ -38,9 +39,17 @@ class TokenForm(forms.Form):
 
 
 class PrivacyAdminSite(admin.AdminSite):
-    site_header = _("privacysite: staff")
-    site_title = _("privacysite staff")
     index_title = _("Customer data administration")
+
+    # The company's name, not the project's, in the header and the browser tab.
+    @property
+    def site_header(self):
+        return _("%(company)s: staff") % {"company": company_name()}
+
+    @property
+    def site_title(self):
+        return _("%(company)s staff") % {"company": company_name()}
+
     # Pages reachable after the password alone (to finish signing in, or to leave).
     OPEN_VIEWS = {"otp", "agreement", "logout", "login", "jsi18n"}
 

@@ -20,7 +20,9 @@ from django.views.decorators.cache import never_cache
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
+from customers.audit.key_consistency import keys_differing
 from customers.models import Incident, Message, RetentionRun, Submission
+from customers.workers.heartbeat import heartbeat_age, workers_alive
 from privacysite.health import database_ok, migrations_applied, run_checks
 from privacysite.http import client_ip
 from privacysite.request_metrics import request_metrics_text
@@ -108,6 +110,8 @@ def readings() -> dict:
     read("messages_failed", lambda: Message.objects.filter(status=Message.Status.FAILED).count())
     read("queue_length", queue_length)
     read("beat_last_run", lambda: _timestamp(beat_last_run()))
+    read("worker_heartbeat_seconds", heartbeat_age)
+    read("workers_alive", workers_alive)
 
     def last_sweep():
         run = RetentionRun.objects.filter(dry_run=False).order_by("-started_at").first()
@@ -139,6 +143,8 @@ def readings() -> dict:
         return (now - oldest).total_seconds() / 3600 if oldest else 0
 
     read("incident_oldest_open_hours", oldest_open_hours)
+    # A node left out of a key change (customers.audit.key_consistency).
+    read("keys_match", lambda: int(not keys_differing()))
     return values
 
 
@@ -156,11 +162,15 @@ GAUGES = {
     "messages_failed": "Messages that failed for good.",
     "queue_length": "Tasks waiting in the Celery queue.",
     "beat_last_run": "Unix time of beat's last access-log-seal run (every minute).",
+    "worker_heartbeat_seconds": "Seconds since a Celery worker last wrote its heartbeat "
+    "(+Inf: never); written to the database, so it stays fresh while Redis is down.",
+    "workers_alive": "Celery workers that wrote a heartbeat in the last two minutes.",
     "retention_last_run": "Unix time the last retention sweep started (daily at 02:00).",
     "retention_last_planned_erasures": "Customers the last sweep planned to erase.",
     "retention_last_erased": "Customers a manual run_retention erased (when recorded).",
     "incidents_open": "Breaches open and not yet notified to the authority.",
     "incident_oldest_open_hours": "Hours since the oldest open breach was detected (72 allowed).",
+    "keys_match": "1 if this node's keys are the keys in force recorded in the database.",
 }
 
 
@@ -212,7 +222,10 @@ def status(request):
     return JsonResponse(
         {
             "checks": checks,
-            "readings": {k: (None if v is UNREADABLE else v) for k, v in values.items()},
+            # JSON has no infinity: a worker never seen reads null here, +Inf in /metrics.
+            "readings": {
+                k: (None if v is UNREADABLE or v == float("inf") else v) for k, v in values.items()
+            },
             "unreadable": sorted(k for k, v in values.items() if v is UNREADABLE),
         }
     )

@@ -66,7 +66,7 @@ def main():
     from customers.consents.models import Purpose
     from customers.consents.selectors import customer_ids_consenting
     from customers.models import Campaign
-    from customers.outreach.services import campaign_audience, campaign_start
+    from customers.outreach.services import campaign_audience, campaign_preview, campaign_start
 
     purpose = Purpose.objects.get(code="marketing_email")
     user, _ = get_user_model().objects.get_or_create(username="bench-sales")
@@ -82,9 +82,11 @@ def main():
         created_by=user,
     )
     audience = campaign_audience(campaign).count()
+    # The confirmation staff give after the preview (not timed: a person reads it first).
+    confirmation = campaign_preview(campaign=campaign, actor=None).confirmation
     start = time.perf_counter()
     with transaction.atomic():
-        count = campaign_start(campaign=campaign)
+        count = campaign_start(campaign=campaign, actor=None, confirmation=confirmation)
     took = time.perf_counter() - start
     import redis
     from django.conf import settings

@@ -50,6 +50,7 @@ def populate_customers(count: int, *, consent_share: float = 0.0, batch: int = 2
     from django.utils import timezone
 
     from customers.core import crypto
+    from customers.core.folding import fold
     from customers.core.personal_data import normalise_email, normalise_phone
     from demo.factories import valid_tax_code, vn_mobile
 
@@ -71,6 +72,8 @@ def populate_customers(count: int, *, consent_share: float = 0.0, batch: int = 2
     blank = (
         "business_name",
         "contact_person",
+        "business_name_folded",
+        "contact_person_folded",
         "phone_home",
         "phone_office",
         "address_office",
@@ -89,6 +92,7 @@ def populate_customers(count: int, *, consent_share: float = 0.0, batch: int = 2
             **dict.fromkeys(blank, ""),
             "kind": "business" if business else "individual",
             "full_name": f"{names[n % 5]} {n}",
+            "full_name_folded": fold(f"{names[n % 5]} {n}"),
             "tax_code": tax if business else "",
             "tax_code_index": tax_idx if business else "",
             "email": crypto.encrypt(email),

@@ -1,6 +1,7 @@
 """Registers every domain's admin screens (Django's autodiscovery imports ``customers.admin``)."""
 
 from customers.audit import admin as audit  # noqa: F401
+from customers.company import admin as company  # noqa: F401
 from customers.desk import admin as desk  # noqa: F401
 from customers.desk import unconfirmed  # noqa: F401
 from customers.imports import admin as imports  # noqa: F401

@@ -26,11 +26,14 @@ class CustomersConfig(AppConfig):
         # Registers the system checks, the ``__any`` lookup and every domain's Celery tasks
         # (services enqueue tasks by name, through customers.core.jobs).
         from customers import tasks  # noqa: F401
-        from customers.audit import checks  # noqa: F401
+        from customers.audit import checks, key_consistency  # noqa: F401
         from customers.core import lookups, personal_data  # noqa: F401
+        from customers.workers import heartbeat
         from privacysite import (  # noqa: F401  (register the retired-keys and .mo checks)
             key_checks,
             translations,
         )
+        from privacysite.celery import app
 
+        heartbeat.install(app)  # every worker writes its heartbeat (into the database)
         post_migrate.connect(_setup_roles_after_migrate, weak=False)

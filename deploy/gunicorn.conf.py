@@ -8,6 +8,11 @@ workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2
 worker_class = "sync"
 timeout = 30
 graceful_timeout = 30
+# preload_app stays off: a reload (HUP, `systemctl reload privacysite-web`) must load the new
+# code, which a preloaded master would not. The price: requests wait while the new workers
+# import the site (docs/operations.md, "Each release": up to 37 s measured on a busy 2-core
+# machine with 5 workers; nothing is dropped).
+preload_app = False
 keepalive = 5
 max_requests = 2000  # recycle workers now and then
 max_requests_jitter = 200

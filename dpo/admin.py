@@ -7,39 +7,30 @@ import threading
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from customers.audit.services import access_log
-from customers.models import AccessLogEntry, Recipient
-from dpo.contents import may_download
+from customers.models import Recipient
+from dpo.admin_dossiers import DossierVersionAdmin  # noqa: F401  (registers its screen)
 from dpo.models import AccessAlert, ComplianceProfile, DossierVersion, RiskAssessment, UpdateClock
-from dpo.selectors import MissingFact, profile
-from dpo.services import dossiers
+from dpo.selectors import profile, subjects_ever_processed
 from dpo.services.clocks import clock_start
 from dpo.services.profile import profile_update, risk_assessment_save, risk_assessment_sign
-from privacysite.admin_utils import ReadOnlyAdmin, admin_page
-from privacysite.http import client_ip
+from privacysite.admin_utils import ReadOnlyAdmin
+from privacysite.display import number
 
 
 @admin.register(ComplianceProfile)
 class ComplianceProfileAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "dpo_name", "enterprise_size", "subjects_counted", "updated_at"]
-    readonly_fields = ["subjects_counted", "updated_at"]
+    list_display = ["__str__", "dpo_provider", "enterprise_size", "subjects_shown", "updated_at"]
+    readonly_fields = ["subjects_shown", "updated_at"]
     fieldsets = [
         (
             _("Data-protection officer"),
             {
+                # The DPO's name and contact are in the company profile (customers).
                 "fields": [
-                    "dpo_name",
-                    "dpo_title",
-                    "dpo_email",
-                    "dpo_phone",
                     "dpo_provider",
                     "system_hosting",
                 ]
@@ -53,12 +44,18 @@ class ComplianceProfileAdmin(admin.ModelAdmin):
                     "offers_processing_services",
                     "processes_sensitive_data",
                     "first_processing_on",
-                    "subjects_counted",
+                    "subjects_shown",
                     "updated_at",
                 ]
             },
         ),
     ]
+
+    @admin.display(description=_("distinct data subjects ever processed"))
+    def subjects_shown(self, obj):
+        # The dashboard's number: the daily check's high-water mark or the customers on
+        # record now, whichever is higher (the check may not have run yet today).
+        return number(subjects_ever_processed(obj))
 
     def has_add_permission(self, request):
         # One row: it is created on first use.
@@ -103,170 +100,6 @@ class RiskAssessmentAdmin(admin.ModelAdmin):
     def sign(self, request, queryset):
         signed = sum(risk_assessment_sign(assessment=a, actor=request.user) for a in queryset)
         self.message_user(request, _("%(count)s risk assessments signed.") % {"count": signed})
-
-
-class FilingForm(forms.Form):
-    filed_on = forms.DateField(label=_("filed on"), widget=forms.DateInput(attrs={"type": "date"}))
-    reference = forms.CharField(label=_("filing reference"), max_length=100)
-
-    def clean_filed_on(self):
-        value = self.cleaned_data["filed_on"]
-        if value > timezone.localdate():
-            raise ValidationError(_("The filing date cannot be in the future."))
-        return value
-
-
-@admin.register(DossierVersion)
-class DossierVersionAdmin(admin.ModelAdmin):
-    change_list_template = "admin/dpo/dossierversion/change_list.html"
-    list_display = [
-        "__str__",
-        "status",
-        "generated_at",
-        "signed_by",
-        "filed_on",
-        "filing_reference",
-        "download",
-    ]
-    list_filter = ["kind", "status"]
-    list_select_related = ["signed_by"]
-    fields = [
-        "kind",
-        "number",
-        "status",
-        "download",
-        "sha256",
-        "change_list",
-        "generated_at",
-        "generated_by",
-        "reviewed_at",
-        "reviewed_by",
-        "signed_at",
-        "signed_by",
-        "filed_on",
-        "filing_reference",
-    ]
-    readonly_fields = fields
-    actions = ["review", "sign_off", "record_filing"]
-
-    def has_add_permission(self, request):
-        return False  # versions are generated from the live data, never typed in
-
-    def has_change_permission(self, request, obj=None):
-        return False if obj is not None else super().has_change_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_review_permission(self, request):
-        return request.user.has_perm("dpo.change_dossierversion")
-
-    def has_sign_permission(self, request):
-        return request.user.has_perm("dpo.sign_dossierversion")
-
-    def has_file_permission(self, request):
-        return request.user.has_perm("dpo.file_dossierversion")
-
-    def get_urls(self):
-        wrap = self.admin_site.admin_view
-        return [
-            path("generate/<str:kind>/", wrap(self.generate_view), name="dpo_dossier_generate"),
-            path("<int:pk>/download/", wrap(self.download_view), name="dpo_dossier_download"),
-            *super().get_urls(),
-        ]
-
-    def get_queryset(self, request):
-        # A version whose contents the user may not see is not listed either.
-        kinds = [kind for kind in DossierVersion.Kind.values if may_download(request.user, kind)]
-        return super().get_queryset(request).filter(kind__in=kinds)
-
-    @admin.display(description=_("file"))
-    def download(self, obj):
-        url = reverse("admin:dpo_dossier_download", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, obj.file.name.rsplit("/", 1)[-1])
-
-    @admin.display(description=_("changes since the last filed version"))
-    def change_list(self, obj):
-        if not obj.changes:
-            return _("None")
-        return format_html(
-            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((c,) for c in obj.changes))
-        )
-
-    def changelist_view(self, request, extra_context=None):
-        extra = {
-            "dossier_kinds": DossierVersion.Kind.choices,
-            "can_generate": self.has_add_version_permission(request),
-        }
-        return super().changelist_view(request, {**(extra_context or {}), **extra})
-
-    def has_add_version_permission(self, request):
-        return request.user.has_perm("dpo.add_dossierversion")
-
-    def generate_view(self, request, kind):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not self.has_add_version_permission(request) or kind not in DossierVersion.Kind.values:
-            raise PermissionDenied
-        try:
-            version = dossiers.dossier_generate(kind=kind, actor=request.user)
-        except MissingFact as missing:
-            self.message_user(request, str(missing), messages.ERROR)
-            return redirect("admin:dpo_dossierversion_changelist")
-        self.message_user(request, _("%(version)s generated.") % {"version": version})
-        return redirect("admin:dpo_dossierversion_change", version.pk)
-
-    def download_view(self, request, pk):
-        version = get_object_or_404(DossierVersion, pk=pk)
-        if not self.has_view_permission(request, version) or not may_download(
-            request.user, version.kind
-        ):
-            raise PermissionDenied
-        # Every download is a look at what the dossier holds: written to the access log, as
-        # building it was.
-        access_log(
-            actor=request.user,
-            action=AccessLogEntry.Action.EXPORT,
-            reason=f"dossier {version.kind} v{version.number} download",
-            ip_address=client_ip(request),
-        )
-        return FileResponse(version.file.open("rb"), as_attachment=True, filename=version.filename)
-
-    def _each(self, request, queryset, service, **kwargs):
-        for version in queryset:
-            try:
-                service(version=version, actor=request.user, **kwargs)
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
-
-    @admin.action(description=_("Mark the selected versions reviewed"), permissions=["review"])
-    def review(self, request, queryset):
-        self._each(request, queryset, dossiers.dossier_review)
-
-    @admin.action(description=_("Sign off the selected versions (DPO)"), permissions=["sign"])
-    def sign_off(self, request, queryset):
-        self._each(request, queryset, dossiers.dossier_sign)
-
-    @admin.action(description=_("Record the filing (date and reference)"), permissions=["file"])
-    def record_filing(self, request, queryset):
-        form = FilingForm(request.POST if "reference" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            self._each(
-                request,
-                queryset,
-                dossiers.dossier_file,
-                filed_on=form.cleaned_data["filed_on"],
-                reference=form.cleaned_data["reference"],
-            )
-            return None
-        return admin_page(
-            self,
-            request,
-            "admin/dpo/dossierversion/filing.html",
-            _("Record the filing"),
-            form=form,
-            queryset=queryset,
-        )
 
 
 class ClockForm(forms.ModelForm):

@@ -19,6 +19,7 @@ REGISTERS = (
     "consents.Purpose",
     "customers.Recipient",
     "customers.RetentionRule",
+    "customers.CompanyProfile",
     "dpo.ComplianceProfile",
     "dpo.RiskAssessment",
     "dpo.DossierVersion",

@@ -41,10 +41,26 @@ def _days(today, count):
     return [today - datetime.timedelta(days=n) for n in range(count - 1, -1, -1)]
 
 
+def next_deadline(request) -> tuple:
+    """(date, what) of an open request's next legal deadline: its acknowledgement (two working
+    days) while it is not acknowledged, else its answer (the extended date once extended)."""
+    ack = request.acknowledge_by
+    if request.acknowledged_at is None and ack and ack < request.deadline:
+        return ack, _("acknowledge")
+    return request.deadline, _("answer")
+
+
 def requests_panel(today):
     open_requests = DataRequest.objects.filter(status__in=DataRequest.OPEN)
     soon = add_working_days(today, 2)
-    rows = list(open_requests.only("reference", "kind", "due_on", "extended_until", "status"))
+    rows = []
+    for r in open_requests.only(
+        "reference", "kind", "due_on", "extended_until", "status", "acknowledge_by",
+        "acknowledged_at",
+    ).order_by("due_on"):  # fmt: skip
+        due, what = next_deadline(r)
+        rows.append({"request": r, "due": due, "what": what})
+    rows.sort(key=lambda row: row["due"])
     year_start = today.replace(month=1, day=1)
     answered = DataRequest.objects.filter(closed_at__date__gte=year_start)
     late = [
@@ -53,8 +69,8 @@ def requests_panel(today):
         if timezone.localtime(r.closed_at).date() > r.deadline
     ]
     return {
-        "due_soon": [r for r in rows if today <= r.deadline <= soon],
-        "overdue": [r for r in rows if r.deadline < today],
+        "due_soon": [row for row in rows if today <= row["due"] <= soon],
+        "overdue": [row for row in rows if row["due"] < today],
         "late_this_year": late,
     }
 

@@ -51,7 +51,7 @@ def data_flow_svg(*, recipients: list[dict], system_hosting: str) -> str:
             colour = "#b45309" if r["abroad"] else "#1f2937"
             sub.node(
                 f"re_{r['id']}",
-                f"{r['name']}\n({r['kind_label']}; {r['hosted_label']})",
+                f"{r['name']}\n({r['kind_label']}; {r.get('country') or r['hosted_label']})",
                 color=colour,
             )
     for source in Customer.Source:

@@ -4,7 +4,7 @@ between two versions of them."""
 from django.apps import apps
 from django.utils import timezone, translation
 
-from dpo import selectors
+from dpo import filing, selectors
 from dpo.selectors import MissingFact
 
 
@@ -26,12 +26,15 @@ def build(kind: str) -> dict:
     """All facts for one dossier kind; raises MissingFact when a required one is not set."""
     with translation.override("vi"):
         prof = selectors.profile()
+        now = timezone.localtime()
         facts = {
             "org": selectors.organisation(),
             "dpo": selectors.dpo_contact(prof),
-            "generated": timezone.localtime().strftime("%d/%m/%Y %H:%M"),
+            "generated": now.strftime("%d/%m/%Y %H:%M"),
             "system_hosting": prof.system_hosting,
+            "addressee": filing.ADDRESSEE,
         }
+        facts["date_line"] = filing.date_line(facts["org"]["address"], now.date())
         recipients = selectors.recipients()
         facts["recipients"] = recipients
         facts["purposes"] = selectors.purposes(recipients)
@@ -44,23 +47,24 @@ def build(kind: str) -> dict:
         facts["customer_retention"] = _customer_retention(facts["retention"])
         facts["fields"] = _fields()
         facts["security"] = selectors.security_measures()
+        # One list of measures, in words, for the DPIA and the TIA alike.
+        facts["security_lines"] = filing.security_lines(facts["security"])
         facts["risk"] = selectors.risk_assessment()
+        facts["customers"] = selectors.customers_summary()
         if kind in ("dpia", "inspection"):
             facts["roles"] = selectors.roles()
             facts["results"] = selectors.compliance_results()
-            facts["customers"] = selectors.customers_summary()
-        if kind == "tia":
-            abroad = [dict(r) for r in recipients if r["abroad"]]
-            if not abroad:
-                raise MissingFact(
-                    "Không có bên nhận nào lưu trữ dữ liệu ở nước ngoài: không cần hồ sơ đánh giá "
-                    "tác động chuyển dữ liệu ra nước ngoài. (No recipient is hosted abroad.)"
-                )
-            for r in abroad:
-                r["purposes"] = [
-                    p["name"] for p in facts["purposes"] if r["name"] in p["recipients"]
-                ]
-            facts["abroad"] = abroad
+        facts["abroad"] = filing.transfers(facts, facts["customers"]["active"])
+        # The consent wording of each optional purpose a transfer serves, once.
+        sent = {name for r in facts["abroad"] for name in r["purposes"]}
+        facts["transfer_consents"] = [
+            p for p in facts["purposes"] if p["optional"] and p["name"] in sent
+        ]
+        if kind == "tia" and not facts["abroad"]:
+            raise MissingFact(
+                "Không có bên nhận nào lưu trữ dữ liệu ở nước ngoài: không cần hồ sơ đánh giá "
+                "tác động chuyển dữ liệu ra nước ngoài. (No recipient is hosted abroad.)"
+            )
     return facts
 
 

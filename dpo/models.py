@@ -13,15 +13,6 @@ class ComplianceProfile(models.Model):
         MEDIUM = "medium", _("Medium enterprise")
         LARGE = "large", _("Large enterprise")
 
-    dpo_name = models.CharField(
-        _("data-protection officer or unit"),
-        max_length=200,
-        blank=True,
-        help_text=_("Empty: the DPO_NAME setting."),
-    )
-    dpo_title = models.CharField(_("title"), max_length=200, blank=True)
-    dpo_email = models.EmailField(_("email"), blank=True)
-    dpo_phone = models.CharField(_("phone"), max_length=40, blank=True)
     dpo_provider = models.CharField(
         _("DPO service provider"),
         max_length=200,

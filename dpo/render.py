@@ -12,30 +12,42 @@ from openpyxl.styles import Alignment, Font
 from weasyprint import HTML
 
 from customers.core.spreadsheet import spreadsheet_row
+from dpo import filing
 from dpo.diagram import data_flow_svg
 
 # WeasyPrint reports each layout step at INFO: one line per page would flood the logs.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
+# (title, subtitle, form, number of the commitment section) of each filing; the structure
+# follows Decree 356/2025's forms as docs/legal.md §7.7 and §7.9 describe them.
 TITLES = {
     "dpia": (
         "HỒ SƠ ĐÁNH GIÁ TÁC ĐỘNG XỬ LÝ DỮ LIỆU CÁ NHÂN",
-        "Nội dung báo cáo theo Mẫu số 10 (Luật 91/2025 Điều 21; Nghị định 356/2025 Điều 19)",
+        "Theo Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15 Điều 21 và Nghị định số "
+        "356/2025/NĐ-CP Điều 19",
+        "Mẫu số 10",
+        "XIII",
     ),
     "tia": (
         "HỒ SƠ ĐÁNH GIÁ TÁC ĐỘNG CHUYỂN DỮ LIỆU CÁ NHÂN RA NƯỚC NGOÀI",
-        "Nội dung theo Mẫu số 09 (Luật 91/2025 Điều 20; Nghị định 356/2025 Điều 17–18)",
+        "Theo Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15 Điều 20 và Nghị định số "
+        "356/2025/NĐ-CP Điều 17, 18",
+        "Mẫu số 09",
+        "VIII",
     ),
-    "ropa": ("SỔ ĐĂNG KÝ HOẠT ĐỘNG XỬ LÝ DỮ LIỆU CÁ NHÂN", ""),
+    "ropa": ("SỔ ĐĂNG KÝ HOẠT ĐỘNG XỬ LÝ DỮ LIỆU CÁ NHÂN", "", "", ""),
 }
 
 
 def pdf(kind: str, facts: dict, *, version: int, changes: list[str], last_filed=None) -> bytes:
-    title, subtitle = TITLES[kind]
+    title, subtitle, form_name, commitment_no = TITLES[kind]
     context = {
         **facts,
         "title": title,
         "subtitle": subtitle,
+        "form_name": form_name,
+        "commitment_no": commitment_no,
+        "missing": filing.missing(kind, facts),
         "version": version,
         "changes": changes,
         "last_filed": last_filed,
@@ -116,19 +128,20 @@ def xlsx(facts: dict, *, version: int) -> bytes:
     _sheet(
         wb,
         "Bên nhận",
-        ["Bên nhận", "Loại", "Nơi lưu trữ", "Mục đích", "Dữ liệu", "Thỏa thuận ngày"],
+        ["Bên nhận", "Loại", "Nước", "Địa chỉ", "Mục đích", "Dữ liệu", "Thỏa thuận ngày"],
         [
             [
                 r["name"],
                 r["kind_label"],
-                r["hosted_label"],
+                r["country"] or r["hosted_label"],
+                r["address"],
                 r["purpose"],
                 r["data"],
                 r["agreement_date"] or "Chưa có",
             ]
             for r in facts["recipients"]
         ],
-        [28, 24, 14, 40, 40, 16],
+        [28, 24, 14, 30, 40, 40, 16],
     )
     _sheet(
         wb,
@@ -152,7 +165,9 @@ def xlsx(facts: dict, *, version: int) -> bytes:
     for label, value in [
         ("Tổ chức", facts["org"]["name"]),
         ("Địa chỉ", facts["org"]["address"]),
+        ("Người đại diện theo pháp luật", facts["org"]["legal_representative"]),
         ("Người bảo vệ dữ liệu", facts["dpo"]["name"]),
+        ("Người phụ trách", facts["dpo"]["person"]),
         ("Liên hệ", f"{facts['dpo']['email']} · {facts['dpo']['phone']}"),
         ("Phiên bản", version),
         ("Lập lúc", facts["generated"]),

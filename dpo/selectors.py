@@ -10,6 +10,7 @@ from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from customers.consents.models import ConsentState, Purpose
+from customers.core.company import company_profile
 from customers.core.personal_data import REGISTRY, SENSITIVE
 from customers.core.roles import PERMISSIONS, Role
 from customers.models import (
@@ -20,7 +21,9 @@ from customers.models import (
     Recipient,
     RetentionRule,
 )
+from customers.staff.people import staff_name
 from dpo.models import ComplianceProfile, DossierVersion, RiskAssessment
+from privacysite.display import when
 
 PERIOD_DAYS = 365
 
@@ -34,28 +37,52 @@ def profile() -> ComplianceProfile:
 
 
 def dpo_contact(prof: ComplianceProfile | None = None) -> dict:
+    """The DPO as the company profile names them (customers.CompanyProfile), with the
+    provider from the compliance profile."""
     prof = prof or profile()
+    company = company_profile()
     contact = {
-        "name": prof.dpo_name or settings.DPO.get("name", ""),
-        "title": prof.dpo_title or settings.DPO.get("title", ""),
-        "email": prof.dpo_email or settings.DPO.get("email", ""),
-        "phone": prof.dpo_phone or settings.DPO.get("phone", ""),
+        "name": company.dpo_name or settings.DPO.get("name", ""),
+        "title": company.dpo_title or settings.DPO.get("title", ""),
+        "email": company.dpo_email or settings.DPO.get("email", ""),
+        "phone": company.dpo_phone or settings.DPO.get("phone", ""),
+        "person": company.dpo_person,
+        "appointment_ref": company.dpo_appointment_ref,
+        "appointment_date": _day(company.dpo_appointment_date),
         "provider": prof.dpo_provider,
     }
     if not contact["name"] or not (contact["email"] or contact["phone"]):
         raise MissingFact(
-            "Chưa có thông tin liên hệ của người/bộ phận bảo vệ dữ liệu cá nhân (DPO): "
-            "điền vào Hồ sơ tuân thủ trong trang quản trị hoặc đặt DPO_NAME và DPO_EMAIL. "
+            "Chưa có thông tin liên hệ của người/bộ phận bảo vệ dữ liệu cá nhân: điền tên và "
+            "email hoặc điện thoại trong trang quản trị, mục Hồ sơ công ty. "
             "(No data-protection officer contact is set.)"
         )
     return contact
 
 
+def _day(value) -> str:
+    """A date as people read it (dd/mm/yyyy); the facts keep what the dossier printed."""
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
 def organisation() -> dict:
-    org = dict(settings.ORGANISATION)
-    if not org.get("name") or not org.get("address"):
+    """The company as the company profile declares it (customers.CompanyProfile)."""
+    company = company_profile()
+    org = {
+        "name": company.name,
+        "address": company.address,
+        "tax_code": company.tax_code,
+        "phone": company.phone,
+        "email": company.email,
+        "website": company.website,
+        "company_type": str(company.get_company_type_display()),
+        "business_lines": company.business_line_list(),
+        "legal_representative": company.legal_representative,
+        "legal_representative_title": company.legal_representative_title,
+    }
+    if not org["name"] or not org["address"]:
         raise MissingFact(
-            "Chưa có tên và địa chỉ của tổ chức: đặt ORG_NAME và ORG_ADDRESS. "
+            "Chưa có tên và địa chỉ của tổ chức: điền trong trang quản trị, mục Hồ sơ công ty. "
             "(The organisation's name and address are not set.)"
         )
     return org
@@ -106,10 +133,16 @@ def recipients() -> list[dict]:
             "data": r.data_categories,
             "abroad": r.hosted_in == Recipient.Hosting.ABROAD,
             "hosted_label": str(r.get_hosted_in_display()),
-            "agreement_date": r.agreement_date.isoformat() if r.agreement_date else "",
+            "country": r.country,
+            "address": r.address,
+            "contact": r.contact,
+            "purpose_codes": sorted(p.code for p in r.purposes.all()),
+            "agreement_date": _day(r.agreement_date),
             "confidentiality": r.confidentiality_commitment,
         }
-        for r in Recipient.objects.filter(ended_on__isnull=True).order_by("name")
+        for r in Recipient.objects.filter(ended_on__isnull=True)
+        .prefetch_related("purposes")
+        .order_by("name")
     ]
 
 
@@ -122,13 +155,6 @@ def purposes(recipient_rows: list[dict]) -> list[dict]:
     )
     rows = []
     for p in Purpose.objects.filter(active=True).order_by("order", "id"):
-        # Processors act for every purpose; partners only receive data the customer agreed
-        # to share; authorities only under a legal obligation.
-        kinds = {"processor"}
-        if p.legal_basis == Purpose.LegalBasis.CONSENT:
-            kinds.add("partner")
-        if p.legal_basis == Purpose.LegalBasis.LEGAL_OBLIGATION:
-            kinds.add("authority")
         rows.append(
             {
                 "code": p.code,
@@ -141,7 +167,8 @@ def purposes(recipient_rows: list[dict]) -> list[dict]:
                 "wording_hash": p.wording_hash[:12],
                 "granted_now": granted.get(p.pk, 0) if p.optional else None,
                 "data": _purpose_data(p),
-                "recipients": [r["name"] for r in recipient_rows if r["kind"] in kinds],
+                # Each recipient under the purposes the register says it serves.
+                "recipients": [r["name"] for r in recipient_rows if p.code in r["purpose_codes"]],
             }
         )
     return rows
@@ -212,7 +239,7 @@ def security_measures() -> dict:
         .distinct()
         .count(),
         "chain_head": head.seq if head else 0,
-        "chain_updated": head.updated_at.isoformat(timespec="minutes") if head else "",
+        "chain_updated": when(head.updated_at) if head else "",
         "backup_days": backup_keep_days(),
         "tls_redirect": bool(getattr(settings, "SECURE_SSL_REDIRECT", False)),
         "hsts_seconds": int(getattr(settings, "SECURE_HSTS_SECONDS", 0) or 0),
@@ -270,7 +297,7 @@ def risk_assessment() -> dict | None:
     return {
         "id": signed.pk,
         "text": signed.text,
-        "signed_by": signed.signed_by.get_full_name() or signed.signed_by.get_username(),
+        "signed_by": staff_name(signed.signed_by),
         "signed_at": timezone.localtime(signed.signed_at).strftime("%d/%m/%Y"),
     }
 

@@ -14,11 +14,16 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.object_list[: self.cap + 1].count()
+        # Unordered: which rows are counted does not matter, and a search's ranking would
+        # otherwise be computed for every match a second time.
+        return self.object_list.order_by()[: self.cap + 1].count()
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records that are evidence: visible to those allowed, changed by nobody here."""
+    """Records that are evidence: visible to those allowed, changed by nobody here (so they
+    have no admin history to show: the page offers no "History" button)."""
+
+    admin_history = False
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -1,7 +1,7 @@
 """A retired Fernet key must outlive every backup written while it was in use.
 
 ``rotate_encryption_keys`` journals the fingerprints of the keys it retired (privacysite.journal,
-outside the database). This system check (``manage.py check``, part of every release: migrate
+outside the database, shared by every node). This system check (``manage.py check``, part of every release: migrate
 runs it) fails while a key retired less than ``BACKUP_KEEP_DAYS`` ago is in neither
 ``FIELD_ENCRYPTION_KEYS`` nor ``FIELD_ENCRYPTION_RETIRED_KEYS``: a backup of those days
 could not be restored. Fingerprints are truncated SHA-256 digests, never the keys.
@@ -44,13 +44,22 @@ def keys_still_needed(now=None) -> set[str]:
 
 @checks.register(checks.Tags.security)
 def check_retired_keys_kept(app_configs=None, **kwargs):
-    if not journal.journal_path().exists():
-        return []
+    try:
+        needed = keys_still_needed()
+    except Exception as error:  # the shared store unreachable: say so, do not crash the check
+        return [
+            checks.Warning(
+                f"The erasure journal cannot be read ({type(error).__name__}): retired keys "
+                "are not checked, and erasures on this node fail until it can be written.",
+                hint="Check ERASURE_JOURNAL_URL / ERASURE_JOURNAL (docs/operations.md).",
+                id="privacysite.W101",
+            )
+        ]
     configured = {
         fingerprint(k)
         for k in [*settings.FIELD_ENCRYPTION_KEYS, *settings.FIELD_ENCRYPTION_RETIRED_KEYS]
     }
-    missing = keys_still_needed() - configured
+    missing = needed - configured
     if not missing:
         return []
     return [

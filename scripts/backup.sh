@@ -18,8 +18,12 @@
 # Old backups are deleted only after a successful run: a failing backup never eats the last
 # good ones. A failure exits non-zero with a message on stderr and in syslog, and sets
 # privacysite_backup_last_success 0 in the metrics file (deploy/prometheus-alerts.yml).
-# The erasure journal (ERASURE_JOURNAL) is deliberately NOT included: it must outlive and be
-# independent of these backups (see docs/operations.md, "Backups and restore").
+# The erasure journal (ERASURE_JOURNAL_URL or ERASURE_JOURNAL) is deliberately NOT included: it
+# must outlive and be independent of these backups (see docs/operations.md, "Backups and
+# restore"). Just before the dump, `manage.py journal_mark` records the journal's head in the
+# database, so that the dump carries it and a restore can prove it read that journal whole; a
+# journal that cannot be read fails the backup. PYTHON (default .venv/bin/python) and the
+# project's directory (PRIVACYSITE_DIR, default this script's parent) run it.
 set -Eeuo pipefail
 umask 077
 
@@ -65,7 +69,10 @@ mkdir -p "$BACKUP_DIR" || fail "cannot create $BACKUP_DIR"
 chmod 700 "$BACKUP_DIR"
 mkdir "$PARTIAL"
 
-# 1. The database, in pg_dump's custom format (restore with scripts/restore.sh).
+# 1. The journal's mark, then the database in pg_dump's custom format (scripts/restore.sh).
+PYTHON=${PYTHON:-.venv/bin/python}
+( cd "${PRIVACYSITE_DIR:-$(dirname "$0")/..}" && "$PYTHON" manage.py journal_mark ) \
+    || fail "the erasure journal could not be marked (is it reachable?)"
 if [ -n "${DATABASE_URL:-}" ]; then
     case "$DATABASE_URL" in
         postgres://* | postgresql://*) ;;

@@ -12,8 +12,10 @@
 # DATABASE_URL's user must own the database (and so its public schema), as the application's
 # user does in docs/operations.md (First install).
 # Environment: the application's (/etc/privacysite/env: DATABASE_URL, MEDIA_ROOT,
-# ERASURE_JOURNAL, the keys), with the working directory the project (or PRIVACYSITE_DIR).
-# Keep the erasure journal in place: it is what after_restore reads.
+# ERASURE_JOURNAL_URL or ERASURE_JOURNAL, the keys), with the working directory the project
+# (or PRIVACYSITE_DIR). Keep the erasure journal in place: it is what after_restore reads,
+# whole, and it fails (non-zero, nothing re-applied) when the journal does not hold every
+# entry up to the mark the dump carries: empty, another journal, or entries lost.
 #
 # The database is replaced in one transaction (the schema dropped and the dump loaded, or
 # nothing changes): no "does not exist" errors, into a fresh empty database or over the old

@@ -16,10 +16,11 @@ spec.loader.exec_module(check_imports)
 # Lower layers first: a package imports packages of lower layers (or of its own), never of a
 # higher one. ``consents`` uses the core, the models and the access-control admin base
 # (``customers.audit``), and the domains from ``messaging`` up record and read consents.
-# ``desk`` is the staff's customer screen, composing every domain's actions.
+# ``desk`` is the staff's customer screen, composing every domain's actions. ``workers`` is the
+# workers' own heartbeat (models only).
 LAYERS = [
     {"core", "models"},
-    {"staff"},
+    {"staff", "company", "workers"},
     {"audit"},
     {"consents"},
     {"messaging"},

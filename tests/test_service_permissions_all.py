@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from customers.core.actors import Actor
 from customers.core.roles import PERMISSIONS, Role
+from customers.outreach.preview import campaign_preview
 
 ROOT = Path(__file__).resolve().parents[1]
 APPS = ("customers", "dpo", "api", "privacysite")
@@ -106,16 +107,14 @@ EXEMPT = {
     "customers.messaging.services.messages_resend_stuck": SYSTEM,
     # customers.outreach
     "customers.outreach.services.renewal_reminders": SYSTEM,
-    "customers.outreach.services.is_service_notice": HELPER,
-    "customers.outreach.services.campaign_channel": HELPER,
-    "customers.outreach.services.campaign_audience": "the audience query of campaign_start "
-    "and the batches (a queryset, nothing read yet)",
     "customers.outreach.services.campaign_batch": SYSTEM,
     "customers.outreach.services.campaign_send_queued": SYSTEM,
     # customers.records
     "customers.records.services.customer_touch": "records the customer's own activity",
     "customers.records.services.confirmation_token": HELPER,
     "customers.records.services.customer_confirm_contact": "the customer, through the signed link",
+    "customers.records.services.customer_confirmed_at": "reads for the customer's signed link, "
+    "changes nothing",
     # customers.requests
     "customers.requests.services.request_open": "the customer, through the my-data pages",
     # customers.retention
@@ -148,6 +147,7 @@ EXEMPT = {
     "dpo.services.clocks.clocks_due_reminders": SYSTEM,
     "dpo.services.clocks.clocks_remind": SYSTEM,
     "dpo.services.clocks.clocks_update_daily": SYSTEM,
+    "dpo.services.dossiers.missing_parts": "reads a version one may already see; changes nothing",
     "dpo.services.notify.dpo_recipients": "the addresses alarms go to (system jobs)",
     "dpo.services.notify.dpo_mail": "mail to the DPO from the system's jobs",
 }
@@ -203,6 +203,7 @@ def world(seeded, settings, tmp_path, staff_user):
     from api.services.clients import api_client_create
     from api.services.webhooks import webhook_subscription_create
     from customers.consents.models import PolicyVersion, Purpose
+    from customers.core.company import company_profile
     from customers.core.roles import Role
     from customers.models import (
         CallTask,
@@ -326,6 +327,7 @@ def world(seeded, settings, tmp_path, staff_user):
         "notes": "danh mục cookie mới",
         "policy_draft": PolicyVersion.objects.create(number=99),
         "profile": profile(),
+        "company": company_profile(),
         "changed": ["dpo_provider"],
         "assessment": RiskAssessment.objects.create(text="Rủi ro thấp"),
         "dossier": dossier,
@@ -360,6 +362,10 @@ BY_FUNCTION = {
     "dpo.services.dossiers.dossier_sign": {"version": lambda w: w["dossier"]("reviewed")},
     "dpo.services.dossiers.dossier_file": {"version": lambda w: w["dossier"]("signed")},
     "dpo.services.clocks.clock_start": {"kind": given("10d")},
+    # The preview's confirmation, as staff would have it (the refusal comes first anyway).
+    "customers.outreach.services.campaign_start": {
+        "confirmation": lambda w: campaign_preview(campaign=w["campaign"], actor=None).confirmation
+    },
     "dpo.services.inspection.inspection_pack": {
         "facts": given({}),
         "number": given(1),

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from customers.core.labels import fields_column
+from customers.core.labels import actor_column, fields_column
 from customers.models import AccessLogEntry
 from privacysite.admin_utils import CappedCountPaginator, ReadOnlyAdmin
 
@@ -12,7 +12,7 @@ class AccessLogEntryAdmin(ReadOnlyAdmin):
 
     list_display = [
         "at",
-        "actor_label",
+        "actor_shown",
         "action",
         "customer_list",
         "fields_shown",
@@ -27,10 +27,21 @@ class AccessLogEntryAdmin(ReadOnlyAdmin):
     paginator = CappedCountPaginator
     show_full_result_count = False
     list_per_page = 100
-    # Field lists as labels in people's language, not the stored names.
-    exclude = ["customer_ids", "fields"]
-    readonly_fields = ["customer_list", "fields_shown"]
+    # Field lists as labels in people's language, not the stored names; the chain's hashes
+    # are for the verifier (manage.py verify_access_log), not for reading.
+    fields = [
+        "at",
+        "actor_shown",
+        "action",
+        "customer_list",
+        "fields_shown",
+        "reason",
+        "ip_address",
+        "seal_seq",
+    ]
+    readonly_fields = ["actor_shown", "customer_list", "fields_shown"]
     fields_shown = staticmethod(fields_column)
+    actor_shown = staticmethod(actor_column)
 
     @admin.display(description=_("customers"))
     def customer_list(self, obj):

@@ -7,7 +7,11 @@ from django.views.decorators.http import require_http_methods
 
 from customers.consents.gpc import gpc_signal
 from customers.consents.models import ConsentEvent, Purpose
-from customers.consents.selectors import consent_states_for, purposes_optional
+from customers.consents.selectors import (
+    BUSINESS_ONLY_PURPOSES,
+    consent_states_for,
+    purposes_optional,
+)
 from customers.consents.services.ledger import consent_record
 from customers.consents.tokens import InvalidLink, preferences_customer_id, unsubscribe_target
 from customers.models import Customer
@@ -39,8 +43,11 @@ def preferences(request, token):
         return _invalid(request, exc.reason)
     if customer is None:
         return _invalid(request, "invalid")
-    purposes = list(purposes_optional())
+    business = customer.kind == Customer.Kind.BUSINESS or bool(customer.business_name)
+    purposes = [p for p in purposes_optional() if business or p.code not in BUSINESS_ONLY_PURPOSES]
     saved = False
+    # Reached from the customer's data page (its link says so): a way back to it.
+    from_my_data = request.GET.get("from") == "my-data"
     if request.method == "POST":
         for purpose in purposes:
             consent_record(
@@ -51,7 +58,7 @@ def preferences(request, token):
                 **_evidence(request),
             )
         # Redirect after the POST: a reload shows the page, it does not send the form again.
-        return redirect(f"{request.path}?saved=1")
+        return redirect(f"{request.path}?saved=1{'&from=my-data' if from_my_data else ''}")
     saved = request.GET.get("saved") == "1"
     states = consent_states_for(customer)
     rows = []
@@ -74,6 +81,7 @@ def preferences(request, token):
             "customer": customer,
             "rows": rows,
             "saved": saved,
+            "from_my_data": from_my_data,
             "contract_purposes": Purpose.objects.filter(active=True, optional=False),
         },
     )

@@ -48,6 +48,10 @@ def policy_current() -> PolicyVersion | None:
     return _current()["policy"]
 
 
+# Purposes only a business can agree to (listing its name among our references).
+BUSINESS_ONLY_PURPOSES = frozenset({"reference"})
+
+
 def purposes_optional() -> list[Purpose]:
     """Purposes a form asks about, one unticked box each."""
     return [p for p in _current()["purposes"] if p.optional]

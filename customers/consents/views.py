@@ -79,6 +79,9 @@ def policy_version(request, number):
     return _render_policy(request, version)
 
 
+SAVED_FRAGMENT = "#cookie-choice-saved"  # base.html's confirmation of a saved choice
+
+
 def _safe_next(request, fallback="/"):
     """A path on this site to go back to. Only a path: ``redirect()`` would take other text
     for a view name (and fail), and a full URL could lead elsewhere."""
@@ -124,10 +127,10 @@ def cookies(request):
             )
         else:
             # Back where the visitor came from (a path checked by _safe_next, so no reverse());
-            # from the settings page itself, to the page again with a confirmation.
-            response = HttpResponseRedirect(
-                _safe_next(request, fallback="") or f"{request.path}?saved=1"
-            )
+            # from the settings page itself, to the page again. The fragment shows the
+            # confirmation there (base.html), with no session and nothing in the query.
+            target = _safe_next(request, fallback="") or request.path
+            response = HttpResponseRedirect(target.split("#")[0] + SAVED_FRAGMENT)
         response.set_cookie(
             CONSENT_COOKIE,
             choice.serialise(),
@@ -149,7 +152,6 @@ def cookies(request):
             "accepted": choice.categories if choice else frozenset(),
             "gpc_refused": GPC_REFUSED_CATEGORIES if gpc_signal(request) else frozenset(),
             "next": _safe_next(request, fallback=""),
-            "saved": choice is not None and request.GET.get("saved") == "1",
             "show_cookie_banner": False,  # this page is the choice itself
         },
     )

@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from django.db import OperationalError, connection, transaction
 
 from customers.core import crypto, selectors
-from customers.core.personal_data import CUSTOMER_FIELDS, blind_indexes, encrypted_fields
+from customers.core.personal_data import (
+    CUSTOMER_FIELDS,
+    blind_indexes,
+    encrypted_fields,
+    search_columns,
+)
 
 RETRIES = 3  # a batch that loses a deadlock (an edit locking rows in another order) again
 
@@ -97,12 +102,15 @@ def _rotate_batch(select, update, after, batch_size):
 
 
 INDEXED = [f for f in CUSTOMER_FIELDS if f.blind_index]
+SEARCHED = [f for f in CUSTOMER_FIELDS if f.search_column]
 
 
 def blind_indexes_rebuild(*, batch_size: int = 500, start_after: int = 0):
     """Recompute every customer's blind indexes with the key that writes them now
-    (``BLIND_INDEX_KEY_NEXT`` during a change of key), in locked batches; yields progress."""
-    index_names = [f.blind_index for f in INDEXED]
+    (``BLIND_INDEX_KEY_NEXT`` during a change of key), and the folded names the search
+    compares (``search_columns``: a restored dump or an older folding may hold others), in
+    locked batches; yields progress."""
+    columns = [f.blind_index for f in INDEXED] + [f.search_column for f in SEARCHED]
     last_id, scanned, rebuilt = start_after, 0, 0
     Customer = selectors.model("Customer")
 
@@ -116,11 +124,12 @@ def blind_indexes_rebuild(*, batch_size: int = 500, start_after: int = 0):
         changed = []
         for customer in customers:
             fresh = blind_indexes({f.name: getattr(customer, f.name) for f in INDEXED})
+            fresh |= search_columns({f.name: getattr(customer, f.name) for f in SEARCHED})
             if any(getattr(customer, name) != value for name, value in fresh.items()):
                 customer.__dict__.update(fresh)
                 changed.append(customer)
         if changed:
-            Customer.objects.bulk_update(changed, index_names)
+            Customer.objects.bulk_update(changed, columns)
         return customers, changed
 
     while True:

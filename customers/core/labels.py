@@ -32,11 +32,25 @@ TEMPLATES = {
     "request_received": _("Your request was received"),
 }
 # Who acted, where it was not a staff member.
-ACTORS = {"customer": _("The customer"), "system": _("The system")}
+ACTORS = {
+    "customer": _("The customer"),
+    "customer (self)": _("The customer (on their own data page)"),
+    "customer (web form)": _("The customer (through a web form)"),
+    "customer (confirmed web form)": _("The customer (a web form they confirmed)"),
+    "system": _("The system"),
+}
 
 
 def field_label(name: str, model_label: str = "customers.Customer") -> str:
-    """``address_home`` → "Home address" (in the active language)."""
+    """``address_home`` → "Home address" (in the active language); ``consentevent.ip_address``
+    (another model's field, as the access log records it) → its label and the model's name."""
+    if "." in name:
+        model_name, name = name.split(".", 1)
+        try:
+            other = next(m for m in apps.get_models() if m._meta.model_name == model_name)
+        except StopIteration:
+            return capfirst(name.replace("_", " "))
+        return f"{field_label(name, other._meta.label)} ({other._meta.verbose_name})"
     for field in REGISTRY.get(model_label, ()):
         if field.name == name:
             return capfirst(str(field.label))
@@ -63,7 +77,13 @@ def template_label(code: str) -> str:
 
 
 def actor_name(label: str) -> str:
-    return str(ACTORS.get(label, label))
+    """A recorded actor label in words: the customer and the system's parts by name; a staff
+    member's login as recorded."""
+    if label in ACTORS:
+        return str(ACTORS[label])
+    if label.startswith("system:"):
+        return str(ACTORS["system"])
+    return label
 
 
 def request_status_label(code: str) -> str:
@@ -138,12 +158,14 @@ def to_status_column(obj):
 
 
 # Why a customer's data changed, where the reason is a code rather than words.
-CHANGE_REASONS = {"created": _("Created")}
+CHANGE_REASONS = {"created": _("Created"), "admin": _("Changed by staff in the admin")}
 
 
 def change_reason(reason: str) -> str:
     if reason in CHANGE_REASONS:
         return str(CHANGE_REASONS[reason])
+    if reason.startswith("web form confirmed"):
+        return str(_("Confirmed by the customer from a web form"))
     form = model("Submission").Form
     if reason in form.values:
         return str(form(reason).label)

@@ -15,6 +15,7 @@ from stdnum.vn import mst
 
 from customers.core.crypto import blind_index
 from customers.core.fields import EncryptedTextField
+from customers.core.folding import fold
 
 BASIC = "basic"
 SENSITIVE = "sensitive"
@@ -48,12 +49,22 @@ class PersonalField:
     blind_index: str | None = None
     normalise: object = None
     encrypted: bool = True
+    # The column holding the folded value for search by part of a name (``fold``): the same
+    # words as the field itself, so as clear as it (not encrypted, not keyed), and wiped with it.
+    search_column: str | None = None
 
 
 CUSTOMER_FIELDS = (
-    PersonalField("full_name", _("full name"), encrypted=False),
-    PersonalField("business_name", _("business name"), encrypted=False),
-    PersonalField("contact_person", _("contact person"), encrypted=False),
+    PersonalField("full_name", _("full name"), encrypted=False, search_column="full_name_folded"),
+    PersonalField(
+        "business_name", _("business name"), encrypted=False, search_column="business_name_folded"
+    ),
+    PersonalField(
+        "contact_person",
+        _("contact person"),
+        encrypted=False,
+        search_column="contact_person_folded",
+    ),
     PersonalField(
         "tax_code",
         _("tax code"),
@@ -170,6 +181,15 @@ def blind_indexes(values: dict) -> dict:
             raw = values[field.name] or ""
             indexes[field.blind_index] = blind_index(field.normalise(raw)) if raw else ""
     return indexes
+
+
+def search_columns(values: dict) -> dict:
+    """The search columns for the customer values given (by field name)."""
+    return {
+        field.search_column: fold(values[field.name] or "")
+        for field in CUSTOMER_FIELDS
+        if field.search_column and field.name in values
+    }
 
 
 @checks.register(checks.Tags.models)

@@ -34,7 +34,8 @@ PERMISSIONS = {
         + _crud("accountingdocument", *VIEW)
         + _crud("customerchange", *VIEW)
         + _crud("recipient", *VIEW)
-        + _crud("retentionrule", *VIEW),
+        + _crud("retentionrule", *VIEW)
+        + _crud("companyprofile", *VIEW),
         "consents": _crud("purpose", *VIEW) + _crud("policyversion", *VIEW),
         # The registers the DPIA, TIA and register of processing print (dpo/contents.py), so
         # that the board reads what it signs; not the inspection pack's incidents and logs.
@@ -96,6 +97,7 @@ PERMISSIONS = {
         + _crud("customerchange", *VIEW)
         + _crud("submission", *VIEW)
         + _crud("message", *VIEW)
+        + _crud("companyprofile", "view", "change")
         + _crud("importbatch", *VIEW)
         + _crud("importedcustomer", "view", "change"),
         "consents": _crud("purpose", *EDIT)

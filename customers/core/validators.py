@@ -31,7 +31,7 @@ def validate_multiline(value: str) -> None:
 
 
 def validate_tax_code(value: str) -> str:
-    """A Vietnamese tax code (mã số thuế): 10 digits, or 13 for a branch (0101234567-001)."""
+    """A Vietnamese tax code (mã số thuế): 10 digits, or 13 for a branch (0101234565-001)."""
     try:
         return mst.format(mst.validate(value))
     except InvalidChecksum as exc:
@@ -40,7 +40,7 @@ def validate_tax_code(value: str) -> str:
         ) from exc
     except InvalidLength as exc:
         raise ValidationError(
-            _("A tax code has 10 digits, or 13 for a branch (for example 0101234567-001)."),
+            _("A tax code has 10 digits, or 13 for a branch (for example 0101234565-001)."),
             code="tax_length",
         ) from exc
     except StdnumError as exc:

@@ -1,10 +1,11 @@
 from django.contrib import admin
-from django.db.models import Q
+from django.contrib.admin.views.main import ORDER_VAR
 from django.utils.translation import gettext_lazy as _
 
 from customers.audit.admin_base import PersonalDataAdmin
 from customers.core import masking
 from customers.core.labels import last_activity_column
+from customers.core.search import name_search
 from customers.core.selectors import customers_matching, looks_like_identifier
 from customers.desk.forms import CustomerAdminForm
 from customers.desk.lists import (
@@ -23,6 +24,7 @@ from customers.incidents.admin import add_to_incident
 from customers.models import Customer
 from customers.records.services import customer_save_by_staff
 from customers.sharing.admin import record_sharing
+from privacysite import display
 from privacysite.admin_utils import CappedCountPaginator
 
 # Personal fields a changelist row shows.
@@ -48,7 +50,8 @@ class CustomerAdmin(CustomerPagesMixin, PersonalDataAdmin):
     ]
     search_fields = ["full_name"]  # the real search is get_search_results below
     search_help_text = _(
-        "Search by part of a name, or by a full email address, phone number or tax code."
+        "Search by part of a name, with or without diacritics, or by a full email address, "
+        "phone number or tax code."
     )
     show_full_result_count = False
     paginator = CappedCountPaginator
@@ -83,7 +86,9 @@ class CustomerAdmin(CustomerPagesMixin, PersonalDataAdmin):
             return masking.shown(user, obj, "email")
 
         def phone(obj):
-            return masking.shown(user, obj, "phone_mobile")
+            shown = masking.shown(user, obj, "phone_mobile")
+            # Stored as typed (0912345678, 0912 345 678): listed one way, unless masked.
+            return display.phone(shown) if shown == obj.phone_mobile else shown
 
         name.short_description = _("customer")
         email.short_description = _("email")
@@ -181,13 +186,13 @@ class CustomerAdmin(CustomerPagesMixin, PersonalDataAdmin):
             visible = masking.visible_fields(request.user)
             matching = customers_matching(term, fields=visible)
             return queryset.filter(pk__in=matching.values("pk")), False
-        # Each name field among the customers whose value this user sees in clear only.
-        by_name = Q(pk__in=[])
-        for field in ("full_name", "business_name", "contact_person"):
-            among = masking.visible_for(request.user, field)
-            if among is not None:
-                by_name |= Q(**{f"{field}__icontains": term}, **among)
-        return queryset.filter(by_name), False
+        # By name: folded, among the customers whose name fields this user sees in clear, the
+        # best matches first unless the user sorts by a column.
+        found, rank = name_search(queryset, request.user, term)
+        if ORDER_VAR not in request.GET:
+            then = queryset.query.order_by or ["-pk"]  # the list's order, or the newest first
+            found = found.alias(search_rank=rank).order_by("search_rank", *then)
+        return found, False
 
     def save_model(self, request, obj, form, change):
         # Through the service, so that the change history, blind indexes and consents are

@@ -6,7 +6,7 @@ shows (``log_shown``), and each change goes through the service of its domain.""
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from customers.audit.admin_base import log_shown
@@ -31,6 +31,17 @@ from privacysite.http import client_ip
 
 class CustomerPagesMixin:
     """For an admin of ``Customer`` built on ``PersonalDataAdmin``."""
+
+    # A customer has no public page: "view on site" would only reload this one.
+    view_on_site = False
+
+    def history_view(self, request, object_id, extra_context=None):
+        """A customer's history is the change history on their page (web forms, requests and
+        staff alike), not the admin's own log of its saves: "History" goes there."""
+        if self.get_object(request, object_id) is None:
+            raise PermissionDenied
+        url = reverse("admin:customers_customer_change", args=[object_id])
+        return redirect(f"{url}#changes-group")
 
     def reveal_view(self, request, object_id, field):
         """One masked value, shown after a reason is given; every reveal is logged."""

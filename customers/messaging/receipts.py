@@ -17,6 +17,7 @@ from customers.consents.records import consent_record_fields
 from customers.consents.services.ledger import consent_receipt_schedule
 from customers.messaging.services import message_queue
 from customers.models import Customer, Message
+from privacysite.display import when
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ def receipt_lines(events, language: str) -> list[dict]:
                 "given": event.action == ConsentEvent.Action.GRANTED,
                 "channel_display": str(event.get_channel_display()),
                 "policy_version": event.policy_version.number,
-                "at_display": timezone.localtime(event.created_at).strftime("%H:%M %d/%m/%Y"),
+                "at_display": when(event.created_at),
             }
             for event in events
         ]

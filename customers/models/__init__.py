@@ -1,6 +1,7 @@
 from .access import AccessLogEntry, AccessLogSubject, AuditChainHead
 from .accounting import AccountingDocument
 from .communications import CallTask, Campaign
+from .company import CompanyProfile
 from .customers import Customer, CustomerChange, UnconfirmedRegistration
 from .disclosures import Disclosure, LegalDisclosureRequest, Recipient
 from .imports import ImportBatch, ImportedCustomer, ImportedCustomerReview, ImportIssue
@@ -14,6 +15,8 @@ from .restrictions import ProcessingRestriction
 from .retention import (
     DestructionList,
     ErasureCertificate,
+    JournalMark,
+    KeysInForce,
     LegalHold,
     RetentionRule,
     RetentionRun,
@@ -21,9 +24,11 @@ from .retention import (
 from .services import Service, Warranty
 from .staff import AgreementAcceptance, ConfidentialityAgreement
 from .submissions import Submission
+from .workers import WorkerHeartbeat
 
 __all__ = [
     "CallTask",
+    "CompanyProfile",
     "Campaign",
     "Disclosure",
     "ImportBatch",
@@ -46,6 +51,8 @@ __all__ = [
     "DataRequestEvent",
     "DestructionList",
     "ErasureCertificate",
+    "JournalMark",
+    "KeysInForce",
     "LegalHold",
     "RetentionRule",
     "RetentionRun",
@@ -59,4 +66,5 @@ __all__ = [
     "Submission",
     "UnconfirmedRegistration",
     "Warranty",
+    "WorkerHeartbeat",
 ]

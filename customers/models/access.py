@@ -72,7 +72,12 @@ class AccessLogEntry(AppendOnlyModel):
         ]
 
     def __str__(self):
-        return f"{self.actor_label} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+        from customers.core.labels import actor_name
+
+        local = timezone.localtime(self.at)
+        return (
+            f"{actor_name(self.actor_label)} · {self.get_action_display()} · {local:%d/%m/%Y %H:%M}"
+        )
 
 
 class AccessLogSubject(models.Model):

@@ -22,6 +22,23 @@ class Recipient(models.Model):
     hosted_in = models.CharField(
         _("data hosted in"), max_length=6, choices=Hosting.choices, default=Hosting.VIETNAM
     )
+    # What the cross-border assessment names for each recipient (Decree 356 Art 17-18).
+    country = models.CharField(
+        _("country where the data is stored or processed"),
+        max_length=100,
+        blank=True,
+        help_text=_("Required for a recipient abroad (for example: Singapore, Đức)."),
+    )
+    address = models.CharField(_("recipient's address"), max_length=300, blank=True)
+    contact = models.CharField(_("contact (person, email or phone)"), max_length=300, blank=True)
+    # The purposes this recipient serves, as the register declares them: the impact
+    # assessment lists each recipient under these purposes only.
+    purposes = models.ManyToManyField(
+        "consents.Purpose",
+        blank=True,
+        related_name="recipients",
+        verbose_name=_("purposes it serves"),
+    )
     agreement_date = models.DateField(_("written agreement dated"), null=True, blank=True)
     confidentiality_commitment = models.BooleanField(
         _("confidentiality commitment signed"), default=False

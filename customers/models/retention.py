@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -155,7 +156,8 @@ class ErasureCertificate(models.Model):
         ordering = ["-erased_at"]
 
     def __str__(self):
-        return f"#{self.customer_id} · {self.erased_at:%Y-%m-%d}"
+        # The day in Vietnam: an erasure at 02:00 on 06/12 is not one of 05/12 (UTC).
+        return f"#{self.customer_id} · {timezone.localtime(self.erased_at):%d/%m/%Y}"
 
 
 class RetentionRun(models.Model):
@@ -182,7 +184,8 @@ class RetentionRun(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.day} {'(dry run)' if self.dry_run else ''}"
+        shown = self.day.strftime("%d/%m/%Y") if self.day else "–"
+        return f"{shown} {_('(dry run)') if self.dry_run else ''}".strip()
 
 
 class DestructionList(models.Model):
@@ -222,4 +225,42 @@ class DestructionList(models.Model):
         ordering = ["-proposed_at"]
 
     def __str__(self):
-        return f"{self.proposed_at:%Y-%m-%d} ({len(self.document_ids)})"
+        return f"{timezone.localtime(self.proposed_at):%d/%m/%Y} ({len(self.document_ids)})"
+
+
+class JournalMark(models.Model):
+    """How far the erasure journal (privacysite.journal, outside the database) had got when
+    this row was written: by ``setup_site``, by ``scripts/backup.sh`` just before its dump
+    and by ``after_restore``. A dump carries its newest mark, and a restore refuses a journal
+    that does not hold every entry up to it: another journal, a new empty one, one cut short.
+    Names of entries and a count: no personal data."""
+
+    journal = models.CharField(max_length=100, help_text="The journal's first 'opened' entry.")
+    head = models.CharField(max_length=100, help_text="Its newest entry when marked.")
+    entries = models.PositiveIntegerField(help_text="Entries up to and including the head.")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("erasure journal mark")
+        verbose_name_plural = _("erasure journal marks")
+
+    def __str__(self):
+        return f"{self.head} ({self.entries})"
+
+
+class KeysInForce(models.Model):
+    """Fingerprints (truncated SHA-256, never the keys) of the keys every node must run on:
+    SECRET_KEY, FIELD_ENCRYPTION_KEYS, BLIND_INDEX_KEY. One row, written by ``keys_record``
+    (and by setup_site and the rotations); a node whose own differ missed a key change
+    (customers.audit.key_consistency: /status, /metrics, ``manage.py check``)."""
+
+    fingerprints = models.JSONField(default=dict)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("keys in force")
+        verbose_name_plural = _("keys in force")
+
+    def __str__(self):
+        return str(self.recorded_at)

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from customers.audit.admin_base import PersonalDataAdmin
@@ -19,13 +20,41 @@ class CampaignAdmin(admin.ModelAdmin):
         description=_("Send now (audience computed from current consent)"), permissions=["change"]
     )
     def send(self, request, queryset):
+        """First a page with what would be sent (count, samples, purpose and basis); the
+        sending itself needs that page's confirmation, which campaign_start checks."""
+        if request.POST.get("confirm") != "yes":
+            previews = []
+            for campaign in queryset.select_related("purpose"):
+                if campaign.status != Campaign.Status.DRAFT:
+                    self.message_user(
+                        request,
+                        _("%(campaign)s has already been sent.") % {"campaign": campaign},
+                        level=messages.WARNING,
+                    )
+                    continue
+                previews.append(
+                    communications.campaign_preview(campaign=campaign, actor=request.user)
+                )
+            if not previews:
+                return None
+            return TemplateResponse(
+                request,
+                "admin/customers/campaign/send_confirmation.html",
+                {**self.admin_site.each_context(request), "opts": self.model._meta,
+                 "previews": previews},
+            )  # fmt: skip
         for campaign in queryset:
             try:
-                count = communications.campaign_start(campaign=campaign, actor=request.user)
+                count = communications.campaign_start(
+                    campaign=campaign,
+                    actor=request.user,
+                    confirmation=request.POST.get(f"confirmation_{campaign.pk}", ""),
+                )
             except communications.CampaignRefused as exc:
                 self.message_user(request, str(exc), level=messages.ERROR)
                 continue
             self.message_user(request, _("%(count)s customers will receive it.") % {"count": count})
+        return None
 
 
 @admin.register(CallTask)

@@ -10,18 +10,32 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customers.consents.models import Purpose
 from customers.consents.selectors import (
-    customers_consenting,
     is_restricted,
     purposes_needing_consent,
-    restricted,
 )
 from customers.core import jobs
 from customers.core.actors import Actor
 from customers.messaging.limits import over_daily_cap
 from customers.messaging.services import message_queue, message_send
 from customers.models import CallTask, Campaign, Customer, Message, Service
+from customers.outreach.audience import (
+    campaign_audience,
+    campaign_channel,
+    campaign_template,
+    is_service_notice,
+)
+from customers.outreach.preview import CampaignRefused, campaign_preview, check_confirmation
+
+# Defined beside (audience.py, preview.py), used here and by callers of this module.
+__all__ = [
+    "CampaignRefused",
+    "campaign_audience",
+    "campaign_channel",
+    "campaign_preview",
+    "campaign_template",
+    "is_service_notice",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -97,43 +111,12 @@ def campaign_save(*, campaign: Campaign, actor) -> Campaign:
     return campaign
 
 
-class CampaignRefused(Exception):
-    pass
-
-
-def is_service_notice(campaign: Campaign) -> bool:
-    """A notice on the contract basis (a change to a product the customer uses): no consent,
-    no opt-in, no unsubscribe link, no advertising label, no marketing cap; quiet hours still
-    apply (``message_queue``)."""
-    return campaign.purpose.legal_basis == Purpose.LegalBasis.CONTRACT
-
-
-def campaign_audience(campaign: Campaign):
-    """Computed at send time: current consent (or, for a service notice, an active service
-    of the product), not erased, processing not restricted, the channel usable."""
-    if is_service_notice(campaign):
-        using = Service.objects.filter(status=Service.Status.ACTIVE, product=campaign.product)
-        audience = (
-            Customer.objects.exclude(status=Customer.Status.ERASED)
-            .exclude(restricted(campaign.purpose.code))
-            .filter(pk__in=using.values("customer_id"))
-        )
-    else:
-        audience = customers_consenting(campaign.purpose.code)
-    if campaign_channel(campaign) == Message.Channel.EMAIL:
-        return audience.filter(email_suspended_at__isnull=True).exclude(email_index="")
-    return audience.exclude(phone_mobile_index="")
-
-
-def campaign_channel(campaign: Campaign) -> str:
-    return {"sms": Message.Channel.SMS, "phone": Message.Channel.CALL}.get(
-        campaign.channel or campaign.purpose.channel, Message.Channel.EMAIL
-    )
-
-
 @transaction.atomic
-def campaign_start(*, campaign: Campaign, actor, batch: int = 500) -> int:
-    """Send a draft: the audience is computed now, and batches are queued after commit."""
+def campaign_start(*, campaign: Campaign, actor, confirmation: str, batch: int = 500) -> int:
+    """Send a draft: the audience is computed now, and batches are queued after commit.
+
+    ``confirmation`` comes from ``campaign_preview``, which staff have seen: without it, or
+    with one for other content or fewer customers, nothing is sent (CampaignRefused)."""
     Actor.of(actor).require("customers.change_campaign")
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status != Campaign.Status.DRAFT:
@@ -143,6 +126,7 @@ def campaign_start(*, campaign: Campaign, actor, batch: int = 500) -> int:
             _("A notice on the contract basis names the product whose customers it concerns.")
         )
     ids = list(campaign_audience(campaign).values_list("pk", flat=True))
+    check_confirmation(campaign, confirmation, len(ids))
     campaign.status, campaign.started_at = Campaign.Status.SENDING, timezone.now()
     campaign.audience_size = len(ids)
     campaign.save(update_fields=["status", "started_at", "audience_size"])
@@ -173,7 +157,7 @@ def campaign_batch(*, campaign_id: int, customer_ids) -> int:
         message = message_queue(
             customer=customer,
             purpose=campaign.purpose.code,
-            template="service_change" if is_service_notice(campaign) else "campaign",
+            template=campaign_template(campaign),
             context={
                 "subject": campaign.subject_en if english else campaign.subject_vi,
                 "body": campaign.body_en if english else campaign.body_vi,

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.audit.admin_base import PersonalDataAdmin
 from customers.core.fields import EncryptedTextField
+from customers.core.readable import form_html
 from customers.models import AccountingDocument, Service, Submission, Warranty
 from customers.outreach.support import (
     SUMMARY_MAX,
@@ -107,6 +108,10 @@ class AccountingDocumentAdmin(PersonalDataAdmin):
 
 @admin.register(Submission)
 class SubmissionAdmin(PersonalDataAdmin, ReadOnlyAdmin):
+    @admin.display(description=_("data as received"))
+    def data_shown(self, obj):
+        return form_html(obj.data)
+
     list_display = [
         "__str__",
         "customer",
@@ -119,7 +124,8 @@ class SubmissionAdmin(PersonalDataAdmin, ReadOnlyAdmin):
     # "Processed at: none" lists what the workers have not processed yet (normally empty
     # after a few seconds; a growing list means no worker or no beat is running).
     list_filter = ["form", ("processed_at", admin.EmptyFieldListFilter)]
-    exclude = ["pending", "submission_key", "sender_index"]
+    exclude = ["pending", "submission_key", "sender_index", "data"]
+    readonly_fields = ["data_shown"]
     list_select_related = ["customer", "policy_version"]
     paginator = CappedCountPaginator
     show_full_result_count = False

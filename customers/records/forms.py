@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from customers.consents.selectors import purposes_optional
+from customers.consents.selectors import BUSINESS_ONLY_PURPOSES, purposes_optional
 from customers.core.form_fields import EmailAddressField, PhoneField, TaxCodeField
 from customers.core.validators import validate_multiline, validate_single_line
 from customers.models import Customer
@@ -39,7 +39,7 @@ class PurposeConsentMixin(forms.Form):
 
     # Purposes only a business can agree to (listing its name as a reference), and whether
     # this form registers businesses at all.
-    BUSINESS_ONLY = frozenset({"reference"})
+    BUSINESS_ONLY = BUSINESS_ONLY_PURPOSES
     offers_business_purposes = False
 
     def add_purpose_fields(self):
@@ -149,7 +149,7 @@ class RegistrationForm(CollectionForm):
         _("Business name"), required=False, help_text=_("For a business registration.")
     )
     tax_code = TaxCodeField(
-        required=False, help_text=_("10 digits, or 13 for a branch (0101234567-001).")
+        required=False, help_text=_("10 digits, or 13 for a branch (0101234565-001).")
     )
     contact_person = text_field(
         _("Contact person"), required=False, help_text=_("Who acts for the business.")
@@ -179,6 +179,17 @@ class RegistrationForm(CollectionForm):
             "phone_mobile",
             "address_home",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Required for a business (clean() says so): starred like the other required fields,
+        # and announced as required; the block is shown only for a business.
+        for name in ("business_name", "tax_code"):
+            field = self.fields[name]
+            field.label = format_html(
+                '{}<span class="asteriskField" aria-hidden="true">*</span>', field.label
+            )
+            field.widget.attrs["aria-required"] = "true"
 
     def clean(self):
         cleaned = super().clean()

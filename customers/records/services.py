@@ -169,9 +169,7 @@ class ConfirmationError(Exception):
     pass
 
 
-@transaction.atomic
-def customer_confirm_contact(*, token: str) -> Customer:
-    """Mark the contact confirmed. A repeat is harmless; an expired or forged link raises."""
+def _confirmation_customers(token: str):
     try:
         payload = signing.loads(
             token, salt=CONFIRMATION_SALT, max_age=settings.CONFIRMATION_LINK_DAYS * 86400
@@ -180,12 +178,24 @@ def customer_confirm_contact(*, token: str) -> Customer:
         raise ConfirmationError("expired") from exc
     except signing.BadSignature as exc:
         raise ConfirmationError("invalid") from exc
-    customer = (
-        Customer.objects.select_for_update()
-        .filter(pk=payload.get("c"), email_index=payload.get("e"))
-        .exclude(status=Customer.Status.ERASED)
-        .first()
+    return Customer.objects.filter(pk=payload.get("c"), email_index=payload.get("e")).exclude(
+        status=Customer.Status.ERASED
     )
+
+
+def customer_confirmed_at(*, token: str):
+    """When the link's contact was confirmed (None: not yet), changing nothing: what the page
+    a link opens says before its button is pressed. An expired or forged link raises."""
+    customer = _confirmation_customers(token).first()
+    if customer is None:
+        raise ConfirmationError("invalid")
+    return customer.contact_confirmed_at
+
+
+@transaction.atomic
+def customer_confirm_contact(*, token: str) -> Customer:
+    """Mark the contact confirmed. A repeat is harmless; an expired or forged link raises."""
+    customer = _confirmation_customers(token).select_for_update().first()
     if customer is None:
         raise ConfirmationError("invalid")
     if customer.contact_confirmed_at is None:

@@ -19,7 +19,11 @@ from customers.records.pending import (
     pending_change_for_token,
     pending_change_rows,
 )
-from customers.records.services import ConfirmationError, customer_confirm_contact
+from customers.records.services import (
+    ConfirmationError,
+    customer_confirm_contact,
+    customer_confirmed_at,
+)
 from customers.records.submissions import (
     SubmissionLimited,
     SubmissionRepeated,
@@ -106,21 +110,31 @@ class SubmittedView(TemplateView):
 
 
 class ConfirmContactView(View):
-    """GET shows a button, POST confirms: mail scanners that open links confirm nothing."""
+    """GET shows a button, POST confirms: mail scanners that open links confirm nothing, and a
+    link used before (or replayed from a log) says when it was used."""
 
     template_name = "customers/confirm.html"
 
     def get(self, request, token):
-        return render(request, self.template_name, {"token": token})
+        try:
+            confirmed_at = customer_confirmed_at(token=token)
+        except ConfirmationError as exc:
+            return _confirm_failed(request, exc)
+        return render(request, self.template_name, {"confirmed_at": confirmed_at})
 
     def post(self, request, token):
         try:
-            customer_confirm_contact(token=token)
+            confirmed_at = customer_confirmed_at(token=token)
+            if confirmed_at is None:
+                customer_confirm_contact(token=token)
+                return redirect("customers:confirmed")
         except ConfirmationError as exc:
-            return render(
-                request, "customers/confirm_failed.html", {"reason": str(exc)}, status=400
-            )
-        return redirect("customers:confirmed")
+            return _confirm_failed(request, exc)
+        return render(request, self.template_name, {"confirmed_at": confirmed_at})
+
+
+def _confirm_failed(request, exc):
+    return render(request, "customers/confirm_failed.html", {"reason": str(exc)}, status=400)
 
 
 class ConfirmedView(TemplateView):

@@ -21,6 +21,7 @@ from customers.requests.effects import DELIVERY
 from customers.requests.my_data_forms import CorrectionForm
 from customers.requests.workflow import bulk_transitions
 from customers.retention.erasure import BLOCKER_TEXT, blockers
+from customers.staff.people import staff_name, staff_who_may
 from privacysite.admin_utils import CappedCountPaginator, ReadOnlyInline
 
 
@@ -187,7 +188,7 @@ class DataRequestAdmin(PersonalDataAdmin):
         "customer",
         "received_at",
         "deadline_shown",
-        "assignee",
+        "assignee_shown",
     ]
     list_filter = [
         "status",
@@ -233,6 +234,19 @@ class DataRequestAdmin(PersonalDataAdmin):
     raw_id_fields = ["customer"]
     actions = BULK_ACTIONS
     proposed_changes_shown = staticmethod(proposed_changes_column)
+
+    @admin.display(description=_("assignee"), ordering="assignee__last_name")
+    def assignee_shown(self, obj):
+        return staff_name(obj.assignee) if obj.assignee_id else "–"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only colleagues whose role handles requests, by their names (not logins).
+        if db_field.name == "assignee":
+            kwargs["queryset"] = staff_who_may("customers.change_datarequest")
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.label_from_instance = staff_name
+            return field
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_add_permission(self, request):
         # Staff record requests made by phone, email, letter or in person (issue 28 §4).

@@ -20,6 +20,8 @@ from customers.models import (
     Submission,
     Warranty,
 )
+from customers.requests import staff_access
+from privacysite.display import day, when
 
 
 def _when(value):
@@ -28,10 +30,11 @@ def _when(value):
 
 def _shown(value):
     """The same moment for a person to read (the ISO form above is for machines)."""
-    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
+    return when(value) if value else ""
 
 
 def customer_copy(customer: Customer) -> dict:
+    now = timezone.now()
     profile = {f.name: getattr(customer, f.name) for f in CUSTOMER_FIELDS}
     profile.update(
         kind=customer.kind,
@@ -47,6 +50,8 @@ def customer_copy(customer: Customer) -> dict:
             "product": s.product,
             "started_on": s.started_on.isoformat(),
             "ends_on": s.ends_on.isoformat() if s.ends_on else None,
+            "started_display": day(s.started_on),
+            "ends_display": day(s.ends_on) if s.ends_on else "…",
             "status": s.status,
             "status_display": s.get_status_display(),
             "notes": s.notes,
@@ -58,6 +63,7 @@ def customer_copy(customer: Customer) -> dict:
             "item": w.item,
             "installed_on": w.installed_on.isoformat(),
             "warranty_until": w.warranty_until.isoformat(),
+            "warranty_display": day(w.warranty_until),
         }
         for w in Warranty.objects.filter(customer=customer).order_by("installed_on")
     ]
@@ -102,7 +108,7 @@ def customer_copy(customer: Customer) -> dict:
         {
             "kind": d.kind,
             "kind_display": d.get_kind_display(),
-            "issued_display": d.issued_on.strftime("%d/%m/%Y"),
+            "issued_display": day(d.issued_on),
             "number": d.number,
             "issued_on": d.issued_on.isoformat(),
             "amount": str(d.amount),
@@ -140,19 +146,27 @@ def customer_copy(customer: Customer) -> dict:
         }
         for r in DataRequest.objects.filter(customer=customer).order_by("received_at")
     ]
+    looks = list(
+        access_log_for_customer(customer)
+        .exclude(actor__isnull=True)
+        .select_related("actor")
+        .prefetch_related("actor__groups")
+        .order_by("at")
+    )
     access = [
         {
             "at": _when(e.at),
             "at_display": _shown(e.at),
-            "by": e.actor_label,
+            "role": staff_access.role_label(staff_access.staff_role(e.actor)),
             "action": e.action,
             "action_display": e.get_action_display(),
             "fields": e.fields,
         }
-        for e in access_log_for_customer(customer).exclude(actor__isnull=True).order_by("at")
+        for e in looks
     ]
     return {
-        "generated_at": _when(timezone.now()),
+        "generated_at": _when(now),
+        "generated_display": _shown(now),
         "profile": profile,
         "services": services,
         "warranties": warranties,
@@ -164,4 +178,5 @@ def customer_copy(customer: Customer) -> dict:
         "messages": messages,
         "requests": requests,
         "staff_access": access,
+        "staff_access_by_day": staff_access.grouped(looks),
     }

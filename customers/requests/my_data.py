@@ -5,8 +5,9 @@ address: the worker finds the customer, if any, and sends the link. The page the
 the same work for a known and an unknown address.
 
 The emailed link carries a signed token (customer id and a one-time nonce) valid
-``MY_DATA_LINK_HOURS``. Opening it spends the nonce in the database (once, for good) and
-starts a server-side session; the browser gets a signed, HTTP-only cookie with the session's
+``MY_DATA_LINK_HOURS``. Opening it shows a page with a button and spends nothing (mail
+scanners fetch links); the button (a POST) spends the nonce in the database (once, for good)
+and starts a server-side session; the browser gets a signed, HTTP-only cookie with the session's
 random key and is redirected to a URL without the token. Signing out ends the session on the
 server, so a copied cookie stops working too, and revokes the links sent before it.
 """
@@ -88,8 +89,10 @@ def link_send(request_id: int) -> None:
     ).delete()
 
 
-def session_open(token: str) -> tuple[MyDataSession, str]:
-    """Spend a valid, unused link: a new session and the key for its cookie."""
+def link_check(token: str) -> dict:
+    """Whether a link would open, spending nothing: what the page the link opens says before
+    its button is pressed (a mail scanner that fetches the link spends nothing). Raises
+    LinkError (expired, invalid, used); returns the token's data."""
     try:
         data = signing.loads(token, salt=TOKEN_SALT, max_age=max_age())
     except signing.SignatureExpired as exc:
@@ -103,16 +106,25 @@ def session_open(token: str) -> tuple[MyDataSession, str]:
     issued = datetime.datetime.fromtimestamp(data.get("t", 0), tz=datetime.UTC)
     if MyDataSession.objects.filter(customer_id=customer_id, ended_at__gte=issued).exists():
         raise LinkError("expired")
+    if MyDataSession.objects.filter(link_nonce=_digest(data["n"])).exists():
+        raise LinkError("used")
+    return data
+
+
+def session_open(token: str) -> tuple[MyDataSession, str]:
+    """Spend a valid, unused link (the button on the link's page, a POST): a new session and
+    the key for its cookie."""
+    data = link_check(token)
     key = secrets.token_urlsafe(32)
     try:
         with transaction.atomic():
             session = MyDataSession.objects.create(
-                customer_id=customer_id,
+                customer_id=int(data["c"]),
                 link_nonce=_digest(data["n"]),
                 key_hash=_digest(key),
                 expires_at=timezone.now() + datetime.timedelta(seconds=max_age()),
             )
-    except IntegrityError as exc:  # the nonce was spent before
+    except IntegrityError as exc:  # the nonce was spent in the meantime (two presses)
         raise LinkError("used") from exc
     return session, key
 

@@ -8,6 +8,7 @@ from customers.core.form_fields import EmailAddressField, PhoneField, TaxCodeFie
 from customers.core.validators import validate_multiline, validate_single_line
 from customers.models import DataRequest
 from customers.records.forms import ADDRESS_MAX, NOTES_MAX, text_field
+from privacysite import display
 
 
 class MyDataEmailForm(forms.Form):
@@ -38,11 +39,24 @@ class CorrectionForm(forms.Form):
         validators=[validate_single_line],
     )
 
+    BUSINESS_FIELDS = ("business_name", "contact_person", "tax_code")
+
+    def __init__(self, *args, business: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not business:  # an individual is not asked about a business's details
+            for name in self.BUSINESS_FIELDS:
+                del self.fields[name]
+
     def changes(self, customer) -> dict:
+        def same(name, stored, value):
+            if name.startswith("phone_"):  # 0912345678 as stored is 0912 345 678 as cleaned
+                return display.phone(stored) == display.phone(value)
+            return stored == value
+
         return {
             name: value
             for name, value in self.cleaned_data.items()
-            if (getattr(customer, name) or "") != (value or "")
+            if not same(name, getattr(customer, name) or "", value or "")
         }
 
 

@@ -66,8 +66,14 @@ def sent(request):
     return render(request, "customers/my_data/sent.html")
 
 
+@require_http_methods(["GET", "POST"])
 def open_link(request, token):
+    """GET shows what the button does and spends nothing (a mail scanner, a preview, a URL
+    replayed from a log); the button's POST spends the link and opens the session."""
     try:
+        if request.method == "GET":
+            my_data.link_check(token)
+            return render(request, "customers/my_data/open.html")
         _session, key = my_data.session_open(token)
     except my_data.LinkError as exc:
         return render(request, "consents/link_invalid.html", {"reason": exc.reason}, status=400)
@@ -205,7 +211,11 @@ def request_sent(request, customer, reference):
 @require_http_methods(["GET", "POST"])
 def correct(request, customer):
     initial = {name: getattr(customer, name) for name in CorrectionForm.base_fields}
-    form = CorrectionForm(request.POST or None, initial=initial)
+    form = CorrectionForm(
+        request.POST or None,
+        initial=initial,
+        business=customer.kind == Customer.Kind.BUSINESS or bool(customer.business_name),
+    )
     if request.method == "POST" and form.is_valid():
         changes = form.changes(customer)
         if not changes:

@@ -19,6 +19,7 @@ from customers.requests import workflow
 from customers.requests.deadlines import request_deadlines
 from customers.requests.effects import EFFECTS, customer_channel
 from customers.requests.workflow import RequestError
+from privacysite.display import day
 from privacysite.journal import journal_request_opened
 
 logger = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ def _notify(request, template, **context):
         context={
             "reference": request.reference,
             "kind": request.kind,
-            "deadline": request.deadline.isoformat(),
+            "deadline": day(request.deadline),  # as the customer's page writes it
             **context,
         },
         language=request.language,

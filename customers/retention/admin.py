@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from customers.audit.admin_base import PersonalDataAdmin
+from customers.core.labels import actor_column
+from customers.core.readable import lines_html
 from customers.models import (
     DestructionList,
     ErasureCertificate,
@@ -75,15 +77,42 @@ class LegalHoldAdmin(PersonalDataAdmin):
 
 @admin.register(ErasureCertificate)
 class ErasureCertificateAdmin(PersonalDataAdmin, ReadOnlyAdmin):
-    list_display = ["customer_id", "erased_at", "trigger", "rule", "actor_label"]
+    list_display = ["customer_id", "erased_at", "trigger", "rule", "actor_shown"]
     list_filter = ["trigger"]
     paginator = CappedCountPaginator
     show_full_result_count = False
+    # What was kept and erased in words, not the JSON the certificate stores.
+    fields = [
+        "customer",
+        "erased_at",
+        "trigger",
+        "rule",
+        "reason",
+        "actor_shown",
+        "kept_shown",
+        "counts_shown",
+    ]
+    readonly_fields = fields
+    actor_shown = staticmethod(actor_column)
+
+    @admin.display(description=_("kept, why and until when"))
+    def kept_shown(self, obj):
+        return lines_html(obj.kept) if obj.kept else _("Nothing")
+
+    @admin.display(description=_("what was erased"))
+    def counts_shown(self, obj):
+        return lines_html(obj.counts)
 
 
 @admin.register(RetentionRun)
 class RetentionRunAdmin(ReadOnlyAdmin):
-    list_display = ["day", "scheduled", "dry_run", "started_at", "finished_at", "summary"]
+    list_display = ["day", "scheduled", "dry_run", "started_at", "finished_at", "summary_shown"]
+    fields = ["day", "scheduled", "dry_run", "started_at", "finished_at", "summary_shown"]
+    readonly_fields = fields
+
+    @admin.display(description=_("summary"))
+    def summary_shown(self, obj):
+        return lines_html(obj.summary)
 
 
 class ApproveForm(forms.Form):

@@ -52,6 +52,7 @@ logger = logging.getLogger(__name__)
 WIPED = (
     {f.name: "" for f in CUSTOMER_FIELDS}
     | {f.blind_index: "" for f in CUSTOMER_FIELDS if f.blind_index}
+    | {f.search_column: "" for f in CUSTOMER_FIELDS if f.search_column}
     | {"email_suspension_reason": ""}
 )
 

@@ -12,7 +12,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 
 from customers.messaging.limits import next_allowed_time
 from customers.messaging.services import message_enqueue
@@ -26,7 +26,7 @@ FAREWELL_TEMPLATE = "erasure_done"
 
 def certificate_reference(customer_id: int, erased_at: datetime.datetime) -> str:
     """The reference the customer quotes to us; known before the certificate row exists."""
-    return f"XOA-{erased_at:%Y%m%d}-{customer_id}"
+    return f"XOA-{timezone.localdate(erased_at):%Y%m%d}-{customer_id}"  # the day in Vietnam
 
 
 def kept_for_customer(kept: list[dict], language: str) -> list[dict]:

@@ -8,7 +8,6 @@ restore at all, changes nothing that should stay.
 import datetime
 import logging
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
@@ -24,6 +23,7 @@ from customers.core.files import files_secure
 from customers.core.key_rotation import blind_indexes_rebuild, keys_rotate
 from customers.models import AuditChainHead, Customer, DataRequest
 from customers.retention.erasure import customers_erase
+from customers.retention.journal_marks import journal_mark, journal_mark_check
 from privacysite import journal
 
 logger = logging.getLogger(__name__)
@@ -42,31 +42,27 @@ class RestoreReport:
     reindexed: int = 0
 
 
-class JournalMissing(Exception):
-    """The erasure journal a restore must read is not there."""
-
-    def __init__(self, paths):
-        self.paths = paths
-        super().__init__(", ".join(paths))
-
-
 def _same_customer(found: dict, pk: int, created: str) -> bool:
     """The restored row is the journalled customer, not a later one given the same id."""
     return pk in found and found[pk] == datetime.datetime.fromisoformat(created)
 
 
 def restore_reapply(
-    *, journal_paths=None, rotate_keys: bool = True, index_start_after: int = 0
+    *,
+    journal_paths=None,
+    rotate_keys: bool = True,
+    index_start_after: int = 0,
+    require_mark: bool = True,
 ) -> RestoreReport:
-    """Apply every journalled erasure and withdrawal that the restored database lacks.
+    """Apply every journalled erasure and withdrawal that the restored database lacks: those
+    of the configured journal and of ``journal_paths`` (old per-machine journals, files or
+    folders).
 
-    Raises ``JournalMissing`` before changing anything when a journal file is absent: the
-    erasures since the dump could not be applied again, and a restore must not say it kept
-    promises it cannot prove it kept."""
-    paths = [Path(p) for p in (journal_paths or [journal.journal_path()])]
-    missing = [str(path) for path in paths if not path.is_file()]
-    if missing:
-        raise JournalMissing(missing)
+    Raises ``JournalUnproven`` before changing anything when the journal does not hold every
+    entry up to the restored database's mark (``journal_marks``): empty, another journal, cut
+    short. The erasures since the dump could not all be applied again, and a restore must not
+    say it kept promises it cannot prove it kept."""
+    journal_mark_check(journal_paths, require_mark=require_mark)
     report = RestoreReport()
     # A dump made before a change of BLIND_INDEX_KEY holds indexes under the old key: nobody
     # would be found by email or phone (a returning customer duplicated, a leak matching no
@@ -77,7 +73,9 @@ def restore_reapply(
     erasures: dict[int, tuple[str, str]] = {}  # id -> (created, trigger)
     withdrawals = []
     requests = {}  # reference -> entry
-    for entry in journal.journal_read(journal_paths):
+    sources = [None, *(journal_paths or [])]  # the configured journal, then the extra ones
+    entries = (e for source in sources for e in journal.journal_read([source] if source else None))
+    for entry in entries:
         report.entries += 1
         if entry["kind"] == journal.ERASURE:
             for pk, created in entry["customers"]:
@@ -131,6 +129,9 @@ def restore_reapply(
         anchor_write(seq=head.seq, hash=head.hash, restored=True)
     # Staff signed out and my-data sessions ended since the dump would be valid again.
     report.sessions_ended = Session.objects.all().delete()[0]
+    # From here on this database and the journal agree: a later restore of it needs the
+    # journal up to now.
+    journal_mark()
     if rotate_keys:
         # A dump made before a key rotation holds values under a now retired key.
         rotated = {progress.table: progress.rotated for progress in keys_rotate()}

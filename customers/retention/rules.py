@@ -5,14 +5,15 @@ from customers.models import RetentionRule
 
 C, A, ACT = RetentionRule.Category, RetentionRule.Anchor, RetentionRule.Action
 
-# category: (months, anchor, action, legal basis, legal minimum months, notice days)
+# category: (months, anchor, action, legal basis, legal minimum months, notice days). The
+# basis is printed in the dossiers an inspector reads: in Vietnamese.
 DEFAULT_RULES = {
     C.CUSTOMER: (
         12,
         A.LAST_ACTIVITY,
         ACT.ERASE,
-        "Company policy published in the privacy policy (no law sets 12 months); "
-        "Law 91/2025 Art 14(1)",
+        "Chính sách của công ty, công bố trong Chính sách bảo mật (không có luật nào quy "
+        "định 12 tháng); Luật 91/2025 Điều 14 khoản 1",
         0,
         30,
     ),
@@ -23,8 +24,8 @@ DEFAULT_RULES = {
         1,
         A.SERVICE_END,
         ACT.ERASE,
-        "Company policy published in the privacy policy: deletion when the service ends; "
-        "Law 91/2025 Art 14(1)",
+        "Chính sách của công ty, công bố trong Chính sách bảo mật: xóa khi dịch vụ kết "
+        "thúc; Luật 91/2025 Điều 14 khoản 1",
         0,
         14,
     ),
@@ -32,7 +33,7 @@ DEFAULT_RULES = {
         60,
         A.FISCAL_YEAR_END,
         ACT.PROPOSE_DESTRUCTION,
-        "Accounting Law 88/2015 Art 41(5)(a); Decree 174/2016 Art 12",
+        "Luật Kế toán 88/2015 Điều 41 khoản 5 điểm a; Nghị định 174/2016 Điều 12",
         60,
         0,
     ),
@@ -40,7 +41,7 @@ DEFAULT_RULES = {
         120,
         A.FISCAL_YEAR_END,
         ACT.PROPOSE_DESTRUCTION,
-        "Accounting Law 88/2015 Art 41(5)(b); Decree 174/2016 Art 13",
+        "Luật Kế toán 88/2015 Điều 41 khoản 5 điểm b; Nghị định 174/2016 Điều 13",
         120,
         0,
     ),
@@ -48,7 +49,7 @@ DEFAULT_RULES = {
         None,
         A.FISCAL_YEAR_END,
         ACT.KEEP,
-        "Accounting Law 88/2015 Art 41(5)(c); Decree 174/2016 Art 14",
+        "Luật Kế toán 88/2015 Điều 41 khoản 5 điểm c; Nghị định 174/2016 Điều 14",
         0,
         0,
     ),
@@ -56,7 +57,7 @@ DEFAULT_RULES = {
         24,
         A.CREATION,
         ACT.DELETE,
-        "Evidence of what was submitted; kept while a dispute is plausible",
+        "Bằng chứng về nội dung khách hàng đã gửi; lưu trong thời gian có thể phát sinh tranh chấp",
         0,
         0,
     ),
@@ -64,7 +65,8 @@ DEFAULT_RULES = {
         24,
         A.CREATION,
         ACT.DELETE,
-        "Proof of consent (Decree 356 Art 6(2)); choices are asked again after 12 months",
+        "Bằng chứng về sự đồng ý (Nghị định 356/2025 Điều 6 khoản 2); lựa chọn được hỏi "
+        "lại sau 12 tháng",
         13,
         0,
     ),
@@ -72,7 +74,7 @@ DEFAULT_RULES = {
         24,
         A.CREATION,
         ACT.DELETE,
-        "System logs at least 12 months (Decree 53/2022); burden of proof",
+        "Nhật ký hệ thống lưu ít nhất 12 tháng (Nghị định 53/2022); nghĩa vụ chứng minh",
         12,
         0,
     ),
@@ -80,7 +82,7 @@ DEFAULT_RULES = {
         60,
         A.CLOSURE,
         ACT.DELETE,
-        "Proof that requests were answered in time (limitation period for claims)",
+        "Bằng chứng các yêu cầu đã được trả lời đúng hạn (trong thời hiệu khởi kiện)",
         0,
         0,
     ),
@@ -88,7 +90,7 @@ DEFAULT_RULES = {
         60,
         A.CLOSURE,
         ACT.DELETE,
-        "Breach files at least 5 years after remediation (Decree 356 Art 29)",
+        "Hồ sơ sự cố lưu ít nhất 5 năm sau khi khắc phục (Nghị định 356/2025 Điều 29)",
         60,
         0,
     ),
@@ -96,9 +98,9 @@ DEFAULT_RULES = {
         12,
         A.CREATION,
         ACT.KEEP,
-        "Registration and refusal records at least 1 year (Decree 91/2020). Kept: the "
-        "ledger proves each current consent, and an erased customer's events hold no "
-        "personal data",
+        "Hồ sơ đăng ký và từ chối nhận quảng cáo lưu ít nhất 1 năm (Nghị định 91/2020). "
+        "Giữ lại: sổ đồng ý chứng minh từng sự đồng ý hiện hành, và sự kiện của khách hàng "
+        "đã xóa không còn dữ liệu cá nhân",
         12,
         0,
     ),

@@ -31,6 +31,23 @@ class RecipientAdmin(admin.ModelAdmin):
         "deletion_confirmed_at",
     ]
     list_filter = ["kind", "hosted_in"]
+    filter_horizontal = ["purposes"]
+    fields = [
+        "name",
+        "kind",
+        "purpose",
+        "purposes",
+        "data_categories",
+        "hosted_in",
+        "country",
+        "address",
+        "contact",
+        "agreement_date",
+        "confidentiality_commitment",
+        "notice_email",
+        "ended_on",
+        "deletion_confirmed_at",
+    ]
 
 
 class AnsweredFilter(admin.SimpleListFilter):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from customers.core.actors import Actor
 from dpo import facts as dossier_facts
-from dpo import render
+from dpo import filing, render
 from dpo.models import DossierVersion
 from dpo.selectors import last_filed
 from dpo.services.clocks import clocks_close_by_filing
@@ -104,8 +104,29 @@ def dossier_review(*, version: DossierVersion, actor) -> DossierVersion:
     )
 
 
+def missing_parts(version: DossierVersion) -> list[str]:
+    """The required parts a DPIA or TIA version lacks, each named with where the DPO fills it
+    in (read from the facts it was generated from: fill in, then generate a new version)."""
+    return filing.missing(version.kind, version.facts or {})
+
+
+def _complete(version: DossierVersion, *, to_file: bool) -> None:
+    missing = missing_parts(version)
+    if missing:
+        message = (
+            _("%(version)s cannot be filed: it lacks %(missing)s. Then generate a new version.")
+            if to_file
+            else _(
+                "%(version)s cannot be signed off: it lacks %(missing)s. Then generate a new "
+                "version."
+            )
+        )
+        raise ValidationError(message % {"version": version, "missing": "; ".join(missing)})
+
+
 def dossier_sign(*, version: DossierVersion, actor) -> DossierVersion:
     actor = Actor.of(actor).require("dpo.sign_dossierversion")
+    _complete(version, to_file=False)
     return _move(
         version,
         expect={DossierVersion.Status.REVIEWED},
@@ -121,6 +142,7 @@ def dossier_file(*, version: DossierVersion, actor, filed_on, reference: str) ->
     reference = (reference or "").strip()
     if not reference or not filed_on:
         raise ValidationError(_("Give the date and the reference of the filing."))
+    _complete(version, to_file=True)
     version = _move(
         version,
         expect={DossierVersion.Status.SIGNED},

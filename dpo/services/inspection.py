@@ -7,13 +7,15 @@ import hashlib
 import io
 import zipfile
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from customers.audit.services import access_log, access_log_verify
-from customers.consents.models import ConsentEvent
+from customers.consents.models import ConsentEvent, Purpose
 from customers.core.actors import Actor
+from customers.core.labels import actor_name, field_labels
 from customers.core.spreadsheet import spreadsheet_row
 from customers.models import AccessLogEntry, DataRequest, Incident
+from privacysite.display import when
 
 EXTRACT_DAYS = 365
 
@@ -27,8 +29,24 @@ def _csv(header, rows) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+# What an inspector reads: words for codes, Vietnam time as dd/mm/yyyy HH:MM (the pack is
+# built with Vietnamese active).
 def _local(value):
-    return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
+    return when(value) if value else ""
+
+
+def _day(value):
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def _label(choices, code):
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return code or ""
+
+
+LANGUAGES = {"vi": "Tiếng Việt", "en": "Tiếng Anh"}
 
 
 def _requests():
@@ -57,11 +75,11 @@ def _requests():
         [
             [
                 ref,
-                kind,
-                status,
+                _label(DataRequest.Kind, kind),
+                _label(DataRequest.Status, status),
                 _local(rec),
-                due,
-                ext or "",
+                _day(due),
+                _day(ext),
                 _local(closed),
                 "có" if closed and timezone.localtime(closed).date() > (ext or due) else "",
                 customer,
@@ -123,6 +141,7 @@ def _incidents(zf, write):
 
 
 def _consent_ledger(since):
+    purposes = dict(Purpose.objects.values_list("pk", "name_vi"))
     rows = (
         ConsentEvent.objects.filter(created_at__gte=since)
         .order_by("created_at", "id")
@@ -130,7 +149,7 @@ def _consent_ledger(since):
             "id",
             "created_at",
             "customer_id",
-            "purpose__code",
+            "purpose_id",
             "action",
             "policy_version__number",
             "wording_hash",
@@ -150,7 +169,22 @@ def _consent_ledger(since):
             "Ngôn ngữ",
             "Kênh",
         ],
-        ([i, _local(at), *rest] for i, at, *rest in rows.iterator(chunk_size=5000)),
+        (
+            [
+                i,
+                _local(at),
+                customer,
+                purposes.get(purpose, ""),
+                _label(ConsentEvent.Action, action),
+                policy,
+                wording,
+                LANGUAGES.get(language, language),
+                _label(ConsentEvent.Channel, channel),
+            ]
+            for i, at, customer, purpose, action, policy, wording, language, channel in rows.iterator(
+                chunk_size=5000
+            )
+        ),
     )
 
 
@@ -179,11 +213,21 @@ def _access_log(since):
             "Số khách hàng",
             "Trường",
             "Lý do",
-            "Vị trí chuỗi",
-            "Mã băm",
+            "Vị trí trong chuỗi niêm phong",
+            "Mã kiểm tra của chuỗi",
         ],
         (
-            [i, _local(at), who, act, len(ids or []), " ".join(fields or []), why, seq or "", h]
+            [
+                i,
+                _local(at),
+                actor_name(who),
+                _label(AccessLogEntry.Action, act),
+                len(ids or []),
+                field_labels(fields),
+                why,
+                seq or "",
+                h,
+            ]
             for i, at, who, act, ids, fields, why, seq, h in rows.iterator(chunk_size=5000)
         ),
     )
@@ -193,6 +237,17 @@ def inspection_pack(*, facts: dict, number: int, actor, dossiers: list[tuple[str
     """The zip's bytes: ``dossiers`` (file name, content) and the registers (requests,
     incidents, extracts of the consent ledger and the access log)."""
     actor = Actor.of(actor).require("dpo.add_dossierversion")
+    with translation.override("vi"):
+        content = _pack(facts, number, dossiers)
+    access_log(
+        actor=actor,
+        action=AccessLogEntry.Action.EXPORT,
+        reason=f"inspection pack v{number}",
+    )
+    return content
+
+
+def _pack(facts, number, dossiers) -> bytes:
     since = timezone.now() - datetime.timedelta(days=EXTRACT_DAYS)
     sums, buffer = [], io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -230,9 +285,4 @@ def inspection_pack(*, facts: dict, number: int, actor, dossiers: list[tuple[str
             ).encode(),
         )
         zf.writestr("MANIFEST.sha256", "\n".join(sums) + "\n")
-    access_log(
-        actor=actor,
-        action=AccessLogEntry.Action.EXPORT,
-        reason=f"inspection pack v{number}",
-    )
     return buffer.getvalue()

@@ -1,10 +1,11 @@
-"""Mail to the data-protection officer: the DPO role's accounts and the profile's address."""
+"""Mail to the data-protection officer: the DPO role's accounts and the company profile's
+DPO address."""
 
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 
+from customers.core.company import company_profile
 from customers.core.roles import Role
-from dpo.selectors import profile
 
 
 def dpo_recipients() -> list[str]:
@@ -15,8 +16,11 @@ def dpo_recipients() -> list[str]:
         .exclude(email="")
         .values_list("email", flat=True)
     )
-    if profile().dpo_email:
-        emails.add(profile().dpo_email)
+    # The DPO's own mailbox from the company profile; not the company's general one, which
+    # is the DPO's address until one is declared (settings.DPO).
+    company = company_profile()
+    if company.dpo_email and company.dpo_email != company.email:
+        emails.add(company.dpo_email)
     return sorted(emails)
 
 

@@ -12,7 +12,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from privacysite.key_format import check_keys
-from privacysite.media_settings import media_storage
+from privacysite.media_settings import journal_storage, media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -180,8 +180,19 @@ AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # the address nginx saw, never nginx's own 127.0.0.1 (which would lock a staff member out for
 # everyone after five wrong passwords from anywhere).
 AXES_CLIENT_IP_CALLABLE = "privacysite.http.client_ip"
+
+
 # https://django-otp-official.readthedocs.io/
-OTP_TOTP_ISSUER = env.str("ORG_NAME", default="privacysite")
+# The company's name in the authenticator app (django-otp calls it with the device). Named
+# by its dotted path, as settings name code (the settings never import the apps).
+TOTP_ISSUER_CALLABLE = "assembly.branding.totp_issuer"
+
+
+def OTP_TOTP_ISSUER(device):  # noqa: N802
+    from django.utils.module_loading import import_string
+
+    return import_string(TOTP_ISSUER_CALLABLE)(device)
+
 
 # --- Internationalisation ------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/topics/i18n/
@@ -212,6 +223,8 @@ STORAGES = {
         )
     },
 }
+if JOURNAL_STORAGE := journal_storage(env):  # the erasure journal every node shares
+    STORAGES["journal"] = JOURNAL_STORAGE  # (docs/operations.md, "The erasure journal")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "media/"
 
@@ -249,52 +262,6 @@ if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":  # noqa: F
 SMS_CALL_BACKEND = env.str("SMS_CALL_BACKEND", default="customers.messaging.services.OutboxBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="no-reply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-
-# --- Celery --------------------------------------------------------------------------------
-# https://docs.celeryq.dev/en/stable/userguide/configuration.html
-# Without REDIS_URL the broker is kombu's filesystem transport: a real worker and beat still
-# run on a demo install, with no server to start.
-BROKER_DIR = BASE_DIR / "var" / "broker"
-if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        # Must outlive the longest countdown/ETA we use (1 hour), or Redis re-delivers the
-        # message to a second worker while the first is still waiting for it.
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=4 * 60 * 60),
-    }
-else:
-    CELERY_BROKER_URL = "filesystem://"
-    for _folder in ("queue", "control"):
-        (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(BROKER_DIR / "queue"),
-        "data_folder_out": str(BROKER_DIR / "queue"),
-        "control_folder": str(BROKER_DIR / "control"),
-        "store_processed": False,
-    }
-# A message still queued this many seconds after it was accepted never reached the broker
-# (Redis was down): the resend sweep hands it over again.
-MESSAGE_RESEND_AFTER = env.int("MESSAGE_RESEND_AFTER", default=5 * 60)
-CELERY_TASK_SERIALIZER = "json"
-CELERY_RESULT_SERIALIZER = "json"
-CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TASK_IGNORE_RESULT = True
-CELERY_TIMEZONE = TIME_ZONE
-# A task is acknowledged after it ran, and a worker killed mid-task gives it back.
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
-CELERY_TASK_TIME_LIMIT = 6 * 60
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# What a library prints in the worker is logged, through the filter that keeps personal data
-# out (privacysite.celery); only a development worker prints as it is (the console mail,
-# read whole).
-CELERY_WORKER_REDIRECT_STDOUTS = not DEBUG
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Celery's own task events (sent, started, succeeded, failed, retried), for an exporter such
-# as celery-exporter to turn into Prometheus metrics (README, Health and monitoring).
-CELERY_WORKER_SEND_TASK_EVENTS = CELERY_TASK_SEND_SENT_EVENT = env.bool("CELERY_EVENTS", False)
 
 # --- Field encryption and blind indexes ----------------------------------------------------
 # Comma-separated Fernet keys, newest first: the first encrypts, all decrypt (MultiFernet).
@@ -343,7 +310,7 @@ ORGANISATION = {
 # in breach notices.
 DPO = {
     "name": env.str("DPO_NAME", default="") or "Bộ phận Bảo vệ dữ liệu cá nhân",
-    "title": env.str("DPO_TITLE", default="") or "Data protection officer",
+    "title": env.str("DPO_TITLE", default="") or "Người bảo vệ dữ liệu cá nhân",
     "email": env.str("DPO_EMAIL", default="") or ORGANISATION["email"],
     "phone": env.str("DPO_PHONE", default="") or ORGANISATION["phone"],
 }
@@ -384,6 +351,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # The rest lives beside this file, one concern each.
 from privacysite.settings.api import *  # noqa: E402,F403
+from privacysite.settings.broker import *  # noqa: E402,F403
 from privacysite.settings.customer_rights import *  # noqa: E402,F403
 from privacysite.settings.logging import *  # noqa: E402,F403
 from privacysite.settings.security import *  # noqa: E402,F403

@@ -25,7 +25,7 @@ def test_the_key_is_not_stored_only_its_hash(make_client):
 def test_command_prints_a_working_key_once_and_revoke_stops_it(call, seeded, capsys):
     call_command("api_client_create", "crm", "--scope", "consent:read")
     out = capsys.readouterr().out
-    key = next(line.split(": ")[1] for line in out.splitlines() if line.startswith("Key"))
+    key = next(line.split(": ")[1] for line in out.splitlines() if line.startswith("Khóa"))
     assert call(key, "post", LOOKUP, {"email": "a@example.vn"}).status_code == 200
 
     call_command("api_client_revoke", "crm")
@@ -35,16 +35,16 @@ def test_command_prints_a_working_key_once_and_revoke_stops_it(call, seeded, cap
     assert "revoked" in answer.json()["detail"].lower() or "thu hồi" in answer.json()["detail"]
 
     call_command("api_client_revoke", "crm")  # a repeat is harmless
-    assert "already" in capsys.readouterr().out
+    assert "đã bị thu hồi trước đó" in capsys.readouterr().out
 
 
 def test_command_refuses_an_unknown_scope_and_a_taken_name(make_client):
     make_client("consent:read", name="crm")
-    with pytest.raises(CommandError, match="exists"):
+    with pytest.raises(CommandError, match="Đã có"):
         call_command("api_client_create", "crm", "--scope", "consent:read")
     with pytest.raises(CommandError):
         call_command("api_client_create", "other", "--scope", "everything")
-    with pytest.raises(CommandError, match="No API client"):
+    with pytest.raises(CommandError, match="Không có hệ thống kết nối API"):
         call_command("api_client_revoke", "nobody")
 
 

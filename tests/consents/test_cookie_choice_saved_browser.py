@@ -17,7 +17,7 @@ def test_the_cookie_page_has_no_banner_and_confirms_a_saved_choice(live_server, 
 def test_the_banner_confirms_a_choice(live_server, page, seeded):
     page.goto(live_server.url + "/register/")
     page.locator("#cookie-banner").get_by_role("button", name="Từ chối tất cả").click()
-    status = page.locator("#cookie-banner [role=status]")
-    status.wait_for()
-    assert "Đã lưu lựa chọn cookie của bạn" in status.inner_text()
     page.locator("#cookie-banner").wait_for(state="detached", timeout=10_000)
+    status = page.locator("#cookie-choice-status")  # in the page from the start, then filled
+    assert status.get_attribute("role") == "status"
+    assert "Đã lưu lựa chọn cookie của bạn" in status.inner_text()

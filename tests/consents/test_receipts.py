@@ -91,7 +91,7 @@ def test_preference_page_withdrawal_gets_a_receipt_with_time_and_manage_link(
     assert event.wording in receipt.body
     from django.utils import timezone
 
-    assert timezone.localtime(event.created_at).strftime("%H:%M %d/%m/%Y") in receipt.body
+    assert timezone.localtime(event.created_at).strftime("%d/%m/%Y %H:%M") in receipt.body
     assert manage_link(customer) in receipt.body
     html = receipt.alternatives[0][0]
     assert event.wording in html

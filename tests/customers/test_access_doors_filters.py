@@ -51,7 +51,8 @@ def test_accounting_search_finds_a_business_by_its_name_not_by_the_person_behind
 ):
     business, person = customers
     accounting = staff_client(Role.ACCOUNTING)
-    assert listed(accounting.get(LIST, {"q": "Mai"})) == set()
+    # (Not "Mai" alone: the search folds diacritics, and the business's own name holds "mại".)
+    assert listed(accounting.get(LIST, {"q": "Phan Thị Mai"})) == set()
     assert listed(accounting.get(LIST, {"q": "Phan"})) == {person.pk}
     assert listed(accounting.get(LIST, {"q": "Hoà Bình"})) == {business.pk}
     # Sales sees every name: the same search finds the person behind the business too.

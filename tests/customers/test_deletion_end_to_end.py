@@ -75,7 +75,7 @@ def test_deletion_on_request_from_the_link_to_the_recipients(
     link = re.search(r"https?://[^/\s]+(/my-data/open/\S+/)", mail.outbox[-1].body).group(1)
 
     # 2. Opening it proves the address; the deletion request is filed once.
-    client.get(link)
+    client.post(link)  # the button on the page the link opens
     page = client.get(reverse("customers:my_data_delete")).content.decode()
     key = re.search(r'name="submission_key" value="([^"]+)"', page).group(1)
     response = client.post(

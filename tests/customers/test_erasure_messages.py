@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from customers.models import Customer, ErasureCertificate, Message
 from customers.retention.erasure import customer_erase
@@ -88,7 +89,7 @@ def test_every_erasure_ends_with_a_last_message_sent_without_the_contact_data(
 
     [last] = mail.outbox
     assert last.to == ["hoa@example.vn"]
-    reference = f"XOA-{certificate.erased_at:%Y%m%d}-{person.pk}"
+    reference = f"XOA-{timezone.localdate(certificate.erased_at):%Y%m%d}-{person.pk}"
     assert reference in last.body
     assert "HD0000077" in last.body and "đến ngày 31/12/2036" in last.body
     assert "baomat@antam.example.vn" in last.body  # whom to contact

@@ -30,7 +30,7 @@ def media(settings, tmp_path):
 
 
 def complain_with(client, customer, upload):
-    client.get(reverse("customers:my_data_open", args=[my_data.link_token(customer)]))
+    client.post(reverse("customers:my_data_open", args=[my_data.link_token(customer)]))
     client.post(
         reverse("customers:my_data_complain"),
         {"category": "leak", "details": "Tôi nhận cuộc gọi lạ", "attachment": upload},

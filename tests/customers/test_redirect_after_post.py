@@ -24,7 +24,7 @@ def _generous_rate_limits(settings):
 
 
 def signed_in(client, customer):
-    response = client.get(reverse("customers:my_data_open", args=[my_data.link_token(customer)]))
+    response = client.post(reverse("customers:my_data_open", args=[my_data.link_token(customer)]))
     assert response.status_code == 302
     return client
 

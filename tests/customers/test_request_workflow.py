@@ -215,7 +215,10 @@ def test_the_admin_says_what_happened(seeded, client, staff_user):
     )
     certificate = ErasureCertificate.objects.get(customer=erased.customer)
     assert f"Đã xóa dữ liệu của khách hàng #{erased.customer_id}" in response.content.decode()
-    assert f"XOA-{certificate.erased_at:%Y%m%d}-{erased.customer_id}" in response.content.decode()
+    assert (
+        f"XOA-{timezone.localdate(certificate.erased_at):%Y%m%d}-{erased.customer_id}"
+        in response.content.decode()
+    )
     refused = make_request(K.DELETION, S.VERIFIED)
     response = client.post(
         reverse("admin:customers_datarequest_handle", args=[refused.pk]),

@@ -98,7 +98,9 @@ def test_link_opens_once_shows_everything_and_downloads_a_copy(
     with django_capture_on_commit_callbacks(execute=True):
         ask_link(client, "an@example.vn")
     path = link_from(mail.outbox[0])
-    response = client.get(path)
+    # Opening the link shows a button and spends nothing; the button opens the page.
+    assert client.get(path).status_code == 200
+    response = client.post(path)
     assert response["Location"] == reverse("customers:my_data_overview")
     html = client.get(reverse("customers:my_data_overview")).content.decode()
     for text in ["Vũ Thị An", "0977 123 456", "Máy chủ ảo", "HD0000042"]:
@@ -135,7 +137,7 @@ def signed_in(client, customer):
     from customers.requests import my_data
 
     client.cookies[my_data.COOKIE] = client.cookies.get(my_data.COOKIE, "")
-    response = client.get(reverse("customers:my_data_open", args=[my_data.link_token(customer)]))
+    response = client.post(reverse("customers:my_data_open", args=[my_data.link_token(customer)]))
     assert response.status_code == 302
     return client
 
@@ -252,7 +254,7 @@ def test_staff_view_appears_in_the_customers_access_list(client, seeded, staff_u
     staff.get(reverse("admin:customers_customer_change", args=[customer.pk]))
     signed_in(client, customer)
     html = client.get(reverse("customers:my_data_overview")).content.decode()
-    assert "cskh" in html
+    assert "Chăm sóc khách hàng" in html and "cskh" not in html  # the team, not the login
     assert AccessLogEntry.objects.filter(actor_label="customer (self)").exists()
 
 

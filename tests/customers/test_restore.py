@@ -6,6 +6,7 @@ certificate), the withdrawn consent is withdrawn again, and nobody else is touch
 """
 
 import json
+import shutil
 import subprocess
 
 import pytest
@@ -19,6 +20,7 @@ from customers.consents.services.seed import consents_seed
 from customers.models import Customer, ErasureCertificate
 from customers.requests.services import request_open
 from customers.retention.erasure import customer_erase
+from customers.retention.journal_marks import journal_mark
 from demo.factories import CustomerFactory
 from privacysite import journal
 
@@ -62,8 +64,13 @@ def restorable(postgres, transactional_db, settings, tmp_path):
     settings.ERASURE_JOURNAL = tmp_path / "journal" / "erasures.jsonl"
     settings.MEDIA_ROOT = tmp_path / "media"
     consents_seed()
-    journal.journal_open()  # as setup_site does on a new install
+    journal_mark()  # as setup_site does on a new install: the journal opened, and marked
     return tmp_path
+
+
+def journal_files():
+    """The local journal: a folder of one file per entry, beside ERASURE_JOURNAL's name."""
+    return sorted(settings.ERASURE_JOURNAL.with_suffix("").iterdir())
 
 
 def test_restore_then_after_restore_erases_again_whom_the_dump_predates(restorable, capsys):
@@ -76,11 +83,11 @@ def test_restore_then_after_restore_erases_again_whom_the_dump_predates(restorab
     customer_erase(customer=erased_later, actor="system:test", trigger="request")
     consent_withdraw(customer=kept, purpose=marketing, channel="unsubscribe")
     lost = request_open(customer=kept, kind="access")
-    lines = settings.ERASURE_JOURNAL.read_text().splitlines()
+    lines = [file.read_text() for file in journal_files()]
     assert "sap-xoa" not in "".join(lines) and "@" not in "".join(lines)  # ids only
     kinds = [json.loads(line)["kind"] for line in lines]
     assert kinds == ["opened", "erasure", "withdrawal", "request"]
-    assert oct(settings.ERASURE_JOURNAL.stat().st_mode & 0o777) == "0o600"
+    assert {oct(file.stat().st_mode & 0o777) for file in journal_files()} == {"0o600"}
 
     pg_restore_over_live_database(restorable / "nightly.dump")
     # What the issue found: the restored copy has the customer back, and consent granted.
@@ -124,8 +131,8 @@ def test_an_id_reused_after_the_restore_is_not_mistaken_for_the_erased_customer(
 
 def test_a_line_cut_short_by_a_crash_is_skipped_and_the_rest_is_read(restorable):
     journal.journal_append("erasure", trigger="staff", customers=[[1, "2026-01-01T00:00:00+00:00"]])
-    with settings.ERASURE_JOURNAL.open("a") as file:
-        file.write('{"kind":"erasure","custo')
+    last = journal_files()[-1]
+    last.with_name("99991231T000000.000000Z-erasure-cut.json").write_text('{"kind":"erasure","cu')
     assert [e["kind"] for e in journal.journal_read()] == ["opened", "erasure"]
 
 
@@ -144,7 +151,7 @@ def test_backfill_journals_erasures_and_withdrawals_made_before_the_journal(rest
     consent_grant(customer=kept, purpose=marketing, channel="web_form")
     consent_withdraw(customer=kept, purpose=marketing, channel="preferences")
     customer_erase(customer=erased, actor="system:test", trigger="inactivity")
-    settings.ERASURE_JOURNAL.unlink()  # as on an install older than the journal
+    shutil.rmtree(settings.ERASURE_JOURNAL.with_suffix(""))  # as on an install older than it
 
     call_command("journal_backfill")
     entries = list(journal.journal_read())
@@ -191,3 +198,61 @@ def test_a_restore_without_its_journal_fails_and_changes_nothing(restorable, set
     with pytest.raises(CommandError, match="The erasure journal is missing"):
         call_command("after_restore")
     assert Customer.objects.get(pk=erased.pk).email == "da-xoa@example.vn"  # says so, loudly
+
+
+def test_a_new_empty_journal_after_the_dump_fails_the_restore(restorable, settings):
+    """Issue 32, finding 1: a journal started afresh (or another machine's) holds none of the
+    erasures since the dump; the backup's mark says which journal it needs, and how far."""
+    from django.core.management.base import CommandError
+
+    erased = CustomerFactory(email="da-xoa@example.vn")
+    pg_dump(restorable / "nightly.dump")
+    customer_erase(customer=erased, actor="system:test", trigger="request")
+    right = settings.ERASURE_JOURNAL
+    pg_restore_over_live_database(restorable / "nightly.dump")
+
+    settings.ERASURE_JOURNAL = restorable / "new" / "erasures.jsonl"
+    journal.journal_open()  # a new, empty journal: it exists, and proves nothing
+    with pytest.raises(CommandError, match="does not hold every entry up to this backup"):
+        call_command("after_restore")
+    assert Customer.objects.get(pk=erased.pk).email == "da-xoa@example.vn"  # nothing changed
+
+    settings.ERASURE_JOURNAL = right
+    call_command("after_restore")
+    assert Customer.objects.get(pk=erased.pk).is_erased
+
+
+def test_a_journal_cut_short_before_the_backups_mark_fails_the_restore(restorable, capsys):
+    from django.core.management.base import CommandError
+
+    first, second = CustomerFactory(), CustomerFactory()
+    customer_erase(customer=first, actor="system:test", trigger="staff")
+    customer_erase(customer=second, actor="system:test", trigger="staff")
+    call_command("journal_mark")  # as scripts/backup.sh does just before its dump
+    pg_dump(restorable / "nightly.dump")
+    pg_restore_over_live_database(restorable / "nightly.dump")
+    journal_files()[1].unlink()  # the first erasure's entry is gone from the journal
+
+    with pytest.raises(CommandError, match="does not hold every entry up to this backup"):
+        call_command("after_restore")
+
+
+def test_a_backup_older_than_the_marks_is_refused_unless_the_operator_vouches(restorable, capsys):
+    """A dump written before marks existed cannot prove its journal: refused, and applied
+    only with --without-mark (docs/operations.md, Backups and restore)."""
+    from django.core.management.base import CommandError
+
+    from customers.models import JournalMark
+
+    erased = CustomerFactory()
+    JournalMark.objects.all().delete()  # as in a dump of an earlier version
+    pg_dump(restorable / "old.dump")
+    customer_erase(customer=erased, actor="system:test", trigger="staff")
+    pg_restore_over_live_database(restorable / "old.dump")
+
+    with pytest.raises(CommandError, match="records no journal mark"):
+        call_command("after_restore")
+    assert not Customer.objects.get(pk=erased.pk).is_erased
+    call_command("after_restore", "--without-mark")
+    assert Customer.objects.get(pk=erased.pk).is_erased
+    assert JournalMark.objects.exists()  # the next restore of this database can prove it

@@ -204,7 +204,14 @@ def test_a_restriction_after_the_campaign_started_still_keeps_them_out(seeded, d
     for someone in (customer, other):
         grant(someone, "marketing_email")
     sale = campaign(dpo)
-    assert communications.campaign_start(campaign=sale, actor=None) == 2
+    assert (
+        communications.campaign_start(
+            campaign=sale,
+            actor=None,
+            confirmation=communications.campaign_preview(campaign=sale, actor=None).confirmation,
+        )
+        == 2
+    )
     queued = message_queue(
         customer=customer, purpose="marketing_email", template="campaign", context={}
     )

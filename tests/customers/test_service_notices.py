@@ -39,7 +39,14 @@ def test_a_product_notice_reaches_every_active_user_of_that_product_and_no_one_e
     CustomerFactory()
     campaign = notice(staff_user, product="Máy chủ ảo")
     with django_capture_on_commit_callbacks(execute=True):
-        assert outreach.campaign_start(campaign=campaign, actor=None) == 1
+        assert (
+            outreach.campaign_start(
+                campaign=campaign,
+                actor=None,
+                confirmation=outreach.campaign_preview(campaign=campaign, actor=None).confirmation,
+            )
+            == 1
+        )
     [sent] = mail.outbox
     assert sent.to == [user.email]
     assert "Thông báo về dịch vụ của bạn: Máy chủ ảo" in sent.body
@@ -54,7 +61,11 @@ def test_a_product_notice_by_sms_waits_for_the_allowed_hours_and_has_no_advertis
     campaign = notice(staff_user, product="Máy chủ ảo", channel="sms")
     night = datetime.datetime(2026, 11, 22, 22, 30, tzinfo=timezone.get_current_timezone())
     with time_machine.travel(night, tick=False), django_capture_on_commit_callbacks(execute=True):
-        outreach.campaign_start(campaign=campaign, actor=None)
+        outreach.campaign_start(
+            campaign=campaign,
+            actor=None,
+            confirmation=outreach.campaign_preview(campaign=campaign, actor=None).confirmation,
+        )
     message = Message.objects.get(campaign=campaign)
     assert message.channel == "sms" and timezone.localtime(message.not_before).hour == 7
     with time_machine.travel(night, tick=False):
@@ -69,5 +80,9 @@ def test_a_contract_notice_without_a_product_is_refused(seeded, staff_user):
     ServiceFactory(product="Máy chủ ảo")
     campaign = notice(staff_user)
     with pytest.raises(outreach.CampaignRefused):
-        outreach.campaign_start(campaign=campaign, actor=None)
+        outreach.campaign_start(
+            campaign=campaign,
+            actor=None,
+            confirmation=outreach.campaign_preview(campaign=campaign, actor=None).confirmation,
+        )
     assert Campaign.objects.get().status == Campaign.Status.DRAFT

@@ -231,7 +231,16 @@ def test_campaign_skips_withdrawn_suspended_and_erased_and_respects_the_daily_ca
         created_by=staff_user(username="s2"),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert communications.campaign_start(campaign=campaign, actor=None) == 2
+        assert (
+            communications.campaign_start(
+                campaign=campaign,
+                actor=None,
+                confirmation=communications.campaign_preview(
+                    campaign=campaign, actor=None
+                ).confirmation,
+            )
+            == 2
+        )
     assert sorted(m.to[0] for m in mail.outbox) == [ok.email]
     held = Message.objects.get(customer=capped, campaign=campaign)
     assert held.status == "held" and held.status_reason == "daily marketing limit reached"
@@ -305,7 +314,13 @@ def test_sms_campaign_goes_to_the_outbox_labelled_and_waits_for_its_hours(
     )
     night = datetime.datetime(2026, 11, 22, 22, 30, tzinfo=timezone.get_current_timezone())
     with time_machine.travel(night, tick=False), django_capture_on_commit_callbacks(execute=True):
-        communications.campaign_start(campaign=campaign, actor=None)
+        communications.campaign_start(
+            campaign=campaign,
+            actor=None,
+            confirmation=communications.campaign_preview(
+                campaign=campaign, actor=None
+            ).confirmation,
+        )
     message = Message.objects.get(campaign=campaign)
     assert message.channel == "sms" and message.status == "queued"
     assert timezone.localtime(message.not_before).hour == 7

@@ -36,7 +36,7 @@ def test_signing_out_of_my_data_says_so(client, seeded):
     from demo.factories import CustomerFactory
 
     customer = CustomerFactory()
-    client.get(reverse("customers:my_data_open", args=[my_data.link_token(customer)]))
+    client.post(reverse("customers:my_data_open", args=[my_data.link_token(customer)]))
     response = client.post(reverse("customers:my_data_sign_out"), follow=True)
     text = response.content.decode()
     assert response.status_code == 200
@@ -50,7 +50,7 @@ def test_a_link_cannot_sign_a_customer_out_of_my_data(client, seeded):
     from demo.factories import CustomerFactory
 
     customer = CustomerFactory()
-    client.get(reverse("customers:my_data_open", args=[my_data.link_token(customer)]))
+    client.post(reverse("customers:my_data_open", args=[my_data.link_token(customer)]))
     assert client.get(reverse("customers:my_data_sign_out")).status_code == 405
     assert client.get(reverse("customers:my_data_overview")).status_code == 200
     page = client.get(reverse("customers:my_data_overview")).content.decode()

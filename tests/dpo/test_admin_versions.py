@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from customers.core.roles import Role
 from customers.models import Recipient
 from dpo.models import DossierVersion, RiskAssessment, UpdateClock
+from tests.dpo.conftest import ready_to_file
 
 pytestmark = pytest.mark.django_db
 LIST = "admin:dpo_dossierversion_changelist"
@@ -30,6 +31,9 @@ def act(client, action, version, **data):
 
 
 def generate(client, kind="dpia"):
+    from django.contrib.auth import SESSION_KEY, get_user_model
+
+    ready_to_file(get_user_model().objects.get(pk=client.session[SESSION_KEY]))
     response = client.post(reverse("admin:dpo_dossier_generate", args=[kind]), follow=True)
     assert response.status_code == 200
     return DossierVersion.objects.filter(kind=kind).order_by("-number").first()
@@ -160,8 +164,6 @@ def test_a_new_dpo_provider_starts_the_ten_day_clock(live_data, staff_client):
     response = client.post(
         url,
         {
-            "dpo_name": "Nguyễn Văn An",
-            "dpo_email": "an@dpo.vn",
             "dpo_provider": "Công ty DPO Số",
             "enterprise_size": "small",
             "system_hosting": "Việt Nam",

@@ -18,11 +18,13 @@ from dpo.services.clocks import clocks_due_reminders
 from dpo.sme import sme_status
 from dpo.tasks import update_clocks_daily
 from privacysite.celery import app
+from tests.dpo.conftest import ready_to_file
 
 pytestmark = pytest.mark.django_db
 
 
 def file_dpia(actor, filed_on):
+    ready_to_file(actor)
     version = dossiers.dossier_generate(kind="dpia", actor=actor)
     version = dossiers.dossier_review(version=version, actor=actor)
     version = dossiers.dossier_sign(version=version, actor=actor)

@@ -18,17 +18,22 @@ from dpo.models import DossierVersion
 pytestmark = pytest.mark.django_db
 
 DPIA_SECTIONS = [
-    "1. Tổ chức và thông tin liên hệ",
-    "2. Người/bộ phận bảo vệ dữ liệu cá nhân",
-    "3. Mục đích xử lý và loại dữ liệu cá nhân theo mục đích",
-    "4. Hoạt động xử lý",
-    "5. Sơ đồ luồng dữ liệu",
-    "6. Cách thức lấy sự đồng ý của chủ thể dữ liệu",
-    "7. Chính sách lưu trữ và xóa dữ liệu",
-    "8. Biện pháp bảo vệ dữ liệu đang áp dụng",
-    "9. Kết quả tuân thủ trong kỳ",
-    "10. Đánh giá rủi ro",
-    "11. Thay đổi so với phiên bản đã nộp gần nhất",
+    "Mẫu số 10",
+    "Kính gửi:",
+    "I. Thông tin về tổ chức",
+    "II. Bộ phận và nhân sự bảo vệ dữ liệu cá nhân",
+    "III. Mục đích xử lý, loại dữ liệu cá nhân và hoạt động xử lý",
+    "IV. Sơ đồ luồng dữ liệu",
+    "V. Tổ chức, cá nhân nhận dữ liệu cá nhân",
+    "VI. Chuyển dữ liệu cá nhân ra nước ngoài",
+    "VII. Cách thức lấy sự đồng ý của chủ thể dữ liệu",
+    "VIII. Thời hạn lưu trữ, xóa và hủy dữ liệu",
+    "IX. Biện pháp bảo vệ dữ liệu cá nhân",
+    "X. Kết quả thực hiện bảo vệ dữ liệu cá nhân",
+    "XI. Đánh giá tác động, hậu quả có thể xảy ra và biện pháp giảm thiểu rủi ro",
+    "XII. Thay đổi so với phiên bản đã nộp gần nhất",
+    "XIII. Cam kết",
+    "NGƯỜI ĐẠI DIỆN THEO PHÁP LUẬT CỦA TỔ CHỨC",
 ]
 
 
@@ -62,8 +67,8 @@ def test_dpia_pdf_has_every_section_and_the_live_values(live_data, tmp_path, set
     assert "80,0 giờ (quá 72 giờ)" in text  # Vietnamese decimal comma
     assert "Chưa có đánh giá rủi ro được ký" in text
     # Security measures as configured: the backup unit's expiry, the keys in use.
-    assert "mỗi bản giữ 35 ngày" in text
-    assert f"{len(settings.FIELD_ENCRYPTION_KEYS)} khóa đang cấu hình" in text
+    assert "mỗi bản sao lưu được giữ 35 ngày" in text
+    assert f"{len(settings.FIELD_ENCRYPTION_KEYS)} khóa mã hóa đang dùng" in text
     # Consent wording in force, as the customer saw it.
     wording = " ".join(live_data["email_purpose"].description_vi.split())
     assert wording[:60] in text
@@ -96,7 +101,7 @@ def test_missing_dpo_contact_stops_with_a_clear_message_and_saves_nothing(
 ):
     settings.DPO = {"name": "", "title": "", "email": "", "phone": ""}
     out = tmp_path / "dpia.pdf"
-    with pytest.raises(CommandError, match="bảo vệ dữ liệu cá nhân \\(DPO\\)"):
+    with pytest.raises(CommandError, match="Hồ sơ công ty"):
         call_command("dossier", "dpia", "-o", str(out))
     assert not out.exists()
     assert not DossierVersion.objects.exists()
@@ -116,11 +121,15 @@ def test_the_wrong_file_type_is_refused(live_data, tmp_path):
 def test_tia_covers_each_recipient_hosted_abroad_and_no_other(live_data, tmp_path):
     text = pdf_text(build("tia", tmp_path))
     for heading in (
-        "1. Tổ chức và thông tin liên hệ",
-        "2. Người/bộ phận bảo vệ dữ liệu cá nhân",
-        "3. Bên nhận lưu trữ hoặc xử lý dữ liệu ở nước ngoài",
-        "4. Đánh giá rủi ro",
-        "5. Thay đổi so với phiên bản đã nộp gần nhất",
+        "Mẫu số 09",
+        "I. Thông tin về tổ chức",
+        "II. Bộ phận và nhân sự bảo vệ dữ liệu cá nhân",
+        "III. Bên nhận dữ liệu cá nhân ở nước ngoài",
+        "IV. Biện pháp bảo vệ dữ liệu cá nhân",
+        "V. Đánh giá tác động, hậu quả có thể xảy ra và biện pháp giảm thiểu rủi ro",
+        "VI. Sự đồng ý của chủ thể dữ liệu và cách phản hồi",
+        "VII. Thay đổi so với phiên bản đã nộp gần nhất",
+        "VIII. Cam kết",
     ):
         assert heading in text, heading
     assert "RA NƯỚC NGOÀI" in text
@@ -166,7 +175,7 @@ def test_inspection_pack_checks_out_and_is_logged(live_data, tmp_path):
         assert {"ho_so/dpia-v1.pdf", "ho_so/ropa-v1.xlsx", "ho_so/tia-v1.pdf"} <= names
         assert "YC-LATE-1" in zf.read("so_yeu_cau.csv").decode("utf-8-sig")
         ledger = zf.read("so_dong_y_trich.csv").decode("utf-8-sig")
-        assert ledger.count("granted") == 2
+        assert ledger.count("Đồng ý") == 2  # the action in words, not its code
         chain = zf.read("nhat_ky_truy_cap_kiem_tra_chuoi.txt").decode()
         assert "NGUYÊN VẸN" in chain
         incidents = zf.read("su_co/danh_sach_su_co.csv").decode("utf-8-sig")

@@ -125,3 +125,22 @@ def test_a_failed_backup_is_loud_and_deletes_no_old_backup(operator, tmp_path):
         "privacysite_backup_last_success 0"
         in (tmp_path / "backups" / "privacysite_backup.prom").read_text()
     )
+
+
+def test_a_restore_that_reads_a_new_journal_fails(operator, tmp_path, settings):
+    """Issue 32, finding 1: the backup carries the journal's mark (written by backup.sh just
+    before its dump); a journal started afresh since then cannot prove the erasures."""
+    from privacysite import journal
+
+    erased = CustomerFactory(email="xoa-roi@example.vn")
+    assert operator("backup.sh").returncode == 0
+    (backup,) = (tmp_path / "backups").glob("privacysite-2*")
+    customer_erase(customer=erased, actor="system:test", trigger="request")
+    settings.ERASURE_JOURNAL = tmp_path / "fresh" / "erasures.jsonl"
+    journal.journal_open()
+
+    connections.close_all()
+    failed = operator("restore.sh", str(backup), ERASURE_JOURNAL=str(settings.ERASURE_JOURNAL))
+    assert failed.returncode != 0
+    assert "does not hold every entry up to this backup" in failed.stderr
+    assert Customer.objects.get(pk=erased.pk).email == "xoa-roi@example.vn"  # said so, loudly

@@ -73,7 +73,7 @@ def test_a_customers_data_page_and_emails_speak_plainly(client, seeded, settings
 
     with TestCase.captureOnCommitCallbacks(execute=True):  # the worker renders and sends
         customer = demo_data(settings)
-    response = client.get(reverse("customers:my_data_open", args=[my_data.link_token(customer)]))
+    response = client.post(reverse("customers:my_data_open", args=[my_data.link_token(customer)]))
     assert response.status_code == 302
     found = {}
     check(client, reverse("customers:my_data_overview"), found)

@@ -125,7 +125,7 @@ class PublicUrlsNeverFail(TestCase):
         ),
     )
     def test_my_data_forms_with_a_valid_link(self, form, data):
-        opened = self.client.get(
+        opened = self.client.post(
             reverse("customers:my_data_open", args=[my_data.link_token(self.customer)])
         )
         assert opened.status_code == 302

@@ -91,6 +91,7 @@ def test_the_readme_tour_reaches_every_step(live_server, browser, settings):
     page.get_by_role("heading", name="Hãy kiểm tra email").wait_for()
     link = re.search(r"https?://\S+/my-data/open/\S+/", mail.outbox[-1].body).group(0)
     page.goto(link)
+    page.get_by_role("button", name="Mở dữ liệu của tôi").click()
     page.get_by_role("heading", name="Dữ liệu chúng tôi lưu về bạn").wait_for()
     shot(page, "my-data")
     page.get_by_role("link", name="Yêu cầu chỉnh sửa").click()

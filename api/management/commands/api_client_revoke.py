@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from api.models import ApiClient
 from api.services.clients import api_client_revoke
@@ -9,12 +12,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("name")
+        parser.add_argument("--language", help="vi or en (default: the site's language)")
 
-    def handle(self, *args, name, **options):
-        client = ApiClient.objects.filter(name=name).first()
-        if client is None:
-            raise CommandError(f"No API client is named {name!r}.")
-        if api_client_revoke(client=client, actor="manage.py api_client_revoke"):
-            self.stdout.write(f"Revoked the key of {name}.")
-        else:
-            self.stdout.write(f"The key of {name} was already revoked.")
+    def handle(self, *args, name, language=None, **options):
+        with translation.override(language or settings.LANGUAGE_CODE):
+            client = ApiClient.objects.filter(name=name).first()
+            if client is None:
+                raise CommandError(_("No API client is named %(name)s.") % {"name": name})
+            if api_client_revoke(client=client, actor="manage.py api_client_revoke"):
+                self.stdout.write(_("Revoked the key of %(name)s.") % {"name": name})
+            else:
+                self.stdout.write(_("The key of %(name)s was already revoked.") % {"name": name})

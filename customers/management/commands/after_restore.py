@@ -1,12 +1,13 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from customers.retention.restore import JournalMissing, restore_reapply
+from customers.retention.journal_marks import JournalUnproven
+from customers.retention.restore import restore_reapply
 
 
 class Command(BaseCommand):
     help = (
         "Run once after restoring a backup, before web, worker and beat start again: applies "
-        "again every erasure and consent withdrawal recorded in ERASURE_JOURNAL that the "
+        "again every erasure and consent withdrawal recorded in the erasure journal that the "
         "restored database predates, ends every session, re-encrypts values under a retired "
         "key and writes the search indexes again with the current BLIND_INDEX_KEY. Safe to "
         "run again."
@@ -17,8 +18,14 @@ class Command(BaseCommand):
             "--journal",
             action="append",
             metavar="PATH",
-            help="Journal file(s) to read (default: ERASURE_JOURNAL). Repeat for several "
-            "machines' journals.",
+            help="An old per-machine journal (an erasures.jsonl file or a journal folder) to "
+            "read as well as the configured one. Repeat for several machines.",
+        )
+        parser.add_argument(
+            "--without-mark",
+            action="store_true",
+            help="Accept a backup that records no journal mark (written before marks "
+            "existed): check yourself that the journal is this backup's, whole.",
         )
         parser.add_argument(
             "--no-rotate", action="store_true", help="Skip re-encrypting with the newest key."
@@ -32,17 +39,26 @@ class Command(BaseCommand):
             "restore.reindexed of an interrupted run).",
         )
 
-    def handle(self, *args, journal, no_rotate, resume_index, **options):
+    def handle(self, *args, journal, no_rotate, resume_index, without_mark, **options):
         try:
             report = restore_reapply(
-                journal_paths=journal, rotate_keys=not no_rotate, index_start_after=resume_index
+                journal_paths=journal,
+                rotate_keys=not no_rotate,
+                index_start_after=resume_index,
+                require_mark=not without_mark,
             )
-        except JournalMissing as missing:
+        except JournalUnproven as unproven:
+            what = (
+                "The erasure journal is missing"
+                if unproven.missing
+                else "The erasure journal does not hold every entry up to this backup's mark"
+            )
             raise CommandError(
-                f"The erasure journal is missing ({missing}): the erasures and withdrawals made "
-                "since this backup cannot be applied again, so the restored database may hold "
-                "customers who were erased. Nothing was changed. Put the journal back (it is "
-                "kept outside the database, see docs/operations.md) and run after_restore again."
+                f"{what} ({unproven.where}: {unproven.reason}). The erasures and withdrawals "
+                "made since this backup cannot all be applied again, so the restored database "
+                "may hold customers who were erased. Nothing was changed. Point "
+                "ERASURE_JOURNAL_URL (or ERASURE_JOURNAL) at the journal the site wrote, whole "
+                "(see docs/operations.md, Backups and restore), and run after_restore again."
             ) from None
         self.stdout.write(f"journal entries read: {report.entries}")
         self.stdout.write(f"customers erased again: {len(report.erased)}")

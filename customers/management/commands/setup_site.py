@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from customers.audit.key_consistency import keys_record
 from customers.consents.selectors import consents_cache_clear, policy_current
 from customers.consents.services.seed import consents_seed
+from customers.models import JournalMark, KeysInForce
+from customers.retention.journal_marks import journal_mark
 from customers.retention.rules import retention_rules_ensure
 from customers.staff.services import agreement_ensure_exists, roles_setup
-from privacysite.journal import journal_open, journal_path
+from privacysite.journal import journal_open, journal_store
 from privacysite.translations import translations_compile
 
 
@@ -26,7 +29,11 @@ class Command(BaseCommand):
         agreement_ensure_exists()
         consents_cache_clear()  # every process's copy: forms open now, not in a minute
         if journal_open():
-            self.stdout.write(f"Started the erasure journal at {journal_path()}.")
+            self.stdout.write(f"Started the erasure journal at {journal_store()}.")
+        if not JournalMark.objects.exists():  # a dump of this database names its journal
+            journal_mark()
+        if not KeysInForce.objects.exists():  # the keys every node must run on
+            keys_record()
         for po_path, percent in translations_compile():
             self.stdout.write(f"compiled {po_path.name} ({po_path.parent.parent.name}): {percent}%")
         policy = policy_current()

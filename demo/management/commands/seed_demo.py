@@ -139,8 +139,32 @@ class Command(BaseCommand):
                 None,
             ),
         ]
+        # Where each is, who to contact, and the purposes each serves (the register).
+        details = {
+            demo[0][0]: (
+                "Việt Nam",
+                "Số 1 Phạm Văn Bạch, Cầu Giấy, Hà Nội",
+                ["service", "service_notices"],
+            ),
+            demo[1][0]: (
+                "Singapore",
+                "23 Church Street, #10-01 Capital Square, Singapore 049481",
+                ["marketing_email"],
+            ),
+            demo[2][0]: (
+                "Việt Nam",
+                "45 Lê Văn Việt, TP. Thủ Đức, TP. Hồ Chí Minh",
+                ["partner_sharing"],
+            ),
+        }
+        contacts = {
+            demo[0][0]: "Phòng Kỹ thuật · hotro@thuviet.example.vn · 024 3555 0101",
+            demo[1][0]: "AWS Data Privacy · aws-privacy@amazon.example.com",
+            demo[2][0]: "Ông Trần Văn Phát · 0909 555 123",
+        }
         for name, kind, hosted, purpose, data, agreed in demo:
-            Recipient.objects.get_or_create(
+            country, address, codes = details[name]
+            recipient, _created = Recipient.objects.get_or_create(
                 name=name,
                 defaults={
                     "kind": kind,
@@ -149,5 +173,10 @@ class Command(BaseCommand):
                     "data_categories": data,
                     "agreement_date": agreed,
                     "confidentiality_commitment": agreed is not None,
+                    "country": country,
+                    "address": address,
+                    "contact": contacts[name],
                 },
             )
+            if _created:
+                recipient.purposes.set(Purpose.objects.filter(code__in=codes))
