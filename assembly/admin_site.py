@@ -19,9 +19,9 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
-from assembly.branding import company_name
 from customers.audit.admin_base import LoggedAutocompleteJsonView
 from customers.audit.files import private_file
+from customers.core.company import company_name
 from customers.core.roles import Role
 from customers.staff.services import agreement_accept, agreement_accepted, agreement_current
 from dpo.dashboard import dashboard_context

@@ -55,6 +55,11 @@ def build(kind: str) -> dict:
             facts["roles"] = selectors.roles()
             facts["results"] = selectors.compliance_results()
         facts["abroad"] = filing.transfers(facts, facts["customers"]["active"])
+        # The consent wording of each optional purpose a transfer serves, once.
+        sent = {name for r in facts["abroad"] for name in r["purposes"]}
+        facts["transfer_consents"] = [
+            p for p in facts["purposes"] if p["optional"] and p["name"] in sent
+        ]
         if kind == "tia" and not facts["abroad"]:
             raise MissingFact(
                 "Không có bên nhận nào lưu trữ dữ liệu ở nước ngoài: không cần hồ sơ đánh giá "

@@ -20,7 +20,10 @@ class CappedCountPaginator(Paginator):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records that are evidence: visible to those allowed, changed by nobody here."""
+    """Records that are evidence: visible to those allowed, changed by nobody here (so they
+    have no admin history to show: the page offers no "History" button)."""
+
+    admin_history = False
 
     def has_add_permission(self, request, obj=None):
         return False

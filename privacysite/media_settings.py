@@ -53,8 +53,12 @@ def journal_storage(env) -> dict | None:
             # Names are unique: no existence check before each write (one request less).
             "file_overwrite": True,
             # An unreachable store fails the erasure within seconds, not minutes.
+            # A restore reads entries 16 at a time (privacysite.journal_store.READERS).
             "client_config": Config(
-                connect_timeout=5, read_timeout=15, retries={"max_attempts": 3, "mode": "standard"}
+                connect_timeout=5,
+                read_timeout=15,
+                retries={"max_attempts": 3, "mode": "standard"},
+                max_pool_connections=20,
             ),
         },
     }

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from customers.core.actors import Actor
+from customers.core.company import company_name_forget
 
 
 def company_profile_update(*, company, actor, changed: list[str]):
@@ -12,4 +13,5 @@ def company_profile_update(*, company, actor, changed: list[str]):
     with transaction.atomic():
         company.full_clean()
         company.save()
+        transaction.on_commit(company_name_forget)  # the admin header shows the new name
     return company

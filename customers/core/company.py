@@ -7,6 +7,9 @@ app registry and never imports ``customers.models`` (see ``customers.core.select
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
+
+NAME_CACHE_KEY = "company:name"
 
 
 def defaults_from_settings() -> dict:
@@ -31,3 +34,19 @@ def company_profile():
     """The one company profile (pk=1), created from the settings on first use."""
     model = apps.get_model("customers", "CompanyProfile")
     return model.objects.get_or_create(pk=1, defaults=defaults_from_settings())[0]
+
+
+def company_name() -> str:
+    """The company's name for every page's header: one small read, then kept in the cache
+    until the profile is saved again (``company_name_forget``)."""
+    name = cache.get(NAME_CACHE_KEY)
+    if name is None:
+        model = apps.get_model("customers", "CompanyProfile")
+        name = model.objects.filter(pk=1).values_list("name", flat=True).first()
+        name = name or settings.ORGANISATION.get("name", "")
+        cache.set(NAME_CACHE_KEY, name, None)
+    return name
+
+
+def company_name_forget() -> None:
+    cache.delete(NAME_CACHE_KEY)

@@ -89,9 +89,17 @@ def lines_html(data, *, labels=key_label):
         return format_html_join("", "<div>{}</div>", ((value_text(item),) for item in data))
     rows = []
     for key, value in data.items():
-        if isinstance(value, dict):
-            inner = lines_html(value, labels=labels) if value else gettext("nothing yet")
-            rows.append(format_html("<div><b>{}</b>{}</div>", capfirst(labels(key)), inner))
+        if isinstance(value, dict) and value:
+            inner = lines_html(value, labels=labels)
+            rows.append(
+                format_html("<div><b>{}</b><div>{}</div></div>", capfirst(labels(key)), inner)
+            )
+        elif isinstance(value, dict):
+            rows.append(
+                format_html(
+                    "<div><b>{}</b>: {}</div>", capfirst(labels(key)), gettext("nothing yet")
+                )
+            )
         else:
             rows.append(format_html("<div>{}: {}</div>", capfirst(labels(key)), value_text(value)))
     return format_html_join("", "{}", ((row,) for row in rows))

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from customers.audit.admin_base import PersonalDataAdmin
 from customers.imports import services
 from customers.imports.columns import COLUMNS, HEADER_OF, MESSAGES
 from customers.imports.run import time_left
@@ -167,7 +168,7 @@ DONE_TEXT = {
 
 
 @admin.register(ImportedCustomerReview)
-class ImportedCustomerReviewAdmin(admin.ModelAdmin):
+class ImportedCustomerReviewAdmin(PersonalDataAdmin):
     """Imported customers already past the inactivity period: the retention sweep tells them
     but erases none until the DPO has reviewed them here."""
 

@@ -12,18 +12,23 @@ from contextlib import contextmanager
 from itertools import islice
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from customers.audit.services import access_log
 from customers.core import jobs
 from customers.core.actors import Actor
+from customers.core.roles import Role
 from customers.imports import writing
 from customers.imports.columns import MESSAGES, map_header, parse_row
 from customers.imports.matching import Seen, existing_matches
 from customers.imports.reader import Progress, UnreadableFile, read_rows
 from customers.imports.undo import undo_written
+from customers.messaging.services import absolute_url
 from customers.models import (
     AccessLogEntry,
     AccountingDocument,
@@ -32,6 +37,7 @@ from customers.models import (
     ImportIssue,
     Service,
 )
+from customers.staff.services import staff_emails
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +108,9 @@ def walk(batch: ImportBatch, *, write: bool, actor_label: str = "") -> ImportBat
 def _walk(batch: ImportBatch, *, write: bool, actor_label: str) -> ImportBatch:
     today = timezone.localdate()
     progress = Progress()
+    # The import pass knows how many rows the preview read (an xlsx whose sheet does not
+    # state its size gives the reader no other measure).
+    expected = batch.rows_read if write else 0
     counters = dict.fromkeys(("rows_read", "rows_new", "rows_matched", "rows_error"), 0)
     last_write = time.monotonic()
     seen = Seen()
@@ -178,7 +187,10 @@ def _walk(batch: ImportBatch, *, write: bool, actor_label: str) -> ImportBatch:
             now = time.monotonic()
             if now - last_write >= PROGRESS_EVERY or write:
                 last_write = now
-                _progress(batch, counters, progress.fraction)
+                fraction = progress.fraction
+                if expected:  # the preview counted the rows: a surer measure than bytes
+                    fraction = min(counters["rows_read"] / expected, 0.99)
+                _progress(batch, counters, fraction)
     _progress(batch, counters, 1.0)
     return batch
 
@@ -250,6 +262,28 @@ def import_preview_run(*, batch_id: int) -> ImportBatch | None:
     return batch
 
 
+def _tell_the_dpo(batch: ImportBatch) -> None:
+    """Customers already past the inactivity period came in: the DPO hears of it now, before
+    the first sweep (which tells them but erases none until the DPO has looked)."""
+    count = ImportedCustomer.objects.filter(batch=batch, inactive_at_import=True).count()
+    recipients = staff_emails(Role.DPO)
+    if not count or not recipients:
+        return
+    path = reverse("admin:customers_importedcustomerreview_changelist")
+    with translation.override(settings.LANGUAGE_CODE):
+        send_mail(
+            f"[privacysite] import #{batch.pk}",
+            gettext(
+                "Import #%(id)s brought in %(count)s customers who had no activity for longer "
+                "than the retention period. The retention sweep tells them, and erases none of "
+                "them until you have reviewed them: %(url)s"
+            )
+            % {"id": batch.pk, "count": count, "url": absolute_url(path)},
+            None,
+            recipients,
+        )
+
+
 def import_write_run(*, batch_id: int) -> ImportBatch | None:
     """The worker's import, after a person confirmed the preview."""
     batch = ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.IMPORTING).first()
@@ -286,6 +320,7 @@ def import_write_run(*, batch_id: int) -> ImportBatch | None:
         documents_created=AccountingDocument.objects.filter(import_batch=batch).count(),
     )
     file_delete(batch)
+    _tell_the_dpo(batch)
     transaction.on_commit(lambda: jobs.enqueue(jobs.IMPORT_NOTICES, batch.pk))
     logger.info("import.done batch_id=%s", batch.pk)
     batch.refresh_from_db()
@@ -297,7 +332,12 @@ def imports_abandon_stale(*, now=None) -> int:
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(hours=settings.IMPORT_ABANDON_HOURS)
     stale = ImportBatch.objects.filter(
-        status__in=[ImportBatch.Status.PREVIEWED, ImportBatch.Status.UPLOADED],
+        # (a preview whose worker died stays "previewing": abandoned with the others)
+        status__in=[
+            ImportBatch.Status.PREVIEWED,
+            ImportBatch.Status.UPLOADED,
+            ImportBatch.Status.PREVIEWING,
+        ],
         created_at__lt=cutoff,
     )
     count = 0

@@ -5,7 +5,31 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from customers.core.fields import EncryptedTextField
-from customers.core.personal_data import search_columns
+from customers.core.personal_data import CUSTOMER_FIELDS, search_columns
+
+SEARCHED_NAMES = frozenset(f.name for f in CUSTOMER_FIELDS if f.search_column)
+
+
+def _fold_names(customer, names) -> list[str]:
+    """Write the search columns of ``names`` on ``customer``; returns the columns written."""
+    folded = search_columns({name: getattr(customer, name) for name in names})
+    customer.__dict__.update(folded)
+    return list(folded)
+
+
+class CustomerQuerySet(models.QuerySet):
+    """Rows written in bulk (the import) get their search columns as ``save()`` gives them."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for customer in objs:
+            _fold_names(customer, SEARCHED_NAMES)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs, names = list(objs), SEARCHED_NAMES & set(fields)
+        columns = [column for customer in objs for column in _fold_names(customer, names)]
+        return super().bulk_update(objs, [*fields, *dict.fromkeys(columns)], *args, **kwargs)
 
 
 class Customer(models.Model):
@@ -53,10 +77,11 @@ class Customer(models.Model):
     phone_mobile_index = models.CharField(max_length=64, blank=True, editable=False)
     phone_home_index = models.CharField(max_length=64, blank=True, editable=False)
     phone_office_index = models.CharField(max_length=64, blank=True, editable=False)
-    # The names folded for search (``customers.core.folding``), written on every save.
-    full_name_folded = models.TextField(blank=True, default="", editable=False)
-    business_name_folded = models.TextField(blank=True, default="", editable=False)
-    contact_person_folded = models.TextField(blank=True, default="", editable=False)
+    # The names folded for search (``customers.core.folding``), written on every save (the
+    # database default: a process of the previous release inserting during a deploy).
+    full_name_folded = models.TextField(blank=True, default="", db_default="", editable=False)
+    business_name_folded = models.TextField(blank=True, default="", db_default="", editable=False)
+    contact_person_folded = models.TextField(blank=True, default="", db_default="", editable=False)
 
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="vi"
@@ -87,6 +112,8 @@ class Customer(models.Model):
     erasure_notice_sent_at = models.DateTimeField(
         _("erasure notice sent at"), null=True, blank=True
     )
+
+    objects = CustomerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("customer")
@@ -128,11 +155,10 @@ class Customer(models.Model):
 
     def save(self, *args, update_fields=None, **kwargs):
         # The search columns follow the names, however the row is saved.
-        names = {"full_name", "business_name", "contact_person"}
+        names = SEARCHED_NAMES
         if update_fields is not None:
-            names &= set(update_fields)
-        folded = search_columns({name: getattr(self, name) for name in names})
-        self.__dict__.update(folded)
+            names = names & set(update_fields)
+        folded = _fold_names(self, names)
         if update_fields is not None:
             update_fields = [*update_fields, *folded]
         super().save(*args, update_fields=update_fields, **kwargs)

@@ -58,6 +58,7 @@ class _Beating(threading.Thread):
         self.stopping = threading.Event()
 
     def run(self):
+        logger.info("worker.heartbeat_started every=%ss", self.every)
         while not self.stopping.is_set():
             try:
                 close_old_connections()
@@ -69,26 +70,20 @@ class _Beating(threading.Thread):
                 connection.close()
             self.stopping.wait(self.every)
 
+    def stop(self):
+        self.stopping.set()
+        if self.is_alive():
+            self.join(timeout=5)
+
 
 class Heartbeat(bootsteps.StartStopStep):
-    """A worker bootstep: beats from once the pool has started until the worker stops."""
+    """A worker bootstep: beats from once the pool has started until the worker stops (a warm
+    or a cold shutdown alike: the step's object is stopped either way)."""
 
     requires = {"celery.worker.components:Pool"}
 
-    def __init__(self, worker, **kwargs):
-        super().__init__(worker, **kwargs)
-        self.beating = None
-
-    def start(self, worker):
-        self.beating = _Beating(worker.hostname, settings.WORKER_HEARTBEAT_SECONDS)
-        self.beating.start()
-        logger.info("worker.heartbeat_started every=%ss", settings.WORKER_HEARTBEAT_SECONDS)
-
-    def stop(self, worker):
-        if self.beating is not None:
-            self.beating.stopping.set()
-            self.beating.join(timeout=5)
-            self.beating = None
+    def create(self, worker):
+        return _Beating(worker.hostname, settings.WORKER_HEARTBEAT_SECONDS)
 
 
 def install(app) -> None:

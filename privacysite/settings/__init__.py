@@ -223,8 +223,8 @@ STORAGES = {
         )
     },
 }
-if journal_storage(env):  # the erasure journal, shared by every node (docs/operations.md)
-    STORAGES["journal"] = journal_storage(env)
+if JOURNAL_STORAGE := journal_storage(env):  # the erasure journal every node shares
+    STORAGES["journal"] = JOURNAL_STORAGE  # (docs/operations.md, "The erasure journal")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "media/"
 

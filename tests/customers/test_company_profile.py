@@ -36,7 +36,11 @@ def test_the_dpo_contact_is_the_company_profiles(db):
     company.save()
     contact = dpo_contact()
     assert (contact["name"], contact["email"]) == ("Bộ phận Pháp chế", "phapche@antam.vn")
-    assert set(contact) == {"name", "title", "email", "phone", "provider"}
+    # The filing also names the person in charge and the appointment decision (issue 33).
+    assert set(contact) == {
+        "name", "title", "email", "phone", "provider", "person", "appointment_ref",
+        "appointment_date",
+    }  # fmt: skip
 
 
 def test_the_dpo_changes_the_profile_and_the_board_only_reads_it(db, staff_client, client):

@@ -86,7 +86,9 @@ def by_email(email):
 
 
 def wrong_tax_code():
-    return TAX_CODE[:-1] + str((int(TAX_CODE[-1]) + 1) % 10)
+    from stdnum.vn import mst
+
+    return next(code for digit in "0123456789" if not mst.is_valid(code := TAX_CODE[:-1] + digit))
 
 
 def test_an_xlsx_preview_says_what_each_row_would_do_and_writes_no_customer(sales):
@@ -306,17 +308,24 @@ def test_the_notice_names_the_policy_and_the_preferences_page(sales, mailoutbox)
     assert "/privacy/" in message.body and "/preferences/" in message.body
 
 
-def test_an_imported_customer_inactive_for_13_months_is_warned_not_erased(sales, staff_user):
+def test_an_imported_customer_inactive_for_13_months_is_warned_not_erased(
+    sales, staff_user, mailoutbox
+):
     thirteen_months_ago = "01/11/2025"
     row = good_row(1, last_activity=thirteen_months_ago, collected_on="01/10/2025")
     row.update(product="", started_on="", ends_on="", doc_kind="", doc_number="", doc_date="")
     row.update(fiscal_year="", amount="", retention_class="")
     start = datetime.datetime(2026, 12, 6, 10, 0, tzinfo=VN)
+    dpo = staff_user(Role.DPO, username="baovedulieu")
+    dpo.email = "dpo@example.vn"
+    dpo.save()
     with time_machine.travel(start, tick=False):
         imported(sales, "k.xlsx", xlsx_bytes([row]))
     customer = by_email("khach1@example.vn")
     provenance = ImportedCustomer.objects.get(customer=customer)
     assert provenance.inactive_at_import  # on the DPO's list before any sweep
+    told = [m for m in mailoutbox if m.to == ["dpo@example.vn"]]
+    assert told and "1" in told[0].body and "importedcustomerreview" in told[0].body
     with time_machine.travel(start.replace(hour=2) + datetime.timedelta(days=1), tick=False):
         call_command("run_retention")  # the first night
     customer.refresh_from_db()
@@ -327,7 +336,6 @@ def test_an_imported_customer_inactive_for_13_months_is_warned_not_erased(sales,
         call_command("run_retention")
     customer.refresh_from_db()
     assert customer.status == "active"  # the DPO has not looked yet
-    dpo = staff_user(Role.DPO, username="baovedulieu")
     assert import_review_done(imported_ids=[provenance.pk], actor=dpo) == 1
     with time_machine.travel(later + datetime.timedelta(days=1), tick=False):
         call_command("run_retention")
@@ -395,3 +403,39 @@ def test_technical_support_sees_no_import_screen(staff_client):
     client = staff_client(Role.TECH_SUPPORT)
     assert client.get(reverse("admin:customers_importbatch_add")).status_code == 403
     assert client.get(reverse("admin:customers_importbatch_template")).status_code == 403
+
+
+def test_the_import_pass_reports_its_progress_against_the_previews_count(sales, monkeypatch):
+    from customers.imports import run
+
+    seen = []
+    real = run._progress
+
+    def spy(batch, counters, fraction):
+        seen.append(fraction)
+        return real(batch, counters, fraction)
+
+    monkeypatch.setattr(run, "CHUNK", 2)
+    monkeypatch.setattr(run, "_progress", spy)
+    batch = previewed(sales, "k.xlsx", xlsx_bytes([good_row(n) for n in range(1, 7)]))
+    seen.clear()
+    import_confirm(batch=batch, actor=sales, enqueue=False)
+    import_write_run(batch_id=batch.pk)
+    assert seen[:3] == [pytest.approx(2 / 6), pytest.approx(4 / 6), 0.99] and seen[-1] == 1.0
+
+
+def test_a_preview_nobody_confirms_is_abandoned_and_its_file_deleted(
+    sales, django_capture_on_commit_callbacks
+):
+    from customers.imports.run import imports_abandon_stale
+
+    batch = previewed(sales, "k.xlsx", xlsx_bytes([good_row(1)]))
+    name = batch.file.name
+    assert imports_abandon_stale() == 0
+    later = time_machine.travel(batch.created_at + datetime.timedelta(hours=49))
+    with later, django_capture_on_commit_callbacks(execute=True):
+        assert imports_abandon_stale() == 1
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.ABANDONED and not batch.file
+    assert not batch.file.storage.exists(name)
+    assert not Customer.objects.exists()

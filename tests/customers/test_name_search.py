@@ -230,14 +230,49 @@ def test_the_index_key_change_writes_the_search_columns_again(staff_client, seed
 def test_after_restore_writes_the_search_columns_again(
     postgres, transactional_db, settings, tmp_path
 ):
-    from privacysite import journal
+    from customers.retention.journal_marks import journal_mark
 
     settings.ERASURE_JOURNAL = tmp_path / "journal" / "erasures.jsonl"
     settings.MEDIA_ROOT = tmp_path / "media"
-    journal.journal_open()
+    journal_mark()  # as setup_site does on a new install: the journal opened, and marked
     customer = CustomerFactory(full_name="Nguyễn Thị Thủy")
     stale(customer)
     call_command("after_restore", stdout=io.StringIO())
     stored = Customer.objects.get(pk=customer.pk)
     assert stored.full_name_folded == "nguyen thi thuy"
     assert stored.business_name_folded == ""
+
+
+def test_reindex_customers_repairs_rows_written_without_their_folded_names(staff_client, seeded):
+    """A process of the previous release, inserting during the deploy, leaves them empty."""
+    customers = [CustomerFactory(full_name=f"Trần Thị Hoà {n}") for n in range(3)]
+    for customer in customers[1:]:
+        stale(customer)
+    sales = staff_client(Role.SALES)
+    assert listed(sales.get(LIST, {"q": "tran thi hoa"})) == [customers[0].pk]
+    out = io.StringIO()
+    call_command("reindex_customers", batch_size=2, stdout=out)
+    assert "scanned 3, rewritten 2" in out.getvalue()
+    assert set(listed(sales.get(LIST, {"q": "tran thi hoa"}))) == {c.pk for c in customers}
+
+
+def test_customers_created_or_renamed_in_bulk_are_found_by_name(staff_client, seeded):
+    """The import writes customers with ``bulk_create``, which calls no ``save()``."""
+    from django.utils import timezone
+
+    Customer.objects.bulk_create(
+        [
+            Customer(
+                full_name="Nguyễn Thị Thủy",
+                source=Customer.Source.IMPORT,
+                last_activity_at=timezone.now(),
+            )
+        ]
+    )
+    renamed = CustomerFactory(full_name="Lê Văn Tám")
+    renamed.full_name = "Lê Văn Hoà"
+    Customer.objects.bulk_update([renamed], ["full_name"])
+    sales = staff_client(Role.SALES)
+    found = listed(sales.get(LIST, {"q": "nguyen thi thuy"}))
+    assert found == [Customer.objects.get(full_name="Nguyễn Thị Thủy").pk]
+    assert listed(sales.get(LIST, {"q": "le van hoa"})) == [renamed.pk]

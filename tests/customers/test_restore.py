@@ -235,3 +235,24 @@ def test_a_journal_cut_short_before_the_backups_mark_fails_the_restore(restorabl
 
     with pytest.raises(CommandError, match="does not hold every entry up to this backup"):
         call_command("after_restore")
+
+
+def test_a_backup_older_than_the_marks_is_refused_unless_the_operator_vouches(restorable, capsys):
+    """A dump written before marks existed cannot prove its journal: refused, and applied
+    only with --without-mark (docs/operations.md, Backups and restore)."""
+    from django.core.management.base import CommandError
+
+    from customers.models import JournalMark
+
+    erased = CustomerFactory()
+    JournalMark.objects.all().delete()  # as in a dump of an earlier version
+    pg_dump(restorable / "old.dump")
+    customer_erase(customer=erased, actor="system:test", trigger="staff")
+    pg_restore_over_live_database(restorable / "old.dump")
+
+    with pytest.raises(CommandError, match="records no journal mark"):
+        call_command("after_restore")
+    assert not Customer.objects.get(pk=erased.pk).is_erased
+    call_command("after_restore", "--without-mark")
+    assert Customer.objects.get(pk=erased.pk).is_erased
+    assert JournalMark.objects.exists()  # the next restore of this database can prove it

@@ -236,3 +236,20 @@ def test_change_reasons_in_words():
 
     assert change_reason("web form confirmed (pending change #12)").startswith("Khách hàng")
     assert change_reason("admin") == "Nhân viên sửa trong trang quản trị"
+
+
+def test_the_header_follows_a_renamed_company(client, staff_user, seeded):
+    from django.test import TestCase
+
+    from customers.company.services import company_profile_update
+    from customers.core.company import company_profile
+
+    user = staff_user(superuser=True, username="quantri5")
+    login_staff(client, user)
+    client.get(reverse("admin:index"))  # the name is now cached
+    company = company_profile()
+    company.name = "Công ty CP Bảo Mật Sao Mai"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        company_profile_update(company=company, actor=user, changed=["name"])
+    text = visible_text(client.get(reverse("admin:index")).content.decode())
+    assert "Công ty CP Bảo Mật Sao Mai: nhân viên" in text

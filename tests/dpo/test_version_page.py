@@ -66,3 +66,19 @@ def test_a_dpia_without_a_signed_risk_assessment_is_not_signed(live_data, staff_
     text = step(client, version, "sign")
     assert version.status == DossierVersion.Status.REVIEWED
     assert "đánh giá rủi ro đã ký" in text
+
+
+def test_evidence_pages_have_no_empty_history_button(live_data, staff_client):
+    from django.contrib.auth import get_user_model
+
+    from dpo.services.dossiers import dossier_generate
+
+    client = staff_client(role=Role.DPO)
+    dpo = get_user_model().objects.get(groups__name=Role.DPO)
+    dpo.first_name, dpo.last_name = "Hà", "Lê Thu"
+    dpo.save()
+    version = dossier_generate(kind="ropa", actor=dpo)
+    response = client.get(reverse("admin:dpo_dossierversion_change", args=[version.pk]))
+    html = response.content.decode()
+    assert "historylink" not in html
+    assert "Lê Thu Hà" in visible_text(html)

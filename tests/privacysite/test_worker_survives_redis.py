@@ -119,3 +119,12 @@ def test_the_worker_lives_through_redis_outages_under_load_and_nothing_accepted_
         assert messages.filter(created_at__gt=down, created_at__lt=back).count() >= 3
     assert "Unrecoverable error" not in worker_log()
     assert "Error on restarting" not in worker_log()
+
+
+def test_a_long_outage_does_not_end_the_worker():
+    """Celery's default gives up after 100 attempts (under an hour of outage) and the worker
+    exits; the outage test above cannot wait that long, so the setting is checked here."""
+    from privacysite.celery import app
+
+    assert app.conf.broker_connection_max_retries is None
+    assert app.conf.broker_connection_retry_on_startup is True

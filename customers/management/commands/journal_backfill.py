@@ -7,8 +7,8 @@ from privacysite import journal
 
 class Command(BaseCommand):
     help = (
-        "Once, when upgrading to the version with the erasure journal: append every erasure "
-        "and current consent withdrawal already in the database to ERASURE_JOURNAL, so that "
+        "Once, when upgrading to the version with the erasure journal: write every erasure "
+        "and current consent withdrawal already in the database to the erasure journal, so that "
         "after_restore also re-applies those made before the journal existed. Harmless to "
         "repeat (entries are applied idempotently)."
     )
