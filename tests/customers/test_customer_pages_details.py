@@ -18,7 +18,7 @@ from tests.privacysite.plain_language import visible_text
 
 
 def open_my_data(client, customer):
-    client.get(reverse("customers:my_data_open", args=[my_data.link_token(customer)]))
+    client.post(reverse("customers:my_data_open", args=[my_data.link_token(customer)]))
 
 
 def test_an_individual_sees_no_business_fields_and_a_business_does(client, seeded):

@@ -77,7 +77,7 @@ def test_the_pages_the_copy_and_the_emails_have_no_iso_dates(client, seeded, sta
         )
     care = staff_user(role=Role.CUSTOMER_CARE.value, username="cskh")
     access_log(actor=care, action="view", customers=[customer], fields=["phone_mobile"])
-    client.get(reverse("customers:my_data_open", args=[my_data.link_token(customer)]))
+    client.post(reverse("customers:my_data_open", args=[my_data.link_token(customer)]))
     found = []
     for name in ("my_data_overview", "my_data_html", "my_data_correct"):
         html = client.get(reverse(f"customers:{name}")).content.decode()
@@ -96,7 +96,7 @@ def test_staff_who_looked_are_shown_by_role_purpose_and_day_grouped(
     care = staff_user(role=Role.CUSTOMER_CARE.value, username="cskh")
     for _ in range(38):
         access_log(actor=care, action="view", customers=[customer], fields=["phone_mobile"])
-    client.get(reverse("customers:my_data_open", args=[my_data.link_token(customer)]))
+    client.post(reverse("customers:my_data_open", args=[my_data.link_token(customer)]))
     text = visible_text(client.get(reverse("customers:my_data_overview")).content.decode())
     assert "cskh" not in text
     section = text.split("Nhân viên đã xem dữ liệu của bạn")[1]

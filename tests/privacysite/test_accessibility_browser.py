@@ -82,7 +82,10 @@ def test_public_pages_have_no_wcag_violations(live_server, browser, seeded, sett
     page.locator("main form [type=submit]").click()
     page.wait_for_url("**/my-data/sent/")
     found.extend(f"my-data sent: {line}" for line in violations(page))
-    scan(page, my_data_link(base), found, "my-data overview")
+    scan(page, my_data_link(base), found, "my-data open")
+    page.locator("#link-step [type=submit]").click()
+    page.wait_for_url("**/my-data/view/")
+    found.extend(f"my-data overview: {line}" for line in violations(page))
     for path in ("/my-data/correct/", "/my-data/complain/", "/my-data/delete/",
                  "/my-data/object/"):  # fmt: skip
         scan(page, base + path, found)

@@ -164,6 +164,8 @@ def test_a_form_with_errors_takes_focus_to_a_summary_naming_each_field(
     import re
 
     page.goto(re.search(r"https?://\S+/my-data/open/\S+/", mail.outbox[-1].body).group(0))
+    page.locator("#link-step [type=submit]").click()
+    page.wait_for_url("**/my-data/view/")
     for path in ("/my-data/correct/", "/my-data/complain/"):
         page.goto(live_server.url + path)
         if path == "/my-data/correct/":
@@ -233,6 +235,8 @@ def test_every_public_page_has_its_own_title(live_server, browser, seeded, setti
     import re
 
     page.goto(re.search(r"https?://\S+/my-data/open/\S+/", mail.outbox[-1].body).group(0))
+    page.locator("#link-step [type=submit]").click()
+    page.wait_for_url("**/my-data/view/")
     for path in ("/my-data/correct/", "/my-data/complain/", "/my-data/delete/", "/my-data/object/"):
         page.goto(live_server.url + path)
         check(path)
