@@ -58,6 +58,7 @@ NOT_PATHS = {
     "sign_/file_dossierversion",  # two permission names, sign_dossierversion and file_…
     "EtonMu/global-ai-data-regulation-map",  # a GitHub repository, cited as a source
     "pyvenv.cfg",  # the file that marks any virtual environment, not one of ours
+    "node_modules/",  # npm's folder, made by `npm ci` (git-ignored, like .venv)
 }
 
 BACKTICKED = re.compile(r"(?<!`)`([^`\n]+)`(?!`)")
