@@ -118,7 +118,8 @@ def test_the_command_names_the_unmatched_headers_in_vietnamese(tmp_path):
     with translation.override("vi"), pytest.raises(CommandError) as raised:
         call_command("import_customers", str(path), "--yes", "--language", "vi")
     message = str(raised.value)
-    assert "Tên khách hàng" in message and "SĐT" in message and "--mapping" in message
+    assert "không theo mẫu" in message and "--mapping" in message
+    assert "Tên khách hàng" in message and "SĐT" in message
     assert "Nguyễn" not in message
     assert not Customer.objects.exists()
 
@@ -132,3 +133,29 @@ def test_the_command_imports_with_a_mapping_given_on_the_command_line(tmp_path):
     path.write_bytes(other_csv([3]))
     call_command("import_customers", str(path), "--yes")  # the remembered mapping
     assert Customer.objects.count() == 3
+
+
+def test_the_batch_page_asks_for_the_mapping_then_says_which_one_it_used(
+    staff_client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    client = staff_client(Role.SALES)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:customers_importbatch_add"),
+            {"file": upload("khac.csv", other_csv([1, 2]))},
+        )
+    batch = ImportBatch.objects.get()
+    page = client.get(response.url).content.decode()
+    assert "Cần ghép cột" in page and "Họ và tên" in page
+    assert '<option value="SĐT" selected>' in page  # guessed for "Điện thoại di động"
+    assert "Nguyễn Văn Khác" not in page  # header names only, never a cell
+    fields = {f"c{i}": "" for i in range(200)}
+    fields.update(c1="Tên khách hàng", c5="E-mail", c6="SĐT")  # keys in the template's order
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:customers_importbatch_mapping", args=[batch.pk]), fields)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.PREVIEWED and batch.rows_new == 2
+    page = client.get(response.url).content.decode()
+    assert "Đã ghép cột theo cách ghép đã lưu" in page
