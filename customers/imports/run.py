@@ -336,7 +336,8 @@ def import_write_run(*, batch_id: int) -> ImportBatch | None:
 
 
 def imports_abandon_stale(*, now=None) -> int:
-    """Previews nobody confirmed in ``IMPORT_ABANDON_HOURS``: abandoned, their file deleted."""
+    """Previews nobody confirmed (and files nobody mapped) in ``IMPORT_ABANDON_HOURS``:
+    abandoned, their file deleted."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(hours=settings.IMPORT_ABANDON_HOURS)
     stale = ImportBatch.objects.filter(
@@ -344,6 +345,7 @@ def imports_abandon_stale(*, now=None) -> int:
         status__in=[
             ImportBatch.Status.PREVIEWED,
             ImportBatch.Status.UPLOADED,
+            ImportBatch.Status.NEEDS_MAPPING,
             ImportBatch.Status.PREVIEWING,
         ],
         created_at__lt=cutoff,

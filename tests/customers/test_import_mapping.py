@@ -159,3 +159,35 @@ def test_the_batch_page_asks_for_the_mapping_then_says_which_one_it_used(
     assert batch.status == ImportBatch.Status.PREVIEWED and batch.rows_new == 2
     page = client.get(response.url).content.decode()
     assert "Đã ghép cột theo cách ghép đã lưu" in page
+
+
+def test_a_file_nobody_maps_is_abandoned_and_deleted_like_an_unconfirmed_preview(
+    sales, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    import time_machine
+
+    from customers.imports.run import imports_abandon_stale
+
+    batch = previewed(sales, other_csv([1]))
+    name = batch.file.name
+    later = time_machine.travel(batch.created_at + datetime.timedelta(hours=49))
+    with later, django_capture_on_commit_callbacks(execute=True):
+        assert imports_abandon_stale() == 1
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.ABANDONED
+    assert not batch.file.storage.exists(name)
+
+
+def test_the_mapping_can_be_changed_after_the_preview_before_confirming(sales):
+    first = previewed(sales, other_csv([1]))
+    import_mapping_save(batch=first, actor=sales, mapping=MAPPING, enqueue=False)
+    batch = previewed(sales, other_csv([2, 3]))
+    without_email = {"full_name": "Tên khách hàng", "phone_mobile": "SĐT"}
+    import_mapping_save(batch=batch, actor=sales, mapping=without_email, enqueue=False)
+    import_preview_run(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.PREVIEWED and batch.rows_read == 2
+    assert ColumnMapping.objects.get().mapping == without_email
+    assert batch.issues.filter(code="header_unknown", column="E-mail").exists()
