@@ -29,8 +29,10 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("File (xlsx or CSV)"),
         help_text=_(
-            "Laid out as the template. CSV may be UTF-8 (with or without BOM), UTF-16 or "
-            "Windows-1258, as Vietnamese Excel saves it."
+            "Laid out as the template, or with your own column headings: you then match them "
+            "to the template's once, and the next file with the same headings is matched for "
+            "you. CSV may be UTF-8 (with or without BOM), UTF-16 or Windows-1258, as "
+            "Vietnamese Excel saves it."
         ),
     )
 

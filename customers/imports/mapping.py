@@ -7,6 +7,8 @@ import hashlib
 import json
 import unicodedata
 
+from django.utils.translation import gettext as _
+
 from customers.imports.columns import BY_HEADER, COLUMNS, HEADER_OF, map_header
 from customers.models import ColumnMapping
 
@@ -74,13 +76,13 @@ def check(mapping: dict[str, str], headers: list[str]) -> dict[str, str]:
     lacks or a header the file lacks, uses a header twice, or leaves a required column out."""
     cleaned = {key: header for key, header in mapping.items() if header}
     if any(key not in HEADER_OF for key in cleaned):
-        raise ValueError("unknown column")
+        raise ValueError(_("it names a column the template does not have"))
     if any(header not in headers for header in cleaned.values()):
-        raise ValueError("unknown header")
+        raise ValueError(_("it names a column heading the file does not have"))
     if len(set(cleaned.values())) != len(cleaned):
-        raise ValueError("header used twice")
+        raise ValueError(_("it uses one column of the file twice"))
     if any(key not in cleaned for key in REQUIRED):
-        raise ValueError("required column missing")
+        raise ValueError(_("a required column is not matched"))
     return cleaned
 
 
