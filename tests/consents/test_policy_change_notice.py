@@ -16,6 +16,7 @@ from customers.consents.services.policies import (
 )
 from customers.models import Customer, Message
 from demo.factories import CustomerFactory
+from tests.conftest import login_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +66,7 @@ def test_a_new_version_is_announced_and_takes_effect_after_the_notice_period(
     date = timezone.localtime(effective).strftime("%d/%m/%Y")
     assert f"Chính sách mới có hiệu lực từ {date}" in html
     assert reverse("consents:policy_version", args=[2]) in html
+    assert "ít nhất 7 ngày trước khi có hiệu lực" in html  # the page's "changes" section says so
     upcoming = client.get(reverse("consents:policy_version", args=[2])).content.decode()
     assert "Đây là phiên bản cũ." not in upcoming
     assert date in upcoming
@@ -100,3 +102,21 @@ def test_an_effective_date_before_the_notice_period_is_refused(seeded, staff_use
     assert policy_publish(version=draft, actor=dpo, effective_at=later) is True
     draft.refresh_from_db()
     assert draft.effective_at == later
+
+
+def test_the_dpo_chooses_the_date_on_the_draft_and_an_early_one_is_refused_in_the_admin(
+    client, seeded, staff_user, settings
+):
+    settings.POLICY_CHANGE_NOTICE_DAYS = 7
+    dpo = staff_user(superuser=True)
+    login_staff(client, dpo)
+    draft = draft_v2(dpo)
+    draft.effective_at = timezone.now() + timedelta(days=2)
+    draft.save()
+    changelist = reverse("admin:consents_policyversion_changelist")
+    page = client.post(
+        changelist, {"action": "publish", "_selected_action": [draft.pk]}, follow=True
+    ).content.decode()
+    assert "ít nhất 7 ngày sau khi công bố" in page
+    draft.refresh_from_db()
+    assert not draft.is_published and policy_current().number == 1

@@ -16,7 +16,16 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="policyversion",
             name="effective_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="takes effect at"),
+            field=models.DateTimeField(
+                blank=True,
+                null=True,
+                verbose_name="takes effect at",
+                help_text=(
+                    "Empty: as early as allowed, at once for the first version and after the notice period "
+                    "for a later one (its customers are told first). A later date may be chosen, never "
+                    "an earlier one."
+                ),
+            ),
         ),
         migrations.RunPython(published_versions_in_effect, migrations.RunPython.noop),
     ]
