@@ -247,6 +247,7 @@ def world(seeded, settings, tmp_path, staff_user):
         ),
         "upload": SimpleUploadedFile("khach.csv", b"Ho va ten\nA\n"),
         "imported_ids": [],
+        "mapping": {"full_name": "Ho va ten"},
         "customer": customer,
         "customer_id": customer.pk,
         "customer_ids": [customer.pk],

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from customers.audit.admin_base import PersonalDataAdmin
 from customers.imports import services
 from customers.imports.columns import COLUMNS, HEADER_OF, MESSAGES
+from customers.imports.mapping_form import MappingForm
 from customers.imports.run import time_left
 from customers.models import ImportBatch, ImportedCustomerReview, ImportIssue
 from privacysite.admin_utils import admin_page
@@ -72,6 +73,11 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.decide_view),
                 name="customers_importbatch_decide",
             ),
+            path(
+                "<int:object_id>/mapping/",
+                self.admin_site.admin_view(self.mapping_view),
+                name="customers_importbatch_mapping",
+            ),
             *super().get_urls(),
         ]
 
@@ -117,6 +123,10 @@ class ImportBatchAdmin(admin.ModelAdmin):
         left = time_left(batch)
         may_act = request.user.has_perms(services.NEEDED)
         S = ImportBatch.Status
+        may_map = may_act and (
+            batch.status == S.NEEDS_MAPPING
+            or (batch.status == S.PREVIEWED and batch.column_mapping_id and not batch.dry_run)
+        )
         return admin_page(
             self,
             request,
@@ -129,11 +139,34 @@ class ImportBatchAdmin(admin.ModelAdmin):
             seconds_left=int(left) if left is not None else None,
             working=batch.status in (S.UPLOADED, S.PREVIEWING, S.IMPORTING),
             may_confirm=may_act and batch.status == S.PREVIEWED and not batch.dry_run,
-            may_cancel=may_act and batch.status in (S.UPLOADED, S.PREVIEWING, S.IMPORTING),
+            may_cancel=may_act
+            and batch.status in (S.UPLOADED, S.NEEDS_MAPPING, S.PREVIEWING, S.IMPORTING),
             may_abandon=may_act and batch.status == S.PREVIEWED,
             may_undo=may_act and batch.status == S.DONE and services.undo_until(batch) is not None,
             undo_until=services.undo_until(batch),
+            mapping_form=mapping_form(batch) if may_map else None,
         )
+
+    def mapping_view(self, request, object_id):
+        batch = get_object_or_404(ImportBatch, pk=object_id)
+        if request.method != "POST":
+            return redirect("admin:customers_importbatch_change", batch.pk)
+        form = MappingForm(request.POST, headers=list(batch.file_headers))
+        try:
+            if not form.is_valid():
+                raise ValueError("invalid")
+            services.import_mapping_save(batch=batch, actor=request.user, mapping=form.mapping())
+        except (ValueError, services.ImportRefused):
+            self.message_user(
+                request,
+                _("This mapping was not saved: each header at most once, “Họ và tên” required."),
+                messages.ERROR,
+            )
+        else:
+            self.message_user(
+                request, _("Mapping saved: the file is being read again with it."), messages.SUCCESS
+            )
+        return redirect("admin:customers_importbatch_change", batch.pk)
 
     def decide_view(self, request, object_id):
         batch = get_object_or_404(ImportBatch, pk=object_id)
@@ -157,6 +190,11 @@ class ImportBatchAdmin(admin.ModelAdmin):
         else:
             self.message_user(request, DONE_TEXT[decision], messages.SUCCESS)
         return redirect("admin:customers_importbatch_change", batch.pk)
+
+
+def mapping_form(batch) -> MappingForm:
+    remembered = batch.column_mapping.mapping if batch.column_mapping_id else None
+    return MappingForm(headers=list(batch.file_headers), initial_mapping=remembered)
 
 
 DONE_TEXT = {

@@ -24,7 +24,8 @@ from customers.core import jobs
 from customers.core.actors import Actor
 from customers.core.roles import Role
 from customers.imports import writing
-from customers.imports.columns import MESSAGES, map_header, parse_row
+from customers.imports.columns import MESSAGES, parse_row
+from customers.imports.mapping import NeedsMapping, columns_for
 from customers.imports.matching import Seen, existing_matches
 from customers.imports.reader import Progress, UnreadableFile, read_rows
 from customers.imports.undo import undo_written
@@ -117,7 +118,7 @@ def _walk(batch: ImportBatch, *, write: bool, actor_label: str) -> ImportBatch:
     with opened(batch) as stream:
         rows = read_rows(stream, size=batch.file_size, progress=progress)
         header = next(rows, None) or []
-        mapping, unknown = map_header(header)
+        mapping, unknown = columns_for(batch, header)
         if "full_name" not in mapping.values():
             if not write:
                 ImportIssue.objects.create(
@@ -253,6 +254,13 @@ def import_preview_run(*, batch_id: int) -> ImportBatch | None:
     except UnreadableFile as exc:
         _fail(batch, f"unreadable: {exc}")
         return batch
+    except NeedsMapping as exc:  # a person says which column is which (header names only)
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.Status.NEEDS_MAPPING, file_headers=exc.headers[:200]
+        )
+        logger.info("import.needs_mapping batch_id=%s", batch.pk)
+        batch.refresh_from_db()
+        return batch
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.PREVIEWED)
     if batch.dry_run:  # a dry run ends with its preview: the file is not kept
         ImportBatch.objects.filter(pk=batch.pk).update(finished_at=timezone.now())
@@ -328,7 +336,8 @@ def import_write_run(*, batch_id: int) -> ImportBatch | None:
 
 
 def imports_abandon_stale(*, now=None) -> int:
-    """Previews nobody confirmed in ``IMPORT_ABANDON_HOURS``: abandoned, their file deleted."""
+    """Previews nobody confirmed (and files nobody mapped) in ``IMPORT_ABANDON_HOURS``:
+    abandoned, their file deleted."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(hours=settings.IMPORT_ABANDON_HOURS)
     stale = ImportBatch.objects.filter(
@@ -336,6 +345,7 @@ def imports_abandon_stale(*, now=None) -> int:
         status__in=[
             ImportBatch.Status.PREVIEWED,
             ImportBatch.Status.UPLOADED,
+            ImportBatch.Status.NEEDS_MAPPING,
             ImportBatch.Status.PREVIEWING,
         ],
         created_at__lt=cutoff,

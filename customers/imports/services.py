@@ -16,9 +16,10 @@ from django.utils import timezone
 from customers.audit.services import access_log
 from customers.core import jobs
 from customers.core.actors import Actor
+from customers.imports import mapping as column_mapping
 from customers.imports.run import file_delete
 from customers.imports.undo import undo_written
-from customers.models import AccessLogEntry, ImportBatch, ImportedCustomer
+from customers.models import AccessLogEntry, ColumnMapping, ImportBatch, ImportedCustomer
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +91,35 @@ def import_confirm(*, batch: ImportBatch, actor, enqueue: bool = True) -> Import
     return batch
 
 
+def import_mapping_save(
+    *, batch: ImportBatch, actor, mapping: dict, enqueue: bool = True
+) -> ImportBatch:
+    """A person has said which of the file's columns is which template column: the mapping is
+    remembered for the company (the next file with the same headers uses it) and the worker
+    previews the file again with it. ValueError if the mapping does not fit the file."""
+    actor = Actor.of(actor).require(*NEEDED)
+    with transaction.atomic():
+        batch = _locked(batch)
+        if batch.status not in (ImportBatch.Status.NEEDS_MAPPING, ImportBatch.Status.PREVIEWED):
+            raise ImportRefused("not waiting for a mapping")
+        if batch.dry_run and batch.status == ImportBatch.Status.PREVIEWED:
+            raise ImportRefused("file not kept")
+        headers = list(batch.file_headers)
+        cleaned = column_mapping.check(mapping, headers)
+        remembered, _created = ColumnMapping.objects.update_or_create(
+            headers_key=column_mapping.headers_key(headers),
+            defaults={"headers": headers, "mapping": cleaned, "created_by_label": actor.label},
+        )
+        batch.column_mapping = remembered
+        batch.status = ImportBatch.Status.UPLOADED
+        batch.progress = 0
+        batch.save(update_fields=["column_mapping", "status", "progress"])
+        _log(actor, batch, f"column mapping #{remembered.pk} saved")
+        if enqueue:
+            transaction.on_commit(lambda: jobs.enqueue(jobs.IMPORT_PREVIEW, batch.pk))
+    return batch
+
+
 def import_cancel(*, batch: ImportBatch, actor) -> ImportBatch:
     """Stop a batch: before the worker starts, at once; while it reads or writes, between
     two chunks (what an interrupted import had written is then undone by the worker)."""
@@ -99,7 +129,11 @@ def import_cancel(*, batch: ImportBatch, actor) -> ImportBatch:
         if batch.status in (ImportBatch.Status.PREVIEWING, ImportBatch.Status.IMPORTING):
             batch.cancel_requested = True
             batch.save(update_fields=["cancel_requested"])
-        elif batch.status in (ImportBatch.Status.UPLOADED, ImportBatch.Status.PREVIEWED):
+        elif batch.status in (
+            ImportBatch.Status.UPLOADED,
+            ImportBatch.Status.NEEDS_MAPPING,
+            ImportBatch.Status.PREVIEWED,
+        ):
             batch.status = (
                 ImportBatch.Status.ABANDONED
                 if batch.status == ImportBatch.Status.PREVIEWED

@@ -4,7 +4,13 @@ from .communications import CallTask, Campaign
 from .company import CompanyProfile
 from .customers import Customer, CustomerChange, UnconfirmedRegistration
 from .disclosures import Disclosure, LegalDisclosureRequest, Recipient
-from .imports import ImportBatch, ImportedCustomer, ImportedCustomerReview, ImportIssue
+from .imports import (
+    ColumnMapping,
+    ImportBatch,
+    ImportedCustomer,
+    ImportedCustomerReview,
+    ImportIssue,
+)
 from .incidents import Incident, IncidentNotice
 from .messages import Message
 from .my_data import MyDataLinkRequest, MyDataSession
@@ -31,6 +37,7 @@ __all__ = [
     "CompanyProfile",
     "Campaign",
     "Disclosure",
+    "ColumnMapping",
     "ImportBatch",
     "ImportedCustomer",
     "ImportedCustomerReview",

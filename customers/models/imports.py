@@ -11,6 +11,7 @@ class ImportBatch(models.Model):
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded, waiting to be read")
+        NEEDS_MAPPING = "needs_mapping", _("Needs column mapping")
         PREVIEWING = "previewing", _("Reading the file")
         PREVIEWED = "previewed", _("Preview ready: waiting for confirmation")
         IMPORTING = "importing", _("Importing")
@@ -26,7 +27,7 @@ class ImportBatch(models.Model):
     file_name = models.CharField(_("file name"), max_length=255)
     file_size = models.PositiveBigIntegerField(_("file size (bytes)"), default=0)
     status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.UPLOADED
+        _("status"), max_length=14, choices=Status.choices, default=Status.UPLOADED
     )
     dry_run = models.BooleanField(_("preview only"), default=False)
     created_by = models.ForeignKey(
@@ -66,6 +67,17 @@ class ImportBatch(models.Model):
     consents_recorded = models.PositiveIntegerField(_("consents recorded"), default=0)
     notices_queued = models.PositiveIntegerField(_("notices queued"), default=0)
     failure = models.CharField(_("why it failed"), max_length=255, blank=True)
+    # The header row (names only, never a cell value) when it does not follow the template,
+    # and the mapping of its columns the preview used.
+    file_headers = models.JSONField(_("file headers"), default=list, blank=True)
+    column_mapping = models.ForeignKey(
+        "customers.ColumnMapping",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("column mapping"),
+    )
 
     class Meta:
         verbose_name = _("customer import")
@@ -74,6 +86,25 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return _("Import #%(id)s") % {"id": self.pk}
+
+
+class ColumnMapping(models.Model):
+    """Which column of a file laid out differently is which template column, remembered for
+    the company by the file's header row: the next file with the same headers is mapped
+    without asking. ``mapping`` is {template column key: the file's header}."""
+
+    headers_key = models.CharField(_("headers key"), max_length=64, unique=True)
+    headers = models.JSONField(_("file headers"), default=list)
+    mapping = models.JSONField(_("mapping"), default=dict)
+    created_by_label = models.CharField(_("set by"), max_length=150)
+    updated_at = models.DateTimeField(_("set at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+
+    def __str__(self):
+        return _("Column mapping #%(id)s") % {"id": self.pk}
 
 
 class ImportIssue(models.Model):
