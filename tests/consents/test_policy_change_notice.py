@@ -14,6 +14,7 @@ from customers.consents.services.policies import (
     policy_draft_from_current,
     policy_publish,
 )
+from customers.messaging.policy_notice import policy_change_notices_send
 from customers.models import Customer, Message
 from demo.factories import CustomerFactory
 from tests.conftest import login_staff
@@ -52,7 +53,7 @@ def test_a_new_version_is_announced_and_takes_effect_after_the_notice_period(
     dpo = staff_user(superuser=True)
     draft = draft_v2(dpo)
 
-    settings.POLICY_CHANGE_NOTICE_BATCH = 2  # three batches for three people to tell
+    settings.POLICY_CHANGE_NOTICE_BATCH = 1  # one task per customer, each queueing the next
     with django_capture_on_commit_callbacks(execute=True):
         assert policy_publish(version=draft, actor=dpo) is True
     draft.refresh_from_db()
@@ -81,6 +82,9 @@ def test_a_new_version_is_announced_and_takes_effect_after_the_notice_period(
     sms = notices.get(customer=by_sms)
     assert sms.channel == Message.Channel.SMS and sms.template == "policy_change_sms"
     assert not Message.objects.filter(customer__in=[unreachable, erased]).exists()
+    # A batch run again (a redelivered task) tells nobody twice.
+    assert policy_change_notices_send(version_id=draft.pk) == 0
+    assert notices.count() == 2
 
     # Once the date has come, the new version is the policy (the cache does not keep the old).
     with time_machine.travel(effective + timedelta(seconds=1), tick=False):
