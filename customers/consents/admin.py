@@ -76,7 +76,7 @@ class PolicySectionInline(admin.StackedInline):
 
 @admin.register(PolicyVersion)
 class PolicyVersionAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "status", "published_at", "published_by"]
+    list_display = ["__str__", "status", "published_at", "effective_at", "published_by"]
     # The generated statements are read on the page itself; publishing sets them and the flag.
     exclude = ["facts"]
     readonly_fields = ["number", "status", "stores_data_abroad", "published_at", "published_by"]

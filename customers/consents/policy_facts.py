@@ -78,6 +78,8 @@ def policy_facts() -> dict:
             for p in Purpose.objects.filter(active=True).order_by("order", "id")
         ],
         "partners_allowed": company.partners_allowed,
+        # A new version takes effect this many days after its notice (policy_publish).
+        "notice_days": settings.POLICY_CHANGE_NOTICE_DAYS,
         "recipients": [
             {
                 "name": r.name,

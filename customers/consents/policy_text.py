@@ -286,6 +286,16 @@ def breach(f: dict) -> list[str]:
 
 
 def changes(f: dict) -> list[str]:
+    if f.get("notice_days"):  # versions published since the notice period exists
+        return [
+            _(
+                "Each new version of this policy is published on this page with what changed, "
+                "and sent to you by email (or SMS) at least %(days)s days before it takes "
+                "effect; past versions stay readable. A new purpose that needs consent is used "
+                "only once you agree to it."
+            )
+            % {"days": f["notice_days"]}
+        ]
     return [
         _(
             "Each new version of this policy is published on this page with what changed; past "

@@ -4,6 +4,7 @@ import time
 
 from django.core.cache import cache
 from django.db.models import Q
+from django.utils import timezone
 
 from customers.consents.models import ConsentEvent, ConsentState, PolicyVersion, Purpose
 from customers.core.selectors import UNCONFIRMED_WEB_REGISTRATION
@@ -11,7 +12,7 @@ from customers.models import Customer, ProcessingRestriction
 
 # The current policy and the purposes are read by every form and every message: they come
 # from the cache, cleared whenever they change (``consents_cache_clear``).
-CACHE_KEY = "consents:current:v1"
+CACHE_KEY = "consents:current:v2"
 CACHE_TTL = 300
 
 
@@ -21,22 +22,34 @@ LOCAL_SECONDS = 2.0
 _local = {"data": None, "until": 0.0}
 
 
+def _policies(now):
+    """The policy in effect now (the newest published version whose date has come) and the
+    next one announced, if any: the version whose change notice went out, not yet in effect."""
+    published = PolicyVersion.objects.filter(status=PolicyVersion.Status.PUBLISHED)
+    in_effect = Q(effective_at__isnull=True) | Q(effective_at__lte=now)
+    policy = published.filter(in_effect).order_by("-number").first()
+    upcoming = published.filter(effective_at__gt=now).order_by("effective_at", "number").first()
+    return policy, upcoming
+
+
 def _current():
     now = time.monotonic()
-    if _local["data"] is not None and now < _local["until"]:
+    if _local["data"] is not None and now < _local["until"] and _still_in_effect(_local["data"]):
         return _local["data"]
     data = cache.get(CACHE_KEY)
-    if data is None:
-        policy = (
-            PolicyVersion.objects.filter(status=PolicyVersion.Status.PUBLISHED)
-            .order_by("-number")
-            .first()
-        )
+    if data is None or not _still_in_effect(data):
+        policy, upcoming = _policies(timezone.now())
         purposes = list(Purpose.objects.filter(active=True).order_by("order", "id"))
-        data = {"policy": policy, "purposes": purposes}
+        data = {"policy": policy, "upcoming": upcoming, "purposes": purposes}
         cache.set(CACHE_KEY, data, CACHE_TTL)
     _local.update(data=data, until=now + LOCAL_SECONDS)
     return data
+
+
+def _still_in_effect(data) -> bool:
+    """A cached copy is stale from the moment an announced version takes effect."""
+    upcoming = data.get("upcoming")
+    return upcoming is None or timezone.now() < upcoming.effective_at
 
 
 def consents_cache_clear():
@@ -46,6 +59,11 @@ def consents_cache_clear():
 
 def policy_current() -> PolicyVersion | None:
     return _current()["policy"]
+
+
+def policy_upcoming() -> PolicyVersion | None:
+    """The version published and announced but not yet in effect, if any."""
+    return _current()["upcoming"]
 
 
 # Purposes only a business can agree to (listing its name among our references).

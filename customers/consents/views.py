@@ -14,7 +14,7 @@ from customers.consents.gpc import GPC_REFUSED_CATEGORIES, gpc_signal
 from customers.consents.models import CookieCategory, PolicyVersion
 from customers.consents.policy_facts import policy_facts
 from customers.consents.policy_text import policy_page
-from customers.consents.selectors import policy_current
+from customers.consents.selectors import policy_current, policy_upcoming
 from customers.consents.services.cookies import cookie_consent_record, declined_cookie_names
 from privacysite.http import client_ip, truncated_ip
 
@@ -52,6 +52,7 @@ def _section_changes(version: PolicyVersion):
 def _render_policy(request, version):
     previous, changes = _section_changes(version)
     is_current = version == policy_current()
+    upcoming = policy_upcoming()
     # The current version states what the registers say now (a change the published copy
     # does not cover alerts the DPO: policy_warnings); a past one, what it was published with.
     facts = policy_facts() if is_current else version.facts
@@ -63,6 +64,9 @@ def _render_policy(request, version):
             "sections": policy_page(facts, version.sections.all()),
             "versions": _published(),
             "is_current": is_current,
+            # Announced and not yet in effect: the current page says when it comes.
+            "upcoming": upcoming,
+            "is_upcoming": upcoming is not None and version == upcoming,
             "previous": previous,
             "changes": changes,
         },

@@ -32,6 +32,7 @@ IMPORT_PREVIEW = "customers.tasks.import_preview"
 IMPORT_RUN = "customers.tasks.import_run"
 IMPORT_NOTICES = "customers.tasks.import_notices"
 IMPORTS_ABANDON_STALE = "customers.tasks.imports_abandon_stale"
+POLICY_CHANGE_NOTICES = "customers.tasks.policy_change_notices"
 # Named under consents, where the ledger enqueues them (by name: it imports no messaging).
 CONSENT_RECEIPTS_SEND = "consents.consent_receipts_send"
 CONSENT_RECEIPTS_SWEEP = "consents.consent_receipts_sweep"

@@ -27,6 +27,8 @@ TEMPLATES = {
     "legal_disclosure": _("Notice of a disclosure required by law"),
     "my_data_link": _("Link to your data"),
     "partners_retired": _("We no longer share data with partners"),
+    "policy_change": _("Notice of a new privacy policy"),
+    "policy_change_sms": _("Notice of a new privacy policy"),
     "renewal_reminder": _("Renewal reminder"),
     "request_answered": _("Your request was answered"),
     "request_extended": _("More time for your request"),

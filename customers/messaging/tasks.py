@@ -3,7 +3,7 @@
 import logging
 
 from customers.core import jobs
-from customers.messaging import batch, receipts, services
+from customers.messaging import batch, policy_notice, receipts, services
 
 logger = logging.getLogger(__name__)
 
@@ -33,3 +33,8 @@ def consent_receipts_send(customer_id):
 @jobs.task(jobs.CONSENT_RECEIPTS_SWEEP)
 def consent_receipts_sweep():
     receipts.consent_receipts_sweep()
+
+
+@jobs.task(jobs.POLICY_CHANGE_NOTICES, acks_late=True)
+def policy_change_notices(version_id, after_id=0):
+    policy_notice.policy_change_notices_send(version_id=version_id, after_id=after_id)

@@ -34,6 +34,10 @@ RETENTION_NOTICE_BATCH_SIZE = env.int("RETENTION_NOTICE_BATCH_SIZE", default=200
 # A customer with neither email nor mobile is told of the erasure by a call: staff have this
 # many days to make it (the call task's deadline); the notice period starts with the call.
 RETENTION_CALL_NOTICE_DAYS = env.int("RETENTION_CALL_NOTICE_DAYS", default=7)
+# A new privacy-policy version takes effect this many days after it is published at the
+# earliest; its change notice goes to every customer who can be told in the meantime.
+POLICY_CHANGE_NOTICE_DAYS = env.int("POLICY_CHANGE_NOTICE_DAYS", default=7)
+POLICY_CHANGE_NOTICE_BATCH = env.int("POLICY_CHANGE_NOTICE_BATCH", default=500)
 # Erasures and consent withdrawals are also appended here (ids only), outside the database,
 # so that `manage.py after_restore` applies them again to a restored backup. Keep it on a
 # disk that is not restored with the database and at least as long as the oldest backup.

@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from customers.consents.models import PolicySection, PolicyVersion
@@ -44,12 +47,15 @@ def test_new_version_shows_what_changed_and_past_versions_stay_reachable(
     assert policy_publish(version=draft, actor=dpo) is True
     assert policy_publish(version=draft, actor=dpo) is False  # a repeat is harmless
 
-    html = client.get(reverse("consents:privacy")).content.decode()
-    assert "Phiên bản 2" in html
-    assert "<ins" in html and "18" in html
-    old = client.get(reverse("consents:policy_version", args=[1])).content.decode()
-    assert "Đây là phiên bản cũ." in old
-    assert "ghi chú và tùy chọn" in old
+    # Once the notice period has passed (test_policy_change_notice.py), v2 is the policy.
+    draft.refresh_from_db()
+    with time_machine.travel(draft.effective_at + timedelta(seconds=1), tick=False):
+        html = client.get(reverse("consents:privacy")).content.decode()
+        assert "Phiên bản 2" in html
+        assert "<ins" in html and "18" in html
+        old = client.get(reverse("consents:policy_version", args=[1])).content.decode()
+        assert "Đây là phiên bản cũ." in old
+        assert "ghi chú và tùy chọn" in old
 
 
 def test_published_version_cannot_be_edited_in_admin(client, seeded, staff_user):

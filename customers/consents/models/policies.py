@@ -35,6 +35,18 @@ class PolicyVersion(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # When a published version becomes the policy: at once for the first, after the notice
+    # period (POLICY_CHANGE_NOTICE_DAYS) for a later one, whose customers are told before.
+    effective_at = models.DateTimeField(
+        _("takes effect at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Empty: as early as allowed, at once for the first version and after the notice period "
+            "for a later one (its customers are told first). A later date may be chosen, never "
+            "an earlier one."
+        ),
+    )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -1,5 +1,7 @@
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +15,9 @@ from customers.consents.policy_facts import (
     transfers_abroad,
 )
 from customers.consents.selectors import consents_cache_clear
+from customers.core import jobs
 from customers.core.actors import Actor
+from privacysite.display import when
 
 logger = logging.getLogger(__name__)
 
@@ -22,9 +26,20 @@ class PolicyNotPublishable(Exception):
     pass
 
 
+def _effective_earliest(now=None):
+    """The earliest a version published now may take effect: at once for the first one; for a
+    later one, after the notice period, so that customers are told before it applies."""
+    now = now or timezone.now()
+    if not PolicyVersion.objects.filter(status=PolicyVersion.Status.PUBLISHED).exists():
+        return now
+    return now + timedelta(days=settings.POLICY_CHANGE_NOTICE_DAYS)
+
+
 @transaction.atomic
-def policy_publish(*, version: PolicyVersion, actor) -> bool:
-    """Publish a draft: from then on it is the current policy and never changes.
+def policy_publish(*, version: PolicyVersion, actor, effective_at=None) -> bool:
+    """Publish a draft: it never changes again, and becomes the current policy at
+    ``effective_at`` (by default the earliest allowed, ``_effective_earliest``). Every
+    customer who can be told gets the change notice before then (a worker task, in batches).
 
     Returns False when it was already published (a repeat is harmless).
     """
@@ -45,17 +60,39 @@ def policy_publish(*, version: PolicyVersion, actor) -> bool:
         raise PolicyNotPublishable(
             _("This version cannot be published: %(why)s.") % {"why": "; ".join(refusals)}
         )
+    now = timezone.now()
+    earliest = _effective_earliest(now)
+    effective_at = effective_at or version.effective_at or earliest
+    if effective_at < earliest:
+        raise PolicyNotPublishable(
+            _(
+                "A new version takes effect at least %(days)s days after it is published, so "
+                "that customers are told first: choose %(date)s or later."
+            )
+            % {"days": settings.POLICY_CHANGE_NOTICE_DAYS, "date": when(earliest)}
+        )
     # What the page states from now on, kept with the version; the flag follows the facts.
     version.facts = facts
     version.stores_data_abroad = bool(transfers_abroad(facts))
     version.status = PolicyVersion.Status.PUBLISHED
-    version.published_at = timezone.now()
+    version.published_at = now
+    version.effective_at = effective_at
     version.published_by = actor.user
     version.full_clean()
     version.save(
-        update_fields=["status", "published_at", "published_by", "facts", "stores_data_abroad"]
+        update_fields=[
+            "status",
+            "published_at",
+            "effective_at",
+            "published_by",
+            "facts",
+            "stores_data_abroad",
+        ]
     )
     transaction.on_commit(consents_cache_clear)
+    if effective_at > now:  # a later version: its notice goes out from the worker
+        pk = version.pk
+        transaction.on_commit(lambda: jobs.enqueue(jobs.POLICY_CHANGE_NOTICES, pk))
     logger.info(
         "policy.published version=%s actor_id=%s", version.number, getattr(actor.user, "pk", None)
     )

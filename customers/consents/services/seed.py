@@ -329,6 +329,7 @@ def consents_seed(*, publish: bool = True, paragraphs: dict | None = None) -> No
             number=1,
             status=PolicyVersion.Status.PUBLISHED,
             published_at=timezone.now(),
+            effective_at=timezone.now(),
             summary_vi="Phiên bản đầu tiên.",
             summary_en="First version.",
             facts=facts,
