@@ -23,12 +23,13 @@ def copy_dpo_contact(apps, schema_editor):
 def copy_dpo_contact_back(apps, schema_editor):
     ComplianceProfile = apps.get_model("dpo", "ComplianceProfile")
     CompanyProfile = apps.get_model("customers", "CompanyProfile")
-    company = CompanyProfile.objects.filter(pk=1).first()
+    # Only the four columns: when going back, later migrations of the company profile may
+    # already be undone, and its other columns need not exist.
+    fields = ("dpo_name", "dpo_title", "dpo_email", "dpo_phone")
+    company = CompanyProfile.objects.filter(pk=1).values(*fields).first()
     if company is None:
         return
-    ComplianceProfile.objects.filter(pk=1).update(
-        **{f: getattr(company, f) for f in ("dpo_name", "dpo_title", "dpo_email", "dpo_phone")}
-    )
+    ComplianceProfile.objects.filter(pk=1).update(**company)
 
 
 class Migration(migrations.Migration):
