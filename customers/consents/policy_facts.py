@@ -88,6 +88,8 @@ def policy_facts() -> dict:
                 "country": r.country,
                 "purpose": r.purpose,
                 "data": r.data_categories,
+                "purpose_en": r.purpose_en,
+                "data_en": r.data_categories_en,
             }
             for r in recipients_in_use()
         ],

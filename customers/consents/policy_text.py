@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from customers.consents.models import PolicySection
 from customers.consents.retention_text import retention_lines
+from customers.core.folding import fold
 from customers.core.labels import field_label
 from customers.core.roles import Role
 from customers.models import CompanyProfile, DataRequest, Recipient, RetentionRule
@@ -114,14 +115,21 @@ def scope_of_use(f: dict) -> list[str]:
 
 
 def _country(r: dict) -> str:
+    if fold(r["country"] or "") == "viet nam":
+        return _("Viet Nam")  # as the reader's language writes it
     return r["country"] or (_("abroad") if r["abroad"] else _("Viet Nam"))
 
 
 def recipients(f: dict) -> list[str]:
     lines = []
     for r in f["recipients"]:
-        values = {"name": r["name"], "country": _country(r), "purpose": r["purpose"]}
-        values["data"] = r["data"]
+        english = (get_language() or "").startswith("en")
+        values = {
+            "name": r["name"],
+            "country": _country(r),
+            "purpose": english and r.get("purpose_en") or r["purpose"],
+            "data": english and r.get("data_en") or r["data"],
+        }
         if r["kind"] == Recipient.Kind.PARTNER:
             text = _(
                 "%(name)s (%(country)s), a partner: receives %(data)s only of customers who "

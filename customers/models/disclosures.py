@@ -19,6 +19,13 @@ class Recipient(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     purpose = models.TextField(_("purpose"))
     data_categories = models.TextField(_("data categories"))
+    # The English policy page names them in English; empty, it shows the Vietnamese.
+    purpose_en = models.TextField(
+        _("purpose (English)"), blank=True, help_text=_("For the English policy page.")
+    )
+    data_categories_en = models.TextField(
+        _("data categories (English)"), blank=True, help_text=_("For the English policy page.")
+    )
     hosted_in = models.CharField(
         _("data hosted in"), max_length=6, choices=Hosting.choices, default=Hosting.VIETNAM
     )

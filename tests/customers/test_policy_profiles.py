@@ -322,3 +322,24 @@ def test_the_demo_policy_names_amazon_ses_in_singapore_and_the_partner(client, s
     assert "Công ty TNHH Lắp đặt Minh Phát" in section_text(page, "recipients")
     assert PolicyVersion.objects.get().stores_data_abroad
     assert policy_publish_refusals() == []
+
+
+def test_the_english_page_names_a_recipients_purpose_and_data_in_english(seeded, client):
+    """The register's texts are entered in Vietnamese; the English page shows their English
+    version where the register has one, and the Vietnamese one where it has not."""
+    singapore(purpose_en="Sending marketing emails", data_categories_en="Full name, email")
+    Recipient.objects.create(
+        name="Công ty CP Hạ tầng Thư điện tử Việt",
+        kind=Recipient.Kind.PROCESSOR,
+        country="Việt Nam",
+        purpose="Gửi thư xác nhận",
+        data_categories="Họ và tên, email",
+        confidentiality_commitment=True,
+    )
+    english = section_text(client.get("/en/privacy/").content.decode(), "recipients")
+    assert "Full name, email, for: Sending marketing emails" in english
+    assert "Gửi thư tiếp thị" not in english
+    assert "Thư điện tử Việt (Viet Nam)" in english  # the country in the reader's language
+    assert "Gửi thư xác nhận" in english  # no English text given: the Vietnamese one
+    vietnamese = section_text(client.get("/privacy/").content.decode(), "recipients")
+    assert "Gửi thư tiếp thị qua email" in vietnamese and "Sending marketing" not in vietnamese

@@ -159,6 +159,15 @@ class Command(BaseCommand):
                 ["partner_sharing"],
             ),
         }
+        # The same in English, for the English policy page.
+        english = {
+            demo[0][0]: ("Confirmation emails and service notices", "Full name, email"),
+            demo[1][0]: ("Marketing emails", "Full name, email"),
+            demo[2][0]: (
+                "Installing equipment for customers who agreed to sharing",
+                "Full name, phone, address",
+            ),
+        }
         contacts = {
             demo[0][0]: "Phòng Kỹ thuật · hotro@thuviet.example.vn · 024 3555 0101",
             demo[1][0]: "AWS Data Privacy · aws-privacy@amazon.example.com",
@@ -173,6 +182,8 @@ class Command(BaseCommand):
                     "hosted_in": hosted,
                     "purpose": purpose,
                     "data_categories": data,
+                    "purpose_en": english[name][0],
+                    "data_categories_en": english[name][1],
                     "agreement_date": agreed,
                     "confidentiality_commitment": agreed is not None,
                     "country": country,
