@@ -1,4 +1,5 @@
 import random
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -9,6 +10,7 @@ from django.db import transaction
 from customers.consents.models import ConsentEvent, Purpose
 from customers.consents.services.ledger import consent_grant
 from customers.consents.services.seed import consents_seed
+from customers.core.company import company_profile
 from customers.core.roles import Role
 from customers.models import Customer, Recipient
 from customers.staff.services import roles_setup
@@ -45,6 +47,7 @@ class Command(BaseCommand):
         roles_setup()
         with transaction.atomic():
             self._staff()
+            self._company()
             created = self._customers(customers)
             created += retention_examples()  # so that the retention dry run shows something
             # The registers first: policy v1 (published with the consents) names the recipients.
@@ -56,6 +59,24 @@ class Command(BaseCommand):
         for username, role, _name in DEMO_STAFF:
             label = role.label if role else "superuser"
             self.stdout.write(f"  {username:<12} {label}")
+
+    def _company(self):
+        """The demo company's filing details (the dossiers print them), where still empty."""
+        company = company_profile()
+        details = {
+            "website": "https://antam.example.vn",
+            "business_lines": "Cung cấp dịch vụ Internet\nLắp đặt thiết bị mạng",
+            "legal_representative": "Nguyễn Văn Minh",
+            "legal_representative_title": "Giám đốc",
+            "dpo_person": "Đặng Minh Châu",
+            "dpo_appointment_ref": "05/2026/QĐ-AT",
+            "dpo_appointment_date": date(2026, 1, 2),
+        }
+        changed = [field for field, value in details.items() if not getattr(company, field)]
+        for field in changed:
+            setattr(company, field, details[field])
+        if changed:
+            company.save(update_fields=changed)
 
     def _staff(self):
         User = get_user_model()
@@ -112,8 +133,6 @@ class Command(BaseCommand):
     def _recipients(self):
         """Who receives data in the demo: a Vietnamese mail host, a mail service hosted
         abroad (so the cross-border assessment has a subject) and an installation partner."""
-        from datetime import date
-
         K, H = Recipient.Kind, Recipient.Hosting
         demo = [
             (
