@@ -19,29 +19,32 @@ from customers.sharing.notices import NoticeAnswerMissing, recipient_notice_conf
 from customers.sharing.selectors import recipient_refusal, recipients_for_sharing
 from privacysite.admin_utils import ReadOnlyAdmin, action_page
 
+# The register's fields, in the order the form shows them.
+RECIPIENT_FIELDS = [
+    "name",
+    "kind",
+    "purpose",
+    "purpose_en",
+    "purposes",
+    "data_categories",
+    "data_categories_en",
+    "hosted_in",
+    "country",
+    "active",
+    "address",
+    "contact",
+    "agreement_date",
+    "confidentiality_commitment",
+    "notice_email",
+    "ended_on",
+    "deletion_confirmed_at",
+]
+
 
 class RecipientForm(forms.ModelForm):
     class Meta:
         model = Recipient
-        fields = [
-            "name",
-            "kind",
-            "purpose",
-            "purpose_en",
-            "purposes",
-            "data_categories",
-            "data_categories_en",
-            "hosted_in",
-            "country",
-            "active",
-            "address",
-            "contact",
-            "agreement_date",
-            "confidentiality_commitment",
-            "notice_email",
-            "ended_on",
-            "deletion_confirmed_at",
-        ]
+        fields = RECIPIENT_FIELDS
 
     def clean(self):
         cleaned = super().clean()
@@ -72,25 +75,7 @@ class RecipientAdmin(admin.ModelAdmin):
     ]
     list_filter = ["kind", "hosted_in", "active"]
     filter_horizontal = ["purposes"]
-    fields = [
-        "name",
-        "kind",
-        "purpose",
-        "purpose_en",
-        "purposes",
-        "data_categories",
-        "data_categories_en",
-        "hosted_in",
-        "country",
-        "active",
-        "address",
-        "contact",
-        "agreement_date",
-        "confidentiality_commitment",
-        "notice_email",
-        "ended_on",
-        "deletion_confirmed_at",
-    ]
+    fields = RECIPIENT_FIELDS
 
     def save_model(self, request, obj, form, change):
         disclosures.recipient_save(recipient=obj, actor=request.user)
